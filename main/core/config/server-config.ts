@@ -1,0 +1,98 @@
+// The server config format (MCPJungle's JSON, plus a few Canopy fields), validated with zod.
+// Every entry point (config file, `mcpServers` import, API body, CLI flags) ends up here.
+import { z } from 'zod';
+import { serverNameProblem } from './names.ts';
+
+export const TRANSPORTS = ['stdio', 'streamable_http', 'sse'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+const serverName = z.string().superRefine((name, ctx) => {
+  const problem = serverNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const httpUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL` });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  }
+});
+
+const stringMap = z.record(z.string(), z.string());
+
+export const serverConfigSchema = z
+  .object({
+    name: serverName,
+    transport: z.enum(TRANSPORTS).optional(),
+    description: z.string().max(2000).optional(),
+    url: httpUrl.optional(),
+    command: z.string().min(1, 'must not be empty').optional(),
+    args: z.array(z.string()).optional(),
+    env: stringMap.optional(),
+    /** Names of `env` entries that are not secret (stored in the DB in the clear, shown in exports). */
+    public_env: z.array(z.string()).optional(),
+    headers: stringMap.optional(),
+    bearer_token: z.string().min(1, 'must not be empty').optional(),
+    oauth_redirect_uri: httpUrl.optional(),
+    oauth_client_id: z.string().min(1).optional(),
+    oauth_client_secret: z.string().min(1).optional(),
+    oauth_scopes: z.array(z.string()).optional(),
+  })
+  .strict()
+  .transform((config, ctx) => {
+    const transport: Transport = config.transport ?? (config.command ? 'stdio' : 'streamable_http');
+    if (transport === 'stdio') {
+      if (!config.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'is required for a stdio server' });
+      if (config.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not used by a stdio server (remove it)' });
+      for (const field of ['headers', 'bearer_token', 'oauth_client_id', 'oauth_client_secret'] as const) {
+        if (config[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'applies to HTTP servers only; a stdio server gets credentials through env' });
+        }
+      }
+    } else {
+      if (!config.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${transport} server` });
+      for (const field of ['command', 'args', 'env'] as const) {
+        if (config[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `applies to stdio servers only (transport is ${transport})` });
+        }
+      }
+    }
+    return { ...config, transport };
+  });
+
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+
+/** A user-facing validation error: one line that names the field. */
+export class ConfigError extends Error {
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a zod error as one line naming the first offending field. */
+export function describeZodError(error: z.ZodError, what: string): ConfigError {
+  const issue = error.issues[0];
+  if (!issue) return new ConfigError(`invalid ${what}`);
+  const field = issue.path.map(String).join('.');
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`
+      : issue.code === 'invalid_type' && issue.input === undefined
+        ? 'is required'
+        : issue.message;
+  return new ConfigError(field ? `invalid ${what}: field '${field}' ${message}` : `invalid ${what}: ${message}`, field || undefined);
+}
+
+export function parseServerConfig(input: unknown): ServerConfig {
+  const result = serverConfigSchema.safeParse(input);
+  if (!result.success) throw describeZodError(result.error, 'server config');
+  return result.data;
+}

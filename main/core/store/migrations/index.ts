@@ -1,0 +1,8 @@
+// Versioned migrations, applied in name order at start (Kysely's Migrator keeps the applied list
+// and a lock in canopy_migration / canopy_migration_lock). Never edit a released migration: add one.
+import type { Migration } from 'kysely';
+import { m0001_initial } from './0001-initial.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': m0001_initial,
+};

@@ -1,0 +1,99 @@
+// Opens the store: SQLite (better-sqlite3) for the embedded default, PostgreSQL (pg) for shared
+// deployments. The same migrations and repositories run on both.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { migrations } from './migrations/index.ts';
+import { ServerRepository } from './servers.ts';
+import { ItemSettingsRepository } from './item-settings.ts';
+import { SettingsRepository } from './settings.ts';
+
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** One repository per entity, bound to the database or to a transaction. */
+export interface Repositories {
+  readonly servers: ServerRepository;
+  readonly itemSettings: ItemSettingsRepository;
+  readonly settings: SettingsRepository;
+}
+
+export interface Store extends Repositories {
+  readonly location: StoreLocation;
+  readonly db: Kysely<Database>;
+  /** Runs `work` in one transaction: every write inside commits together or not at all. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function repositories(db: Kysely<Database>): Repositories {
+  return {
+    servers: new ServerRepository(db),
+    itemSettings: new ItemSettingsRepository(db),
+    settings: new SettingsRepository(db),
+  };
+}
+
+class InCodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+function sqliteDialect(path: string): SqliteDialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string): PostgresDialect {
+  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+}
+
+/** Describes a location without credentials (for logs and errors). */
+export function describeLocation(location: StoreLocation): string {
+  if (location.kind === 'sqlite') return `SQLite at ${location.path}`;
+  try {
+    const url = new URL(location.url);
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  let db: Kysely<Database>;
+  try {
+    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url) });
+  } catch (error) {
+    throw new StoreError(`cannot open ${describeLocation(location)}: ${(error as Error).message}`);
+  }
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrationProvider(),
+    migrationTableName: 'canopy_migration',
+    migrationLockTableName: 'canopy_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`cannot prepare ${describeLocation(location)}: ${reason}`);
+  }
+  return {
+    location,
+    db,
+    ...repositories(db),
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    close: () => db.destroy(),
+  };
+}
