@@ -1,0 +1,89 @@
+// The contract between upstream connections and the rest of the gateway. The gateway (downstream
+// sessions, routing) only ever sees these types; how a connection is made lives behind them.
+import type { EventEmitter } from 'node:events';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type {
+  Implementation,
+  Prompt,
+  Resource,
+  ResourceTemplate,
+  ServerCapabilities,
+  Tool,
+  ServerNotification,
+  ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConfig } from '../config/server-config.ts';
+
+export type UpstreamStatus =
+  | 'stopped' // not running: disabled, or never started (stdio starts on first use / registration)
+  | 'starting' // spawning / connecting / initializing
+  | 'running' // initialized, catalog fetched
+  | 'crashed' // the process exited or the connection dropped; a restart is scheduled (backoff)
+  | 'error' // gave up or cannot start (bad command, repeated crashes, initialize timeout); `lastError` says why
+  | 'needs_authorization'; // OAuth: no usable token; `canopy authorize NAME` (or the UI) fixes it
+
+export interface UpstreamState {
+  status: UpstreamStatus;
+  /** How many times the connection has crashed since it was last started by hand. */
+  crashes: number;
+  /** One line for the user: what went wrong and what to do. */
+  lastError?: string;
+  /** When a restart is scheduled (ISO time), while status is 'crashed'. */
+  nextRetryAt?: string;
+  /** ISO time of the last status change. */
+  since: string;
+  /** stdio only: the child's pid while it runs. */
+  pid?: number;
+}
+
+/** What an upstream offers, fetched with pagination after initialize and on list_changed. */
+export interface UpstreamCatalog {
+  serverInfo: Implementation;
+  capabilities: ServerCapabilities;
+  instructions?: string;
+  protocolVersion?: string;
+  tools: Tool[];
+  prompts: Prompt[];
+  resources: Resource[];
+  resourceTemplates: ResourceTemplate[];
+}
+
+export type CatalogPart = 'tools' | 'prompts' | 'resources';
+
+/** Answers a request the upstream sends to its client (sampling, elicitation, roots, ping). */
+export type ServerRequestHandler = (request: ServerRequest, signal: AbortSignal) => Promise<Record<string, unknown>>;
+
+export interface UpstreamEvents {
+  /** Status or error changed. */
+  state: [state: UpstreamState];
+  /** Parts of the catalog changed (after initialize, after list_changed, after a restart). */
+  catalog: [parts: CatalogPart[]];
+  /** A notification the gateway may relay: notifications/message, notifications/resources/updated, … */
+  notification: [notification: ServerNotification];
+  /** A new stderr line (stdio) or a connection log line (HTTP). */
+  log: [line: string];
+}
+
+export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
+  readonly name: string;
+  readonly state: UpstreamState;
+  /** The last fetched catalog; undefined until the first successful initialize. */
+  readonly catalog: UpstreamCatalog | undefined;
+  /** The connected SDK client while status is 'running'. Requests go through `client.request(...)`. */
+  readonly client: Client | undefined;
+  /** The bounded log (stderr lines for stdio, connection events for HTTP), oldest first. */
+  logLines(): string[];
+  /** Connects (or spawns) and initializes; resolves when running, rejects with a user-facing error. */
+  start(): Promise<void>;
+  /** Disconnects; for stdio kills the whole process group (SIGTERM, then SIGKILL). */
+  stop(): Promise<void>;
+  /** Waits until running (starting it when stopped), bounded by `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<Client>;
+  /** Who answers sampling / elicitation / roots requests from this upstream. Set by the gateway. */
+  setServerRequestHandler(handler: ServerRequestHandler): void;
+}
+
+/** Everything a connection needs to run; secrets already resolved. */
+export interface ResolvedServer {
+  config: ServerConfig;
+}
