@@ -66,6 +66,8 @@ export interface UpstreamEvents {
 
 export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   readonly name: string;
+  /** The config it was created from (a changed config means a new connection: `UpstreamManager.replace`). */
+  readonly config: ServerConfig;
   readonly state: UpstreamState;
   /** The last fetched catalog; undefined until the first successful initialize. */
   readonly catalog: UpstreamCatalog | undefined;
@@ -81,9 +83,4 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   ready(timeoutMs?: number): Promise<Client>;
   /** Who answers sampling / elicitation / roots requests from this upstream. Set by the gateway. */
   setServerRequestHandler(handler: ServerRequestHandler): void;
-}
-
-/** Everything a connection needs to run; secrets already resolved. */
-export interface ResolvedServer {
-  config: ServerConfig;
 }

@@ -1,0 +1,447 @@
+// One connection per registered server: connects (or spawns) and initializes, fetches the catalog,
+// keeps it fresh on list_changed, relays notifications and server→client requests, and restarts with
+// backoff when the process crashes or the connection drops. The same state machine serves stdio
+// and HTTP; only `createTransport` differs.
+import { EventEmitter } from 'node:events';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  ListRootsRequestSchema,
+  McpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type ClientResult,
+  type Implementation,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConfig } from '../config/server-config.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.ts';
+import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
+import { resolveCommandOnThisMachine } from './command-resolution.ts';
+import { withTimeout } from './deadline.ts';
+import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, rejectedCredentialsMessage } from './failure.ts';
+import { createHttpTransport, upstreamHeaders } from './http-transport.ts';
+import { LogRing, type LogRingOptions } from './log-ring.ts';
+import { StdioProcessTransport } from './stdio-transport.ts';
+import type {
+  CatalogPart,
+  ServerRequestHandler,
+  UpstreamCatalog,
+  UpstreamConnection,
+  UpstreamEvents,
+  UpstreamState,
+} from './types.ts';
+
+export type UpstreamLogger = (level: 'info' | 'warn' | 'error', message: string, server: string) => void;
+
+export interface UpstreamConnectionOptions {
+  /** Base environment of stdio children (the login-shell environment); `config.env` is laid over it. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** OAuth for HTTP/SSE upstreams; without one, a 401 is a credentials error. */
+  authProvider?: OAuthClientProvider;
+  /** Spawn/connect plus initialize, and each catalog request. Default 30 s. */
+  initializeTimeoutMs?: number;
+  backoff?: Partial<BackoffSettings>;
+  /** stdio: SIGTERM → SIGKILL grace. Default 3 s. */
+  killGraceMs?: number;
+  /** HTTP/SSE: how often an idle connection is pinged to notice a dead server (0: never). Default 30 s. */
+  pingIntervalMs?: number;
+  /** Bounds of the per-server log (default 500 lines of at most 2,000 characters). */
+  logLimits?: LogRingOptions;
+  /** Lifecycle messages (never secrets) for the gateway's own log. */
+  logger?: UpstreamLogger;
+  clientInfo?: Implementation;
+}
+
+const ALL_PARTS: CatalogPart[] = ['tools', 'prompts', 'resources'];
+/** Lines of the connection's own lifecycle in the log (told apart from the server's stderr). */
+const NOTE_PREFIX = '[canopy] ';
+const OUTPUT_TAIL_LINES = 5;
+/** list_changed notifications arriving during a refresh cause at most this many refetches in a row. */
+const MAX_REFRESH_ROUNDS = 5;
+const PROBE_TIMEOUT_MS = 10_000;
+const TERMINATE_SESSION_TIMEOUT_MS = 2_000;
+const DEFAULT_CLIENT_INFO: Implementation = { name: 'canopy', version: '0.1.0' };
+
+/** A start that cannot succeed by retrying (e.g. the command does not exist). */
+class CannotStartError extends Error {}
+
+/** One try at connecting: its own client and transport, so late events of an old try are ignored. */
+interface Attempt {
+  client: Client;
+  transport: Transport;
+  /** Log position when it began: the output of this try alone goes into error messages. */
+  logMark: number;
+  ready: boolean;
+  protocolVersion?: string;
+  failure?: string;
+  probing: boolean;
+  /** Catalog parts to (re)fetch: list_changed seen during initialize, or during a running refresh. */
+  dirty: Set<CatalogPart>;
+  refreshing: Set<CatalogPart>;
+  timers: NodeJS.Timeout[];
+}
+
+export function createUpstreamConnection(config: ServerConfig, options: UpstreamConnectionOptions = {}): UpstreamConnection {
+  return new SupervisedConnection(config, options);
+}
+
+class SupervisedConnection extends EventEmitter<UpstreamEvents> implements UpstreamConnection {
+  readonly name: string;
+  private _state: UpstreamState = { status: 'stopped', crashes: 0, since: new Date().toISOString() };
+  private _catalog: UpstreamCatalog | undefined;
+  private active: Attempt | undefined;
+  private starting: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private restartNumber = 0;
+  private failuresBeforeReady = 0;
+  private handler: ServerRequestHandler | undefined;
+  private readonly log: LogRing;
+  private readonly backoff: BackoffSettings;
+  private readonly initializeTimeoutMs: number;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    readonly config: ServerConfig,
+    private readonly options: UpstreamConnectionOptions,
+  ) {
+    super();
+    this.name = config.name;
+    this.log = new LogRing(options.logLimits);
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.initializeTimeoutMs = options.initializeTimeoutMs ?? 30_000;
+    const { headers, warnings } = upstreamHeaders(config);
+    this.headers = headers;
+    for (const warning of warnings) this.note(warning, 'warn');
+  }
+
+  get state(): UpstreamState {
+    return this._state;
+  }
+
+  get catalog(): UpstreamCatalog | undefined {
+    return this._catalog;
+  }
+
+  get client(): Client | undefined {
+    return this._state.status === 'running' ? this.active?.client : undefined;
+  }
+
+  logLines(): string[] {
+    return this.log.all();
+  }
+
+  setServerRequestHandler(handler: ServerRequestHandler): void {
+    this.handler = handler;
+  }
+
+  start(): Promise<void> {
+    if (this._state.status === 'running') return Promise.resolve();
+    if (this.starting) return this.starting;
+    // Started by hand: the crash history and the backoff begin anew.
+    this.restartNumber = 0;
+    this.failuresBeforeReady = 0;
+    return this.attempt({ crashes: 0 });
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const attempt = this.active;
+    this.active = undefined;
+    this.starting = undefined; // a start right after stop must not join the one being cancelled
+    if (attempt) await this.closeAttempt(attempt);
+    this.setState({ status: 'stopped', lastError: undefined, nextRetryAt: undefined, pid: undefined });
+  }
+
+  ready(timeoutMs = this.initializeTimeoutMs + 5_000): Promise<Client> {
+    const client = this.client;
+    if (client) return Promise.resolve(client);
+    const { status, lastError } = this._state;
+    if (status === 'error' || status === 'needs_authorization') return Promise.reject(new Error(lastError));
+    if (status === 'stopped') this.start().catch(() => {}); // the outcome arrives as 'state' events
+    return new Promise((resolve, reject) => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.off('state', onState);
+        if (error) reject(error);
+        else resolve(this.active!.client);
+      };
+      const onState = (state: UpstreamState) => {
+        if (state.status === 'running') finish();
+        else if (state.status === 'error' || state.status === 'needs_authorization') finish(new Error(state.lastError));
+        else if (state.status === 'stopped') finish(new Error(`server '${this.name}' was stopped`));
+      };
+      const timer = setTimeout(() => {
+        const { status: now, lastError: why } = this._state;
+        finish(new Error(`server '${this.name}' is not ready after ${formatDelay(timeoutMs, 's')} (${now}${why ? `: ${why}` : ''})`));
+      }, timeoutMs);
+      this.on('state', onState);
+    });
+  }
+
+  // --- connecting ---------------------------------------------------------------------------
+
+  private attempt(stateChange: Partial<UpstreamState> = {}): Promise<void> {
+    const promise = this.connect(stateChange).finally(() => {
+      if (this.starting === promise) this.starting = undefined;
+    });
+    this.starting = promise;
+    return promise;
+  }
+
+  private async connect(stateChange: Partial<UpstreamState>): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.setState({ ...stateChange, status: 'starting', nextRetryAt: undefined, pid: undefined });
+    const logMark = this.log.mark();
+    let transport: Transport;
+    try {
+      transport = this.createTransport();
+    } catch (error) {
+      this.giveUp(error instanceof CannotStartError ? error.message : `server '${this.name}' cannot start: ${errorText(error)}`);
+      throw new Error(this._state.lastError);
+    }
+    const client = this.createClient();
+    const attempt: Attempt = { client, transport, logMark, ready: false, probing: false, dirty: new Set(), refreshing: new Set(), timers: [] };
+    // Every transport learns the negotiated version this way (stdio has no use for it itself).
+    const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
+    transport.setProtocolVersion = (version) => {
+      attempt.protocolVersion = version;
+      setProtocolVersion?.(version);
+    };
+    this.active = attempt;
+    this.wireClient(attempt);
+    try {
+      // Bounds the transport's own start too (an SSE stream that never sends its endpoint).
+      const limit = `did not finish initializing within ${formatDelay(this.initializeTimeoutMs, 's')}`;
+      await withTimeout(client.connect(transport), this.initializeTimeoutMs, limit);
+      this.assertCurrent(attempt);
+      const lists = await this.fetchParts(client, ALL_PARTS);
+      this.assertCurrent(attempt);
+      this._catalog = {
+        serverInfo: client.getServerVersion() ?? { name: this.name, version: 'unknown' },
+        capabilities: client.getServerCapabilities() ?? {},
+        instructions: client.getInstructions(),
+        protocolVersion: attempt.protocolVersion,
+        ...(lists as CatalogLists),
+      };
+    } catch (error) {
+      if (this.active !== attempt) throw new Error(`server '${this.name}' was stopped while starting`);
+      throw new Error(this.fail(attempt, error));
+    }
+    attempt.ready = true;
+    this.failuresBeforeReady = 0;
+    const pid = transport instanceof StdioProcessTransport ? transport.pid : undefined;
+    this.note(pid ? `running (pid ${pid})` : 'connected');
+    this.setState({ status: 'running', lastError: undefined, pid });
+    this.emit('catalog', ALL_PARTS);
+    this.scheduleWhileRunning(attempt);
+    for (const part of attempt.dirty) this.refresh(attempt, part);
+  }
+
+  private createTransport(): Transport {
+    const { config } = this;
+    if (config.transport === 'stdio') {
+      const env = { ...(this.options.env ?? process.env), ...config.env };
+      const resolution = resolveCommandOnThisMachine(config.command!, config.args ?? [], env);
+      if (!resolution.ok) throw new CannotStartError(`server '${this.name}': ${resolution.error}`);
+      this.note(`starting ${config.command}`);
+      return new StdioProcessTransport({
+        plan: resolution.plan,
+        env,
+        onStderrLine: (line) => this.append(line),
+        killGraceMs: this.options.killGraceMs,
+      });
+    }
+    // Origin and path only: some hosted servers put an API key in the query string.
+    const { origin, pathname } = new URL(config.url!);
+    this.note(`connecting to ${origin}${pathname} (${config.transport})`);
+    return createHttpTransport(config, this.headers, this.options.authProvider);
+  }
+
+  private createClient(): Client {
+    return new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, {
+      capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+    });
+  }
+
+  private wireClient(attempt: Attempt): void {
+    const { client } = attempt;
+    client.onclose = () => {
+      if (this.active === attempt && attempt.ready) this.fail(attempt, new Error('connection closed'));
+    };
+    client.onerror = (error) => {
+      if (this.active !== attempt) return;
+      this.note(`transport error: ${errorText(error)}`);
+      if (!attempt.ready) return; // connect() reports it
+      if (isUnauthorized(error)) this.fail(attempt, error);
+      else if (!(attempt.transport instanceof StdioProcessTransport)) this.probe(attempt);
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refresh(attempt, 'tools'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.refresh(attempt, 'prompts'));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.refresh(attempt, 'resources'));
+    // Everything else the server notifies (logging messages, resources/updated, …) is for the
+    // gateway to relay. Progress and cancellation never get here: the SDK routes them itself.
+    client.fallbackNotificationHandler = async (notification) => {
+      if (this.active === attempt) this.emit('notification', notification as ServerNotification);
+    };
+    const answer = (request: ServerRequest, signal: AbortSignal) => this.answerServerRequest(request, signal) as Promise<ClientResult>;
+    client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => answer(request, extra.signal));
+    client.setRequestHandler(ElicitRequestSchema, (request, extra) => answer(request, extra.signal));
+    client.setRequestHandler(ListRootsRequestSchema, (request, extra) => answer(request, extra.signal));
+  }
+
+  private async answerServerRequest(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+    if (!this.handler) {
+      throw new McpError(ErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
+    }
+    return this.handler(request, signal);
+  }
+
+  private assertCurrent(attempt: Attempt): void {
+    if (this.active !== attempt) throw new Error('superseded');
+  }
+
+  // --- catalog ------------------------------------------------------------------------------
+
+  private async fetchParts(client: Client, parts: CatalogPart[]): Promise<Partial<CatalogLists>> {
+    const results = await Promise.all(parts.map((part) => fetchCatalogPart(client, part, { timeout: this.initializeTimeoutMs })));
+    return Object.assign({}, ...results);
+  }
+
+  /** Refetches one part after list_changed; notifications during a refetch coalesce into one more. */
+  private refresh(attempt: Attempt, part: CatalogPart): void {
+    attempt.dirty.add(part);
+    if (!attempt.ready || attempt.refreshing.has(part)) return;
+    attempt.refreshing.add(part);
+    void (async () => {
+      try {
+        for (let round = 0; round < MAX_REFRESH_ROUNDS && attempt.dirty.has(part); round++) {
+          attempt.dirty.delete(part);
+          const lists = await this.fetchParts(attempt.client, [part]);
+          if (this.active !== attempt || !this._catalog) return;
+          const before = JSON.stringify(pickLists(this._catalog, lists));
+          if (JSON.stringify(lists) === before) continue;
+          this._catalog = { ...this._catalog, ...lists };
+          this.emit('catalog', [part]);
+        }
+      } catch (error) {
+        if (this.active === attempt) this.note(`refreshing ${part} failed: ${errorText(error)}`, 'warn');
+      } finally {
+        attempt.refreshing.delete(part);
+      }
+    })();
+  }
+
+  // --- failures and restarts ----------------------------------------------------------------
+
+  /** Handles the end of an attempt once: tears it down, then schedules a restart or gives up. Returns the user-facing message. */
+  private fail(attempt: Attempt, error: unknown): string {
+    if (attempt.failure) return attempt.failure;
+    this.active = undefined;
+    void this.closeAttempt(attempt);
+    if (isUnauthorized(error)) {
+      const oauth = this.options.authProvider !== undefined;
+      attempt.failure = oauth ? needsAuthorizationMessage(this.name) : rejectedCredentialsMessage(this.name, error);
+      this.note(attempt.failure, 'warn');
+      this.setState({ status: oauth ? 'needs_authorization' : 'error', lastError: attempt.failure, pid: undefined });
+      return attempt.failure;
+    }
+    const output = this.log.since(attempt.logMark, 50).filter((line) => !line.startsWith(NOTE_PREFIX)).slice(-OUTPUT_TAIL_LINES);
+    const exit = attempt.transport instanceof StdioProcessTransport ? attempt.transport.exitDescription : undefined;
+    const reason = `server '${this.name}' ${attempt.ready ? 'stopped working' : 'failed to start'}: ${exit ? `process ${exit}` : errorText(error)}.`;
+    const crashes = this._state.crashes + 1;
+    if (!attempt.ready) this.failuresBeforeReady++;
+    if (this.failuresBeforeReady >= this.backoff.maxFailuresBeforeReady) {
+      const advice =
+        this.config.transport === 'stdio'
+          ? 'Check its command, args and env, then start the server again.'
+          : 'Check its url and that the server is up, then start the server again.';
+      attempt.failure = `${reason} Gave up after ${this.failuresBeforeReady} failed starts in a row.${formatOutputTail(output)} ${advice}`;
+      this.setState({ crashes });
+      this.giveUp(attempt.failure);
+      return attempt.failure;
+    }
+    const delay = backoffDelay(this.restartNumber++, this.backoff);
+    attempt.failure = `${reason} Restarting in ${formatDelay(delay)}.${formatOutputTail(output)}`;
+    this.note(attempt.failure, 'warn');
+    this.retryTimer = setTimeout(() => this.attempt().catch(() => {}), delay);
+    this.retryTimer.unref();
+    const nextRetryAt = new Date(Date.now() + delay).toISOString();
+    this.setState({ status: 'crashed', crashes, lastError: attempt.failure, nextRetryAt, pid: undefined });
+    return attempt.failure;
+  }
+
+  private giveUp(message: string): void {
+    this.note(message, 'error');
+    this.setState({ status: 'error', lastError: message, nextRetryAt: undefined, pid: undefined });
+  }
+
+  /** HTTP: after a transport error or on the keep-alive tick, a ping tells whether the server is still there. */
+  private probe(attempt: Attempt): void {
+    if (attempt.probing) return;
+    attempt.probing = true;
+    attempt.client
+      .ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.initializeTimeoutMs) })
+      .then(() => {
+        attempt.probing = false;
+      })
+      .catch((error: unknown) => {
+        if (this.active === attempt) this.fail(attempt, isUnauthorized(error) ? error : new Error(`connection lost: ${errorText(error)}`));
+      });
+  }
+
+  private scheduleWhileRunning(attempt: Attempt): void {
+    const stable = setTimeout(() => {
+      this.restartNumber = 0;
+    }, this.backoff.stableAfterMs);
+    attempt.timers.push(stable);
+    const pingIntervalMs = this.options.pingIntervalMs ?? 30_000;
+    if (!(attempt.transport instanceof StdioProcessTransport) && pingIntervalMs > 0) {
+      attempt.timers.push(setInterval(() => this.probe(attempt), pingIntervalMs));
+    }
+    for (const timer of attempt.timers) timer.unref();
+  }
+
+  private async closeAttempt(attempt: Attempt): Promise<void> {
+    for (const timer of attempt.timers) clearTimeout(timer);
+    if (attempt.transport instanceof StreamableHTTPClientTransport && attempt.transport.sessionId) {
+      // Polite: tell the server the session is over (bounded; it may be gone already).
+      await withTimeout(attempt.transport.terminateSession(), TERMINATE_SESSION_TIMEOUT_MS, 'terminate').catch(() => {});
+    }
+    await attempt.client.close().catch(() => {});
+  }
+
+  // --- state and log ------------------------------------------------------------------------
+
+  private setState(change: Partial<UpstreamState>): void {
+    const next = { ...this._state, ...change };
+    if (change.status && change.status !== this._state.status) next.since = new Date().toISOString();
+    for (const key of Object.keys(next) as (keyof UpstreamState)[]) if (next[key] === undefined) delete next[key];
+    this._state = next;
+    this.emit('state', next);
+  }
+
+  private append(line: string): void {
+    this.emit('log', this.log.push(line));
+  }
+
+  private note(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.append(NOTE_PREFIX + message);
+    this.options.logger?.(level, message, this.name);
+  }
+}
+
+function pickLists(catalog: UpstreamCatalog, like: Partial<CatalogLists>): Partial<CatalogLists> {
+  return Object.fromEntries(Object.keys(like).map((key) => [key, catalog[key as keyof CatalogLists]]));
+}
+
+function formatDelay(ms: number, unit: 'ms' | 's' = ms < 1000 ? 'ms' : 's'): string {
+  return unit === 'ms' ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}

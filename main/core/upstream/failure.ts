@@ -1,0 +1,31 @@
+// Turning what went wrong with an upstream into one line a user can act on.
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+
+/** The SDK's ways of saying "HTTP 401": UnauthorizedError, StreamableHTTPError/SseError with code 401. */
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof UnauthorizedError || (error as { code?: unknown } | undefined)?.code === 401;
+}
+
+/** The message plus the low-level cause fetch hides (`fetch failed` → `ECONNREFUSED 127.0.0.1:1234`). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message;
+  return detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+}
+
+/** Last stderr lines, quoted on one line. */
+export function formatOutputTail(lines: string[]): string {
+  return lines.length ? ` Last output: ${lines.map((line) => JSON.stringify(line)).join(' | ')}` : '';
+}
+
+export function needsAuthorizationMessage(server: string): string {
+  return `server '${server}' needs authorization: run \`canopy authorize ${server}\` (or open Canopy and authorize it)`;
+}
+
+export function rejectedCredentialsMessage(server: string, error: unknown): string {
+  return (
+    `server '${server}' rejected Canopy's credentials (${errorText(error)}): check its bearer_token and headers, ` +
+    `or, if it uses OAuth, run \`canopy authorize ${server}\``
+  );
+}

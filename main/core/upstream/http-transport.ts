@@ -1,0 +1,36 @@
+// Transports for remote upstreams (streamable HTTP and legacy SSE) with the server's own static
+// credentials. Only the server config feeds the headers: nothing from a downstream client's request
+// is ever forwarded upstream.
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ServerConfig } from '../config/server-config.ts';
+
+export interface UpstreamHeaders {
+  headers: Record<string, string>;
+  /** Things the user should hear about once (e.g. a header overriding bearer_token). */
+  warnings: string[];
+}
+
+/** `bearer_token` as `Authorization: Bearer …`, then `headers`; a `headers.Authorization` (any case) wins. */
+export function upstreamHeaders(config: Pick<ServerConfig, 'bearer_token' | 'headers'>): UpstreamHeaders {
+  const custom = Object.entries(config.headers ?? {});
+  const authorizationHeader = custom.find(([name]) => name.toLowerCase() === 'authorization');
+  const warnings: string[] = [];
+  const headers: Record<string, string> = {};
+  if (config.bearer_token) {
+    if (authorizationHeader) warnings.push(`headers.${authorizationHeader[0]} overrides bearer_token`);
+    else headers.Authorization = `Bearer ${config.bearer_token}`;
+  }
+  for (const [name, value] of custom) headers[name] = value;
+  return { headers, warnings };
+}
+
+export function createHttpTransport(config: ServerConfig, headers: Record<string, string>, authProvider?: OAuthClientProvider): Transport {
+  if (!config.url) throw new Error(`server '${config.name}' has no url`);
+  const url = new URL(config.url);
+  // SSE: `requestInit.headers` reach both the EventSource GET and the message POSTs.
+  const options = { requestInit: { headers }, authProvider };
+  return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
+}

@@ -1,0 +1,130 @@
+// The SDK transport for a supervised stdio server: spawns the child in its own process group (so
+// stop kills everything it started), registers that group with the orphan watchdog, reads JSON-RPC
+// from stdout and hands stderr out line by line.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { SpawnPlan } from './command-resolution.ts';
+import { LineSplitter } from './log-ring.ts';
+import { orphanWatchdog } from './orphan-watchdog.ts';
+import { DEFAULT_KILL_GRACE_MS, killProcessGroup } from './process-group.ts';
+
+export interface StdioProcessTransportOptions {
+  plan: SpawnPlan;
+  env: NodeJS.ProcessEnv;
+  onStderrLine: (line: string) => void;
+  killGraceMs?: number;
+}
+
+export class StdioProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private readonly readBuffer = new ReadBuffer();
+  private exited: Promise<void> | undefined;
+  private closed = false;
+  /** How the child ended ("exited with code 1", "killed by SIGKILL"), once it has. */
+  exitDescription: string | undefined;
+
+  constructor(private readonly options: StdioProcessTransportOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('StdioProcessTransport already started');
+    const { plan, env } = this.options;
+    const child = spawn(plan.file, plan.args, {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Own process group on POSIX; on Windows `detached` would open a console window instead.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+      windowsVerbatimArguments: plan.windowsVerbatimArguments,
+    });
+    this.child = child;
+    const stderr = new LineSplitter(this.options.onStderrLine);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => stderr.write(chunk));
+    child.stderr.on('end', () => stderr.end());
+    child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on('error', (error) => this.onerror?.(error));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        if (child.pid) orphanWatchdog.unwatch(child.pid);
+        resolve();
+        this.finish();
+      });
+    });
+    return new Promise((resolve, reject) => {
+      child.once('spawn', () => {
+        if (child.pid) orphanWatchdog.watch(child.pid);
+        resolve();
+      });
+      child.once('error', (error) => {
+        // A spawn failure (the command was resolved beforehand, so this is rare: permissions, a race).
+        this.exitDescription = `could not be started: ${error.message}`;
+        reject(error);
+        this.finish();
+      });
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.readBuffer.append(chunk);
+    } catch (error) {
+      this.onerror?.(error as Error); // over the size limit: the buffer was dropped
+      return;
+    }
+    // Ends: every readMessage consumes a line, also one that fails to parse.
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.readBuffer.readMessage();
+      } catch (error) {
+        // A line that is not JSON-RPC (a server printing to stdout): report it, read on.
+        this.onerror?.(error as Error);
+        continue;
+      }
+      if (!message) return;
+      this.onmessage?.(message);
+    }
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || !stdin.writable || this.closed) return Promise.reject(new Error('Not connected'));
+    return new Promise((resolve) => {
+      if (stdin.write(serializeMessage(message))) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Kills the whole process group: SIGTERM, then SIGKILL after the grace period. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (child?.pid && !this.closed) {
+      child.stdin.end();
+      await killProcessGroup(child.pid, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      await this.exited;
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // The leader is gone; anything it left in its group goes too. (Not on Windows: without a
+    // group, the pid alone could by now name an unrelated process.)
+    const pid = this.child?.pid;
+    if (pid && process.platform !== 'win32') void killProcessGroup(pid, 0);
+    this.readBuffer.clear();
+    this.onclose?.();
+  }
+}
