@@ -1,0 +1,128 @@
+// The SDK OAuthClientProvider a running upstream connection uses. It only ever works with what an
+// earlier authorization stored: it hands out the access token, refreshes it shortly before it
+// expires (and, through the SDK, after a 401), and saves rotated tokens. It never starts a browser
+// flow and never registers a client: when no usable token can be had, the connection fails with
+// AuthorizationRequiredError and the user authorizes again through UpstreamOAuth.startAuthorization.
+import { refreshAuthorization, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { OAuthError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { canopyClientMetadata } from './client-metadata.ts';
+import { toOAuthTokens, type OAuthCredentialStore, type StoredTokens } from './credential-store.ts';
+import { AuthorizationRequiredError } from './errors.ts';
+
+export interface StoredTokenProviderOptions {
+  server: string;
+  credentials: OAuthCredentialStore;
+  redirectUri: string;
+  /** Refresh when the access token expires within this many milliseconds. */
+  refreshWindowMs: number;
+  fetchFn: FetchLike;
+}
+
+export class StoredTokenProvider implements OAuthClientProvider {
+  /** The refresh in flight: concurrent requests share it, so a rotated refresh token is used once. */
+  private refreshing: Promise<StoredTokens | undefined> | undefined;
+  /** Why the last attempt to keep a token failed; told to the user when authorization is required. */
+  private failure: string | undefined;
+
+  constructor(private readonly options: StoredTokenProviderOptions) {}
+
+  get redirectUrl(): string {
+    return this.options.redirectUri;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return canopyClientMetadata(this.options.redirectUri);
+  }
+
+  async clientInformation(): Promise<OAuthClientInformationMixed> {
+    const stored = await this.options.credentials.getClient(this.options.server);
+    // Throwing (rather than answering undefined) keeps the SDK from registering a client in the background.
+    if (!stored) throw this.authorizationRequired('no OAuth client is registered for it');
+    return stored.client;
+  }
+
+  async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    return (await this.options.credentials.getClient(this.options.server))?.discovery;
+  }
+
+  async tokens(): Promise<OAuthTokens | undefined> {
+    const stored = await this.options.credentials.getTokens(this.options.server);
+    if (!stored || !this.expiresSoon(stored)) return stored && toOAuthTokens(stored);
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    const current = await this.refreshing;
+    return current && toOAuthTokens(current);
+  }
+
+  async saveTokens(tokens: OAuthTokens): Promise<void> {
+    await this.options.credentials.saveTokens(this.options.server, tokens);
+    this.failure = undefined;
+  }
+
+  // The SDK gets here only when it has no token left to try; a background connection must not open
+  // a browser, so it fails in a way the connection layer recognizes.
+  redirectToAuthorization(): never {
+    throw this.authorizationRequired(this.failure ?? 'it has no valid access token');
+  }
+
+  saveCodeVerifier(): void {
+    // The verifier of a flow the SDK would start here is never used: redirectToAuthorization refuses.
+  }
+
+  codeVerifier(): never {
+    throw this.authorizationRequired('no authorization is in progress for this connection');
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    const { credentials, server } = this.options;
+    if (scope === 'all' || scope === 'client') {
+      await credentials.deleteClient(server);
+      this.failure = 'the authorization server no longer accepts the OAuth client';
+    }
+    if (scope === 'all' || scope === 'tokens') {
+      await credentials.deleteTokens(server);
+      this.failure ??= 'the authorization server refused the refresh token';
+    }
+  }
+
+  private expiresSoon(tokens: StoredTokens): boolean {
+    return tokens.refresh_token !== undefined && tokens.expires_at !== undefined && tokens.expires_at - Date.now() <= this.options.refreshWindowMs;
+  }
+
+  private async refresh(): Promise<StoredTokens | undefined> {
+    const { credentials, server, fetchFn } = this.options;
+    // Read again: a refresh that finished just before this one started has already rotated the token.
+    const stored = await credentials.getTokens(server);
+    const client = await credentials.getClient(server);
+    if (!stored?.refresh_token || !client || !this.expiresSoon(stored)) return stored;
+    try {
+      const tokens = await refreshAuthorization(client.discovery.authorizationServerUrl, {
+        metadata: client.discovery.authorizationServerMetadata,
+        clientInformation: client.client,
+        refreshToken: stored.refresh_token,
+        resource: client.resource,
+        fetchFn,
+      });
+      this.failure = undefined;
+      return await credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
+    } catch (error) {
+      if (error instanceof OAuthError && !(error instanceof ServerError)) {
+        // invalid_grant and friends: the grant is gone and only the user can make a new one.
+        this.failure = `the authorization server refused the refresh token (${error.errorCode})`;
+        await credentials.deleteTokens(server);
+        return undefined;
+      }
+      // Unreachable or failing authorization server: keep the tokens. The access token may still be
+      // good; if the upstream refuses it, the SDK tries the refresh token once more.
+      this.failure = `refreshing its token failed: ${error instanceof Error ? error.message : String(error)}`;
+      return stored;
+    }
+  }
+
+  private authorizationRequired(reason: string): AuthorizationRequiredError {
+    return new AuthorizationRequiredError(this.options.server, reason);
+  }
+}

@@ -1,0 +1,250 @@
+// OAuth for upstream servers, as the gateway uses it: detect whether an upstream wants OAuth, run
+// the authorization-code flow (PKCE S256, state, RFC 8707 resource; dynamic client registration or
+// a pre-registered client), store what it yields in the SecretStore, and hand each connection an
+// OAuthClientProvider that keeps its token fresh. The protocol steps are the SDK's.
+import { randomBytes } from 'node:crypto';
+import {
+  exchangeAuthorization,
+  registerClient,
+  startAuthorization,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { AuthorizeResult } from '../../api/contract.ts';
+import type { ServerConfig } from '../../config/server-config.ts';
+import { badRequest, upstreamError } from '../../errors.ts';
+import type { SecretStore } from '../../secrets/secret-store.ts';
+import { boundedFetch } from './bounded-fetch.ts';
+import { canopyClientMetadata } from './client-metadata.ts';
+import { OAuthCredentialStore, type StoredClient } from './credential-store.ts';
+import { discoverAuthorizationServer, probeUpstream, type DiscoveredAuthorization } from './discovery.ts';
+import { PendingAuthorizations } from './pending-authorizations.ts';
+import { StoredTokenProvider } from './stored-token-provider.ts';
+
+/** The parts of a server config OAuth needs (an HTTP or SSE server, so `url` is set). */
+export type OAuthServerConfig = Pick<
+  ServerConfig,
+  'name' | 'oauth_redirect_uri' | 'oauth_client_id' | 'oauth_client_secret' | 'oauth_scopes'
+> & { url: string; transport?: ServerConfig['transport'] };
+
+export interface UpstreamOAuthOptions {
+  secrets: SecretStore;
+  /** Where authorization servers send the browser back, e.g. http://127.0.0.1:7450/oauth/callback.
+   *  A server's own `oauth_redirect_uri` wins. */
+  redirectUri: string;
+  /** How long a started authorization may take to come back. Default 10 minutes. */
+  pendingTtlMs?: number;
+  /** Refresh an access token when it expires within this long. Default 60 s. */
+  refreshWindowMs?: number;
+  /** Bound on each request to an upstream or authorization server. Default 15 s. */
+  requestTimeoutMs?: number;
+}
+
+export type OAuthDetection =
+  | { requiresOAuth: false; status: number }
+  | { requiresOAuth: true; status: number; authorizationServerUrl: string };
+
+/** What the browser brings back to the redirect URI (`/oauth/callback`), as query parameters. */
+export interface AuthorizationCallback {
+  state?: string;
+  code?: string;
+  error?: string;
+  error_description?: string;
+}
+
+interface PendingAuthorization {
+  server: string;
+  client: StoredClient;
+  codeVerifier: string;
+}
+
+export class UpstreamOAuth {
+  private readonly credentials: OAuthCredentialStore;
+  private readonly pending: PendingAuthorizations<PendingAuthorization>;
+  private readonly providers = new Map<string, StoredTokenProvider>();
+  private readonly fetchFn: FetchLike;
+
+  constructor(private readonly options: UpstreamOAuthOptions) {
+    this.credentials = new OAuthCredentialStore(options.secrets);
+    this.pending = new PendingAuthorizations(options.pendingTtlMs ?? 10 * 60_000);
+    this.fetchFn = boundedFetch(options.requestTimeoutMs ?? 15_000);
+  }
+
+  /** Does this upstream refuse an unauthenticated client (401) and name an OAuth authorization server? */
+  async detect(url: string, transport: ServerConfig['transport'] = 'streamable_http'): Promise<OAuthDetection> {
+    const challenge = await this.reach(url, () => probeUpstream(url, transport, this.fetchFn));
+    if (challenge.status !== 401) return { requiresOAuth: false, status: challenge.status };
+    const discovery = await this.reach(url, () => discoverAuthorizationServer(url, challenge, this.fetchFn));
+    return discovery
+      ? { requiresOAuth: true, status: challenge.status, authorizationServerUrl: discovery.authorizationServerUrl }
+      : { requiresOAuth: false, status: challenge.status };
+  }
+
+  /** Begins an authorization: the user opens the returned URL; the redirect comes back to completeAuthorization. */
+  async startAuthorization(server: OAuthServerConfig): Promise<AuthorizeResult> {
+    const challenge = await this.reach(server.url, () => probeUpstream(server.url, server.transport ?? 'streamable_http', this.fetchFn));
+    const discovery = await this.reach(server.url, () => discoverAuthorizationServer(server.url, challenge, this.fetchFn));
+    if (!discovery) {
+      throw upstreamError(
+        `server '${server.name}' does not advertise an OAuth authorization server (no RFC 9728, RFC 8414 or OpenID metadata found)`,
+      );
+    }
+    const redirectUri = server.oauth_redirect_uri ?? this.options.redirectUri;
+    const resource = resourceFor(server, discovery);
+    const scope = server.oauth_scopes?.join(' ') || challenge.scope || discovery.resourceMetadata?.scopes_supported?.join(' ') || undefined;
+    const client = await this.clientFor(server, discovery, redirectUri, scope);
+    const state = randomBytes(32).toString('base64url');
+    const { authorizationUrl, codeVerifier } = await startAuthorization(discovery.authorizationServerUrl, {
+      metadata: discovery.authorizationServerMetadata,
+      clientInformation: client.client,
+      redirectUrl: redirectUri,
+      scope,
+      state,
+      resource,
+    }).catch((error: unknown) => {
+      throw upstreamError(`server '${server.name}': ${messageOf(error)}`);
+    });
+    this.pending.add(state, { server: server.name, client: { ...client, redirectUri, resource, discovery }, codeVerifier });
+    return { authorizationUrl: authorizationUrl.href };
+  }
+
+  /** Finishes an authorization from the redirect's query parameters; returns the server's name. */
+  async completeAuthorization(callback: AuthorizationCallback): Promise<string> {
+    const lookup = callback.state ? this.pending.take(callback.state) : ({ status: 'unknown' } as const);
+    if (lookup.status === 'unknown') {
+      throw badRequest('unknown or already used OAuth state: start the authorization again (`canopy authorize NAME`)');
+    }
+    const { server, client, codeVerifier } = lookup.value;
+    if (lookup.status === 'expired') {
+      throw badRequest(
+        `the authorization of server '${server}' expired (after ${describeDuration(this.pending.ttlMs)}): run \`canopy authorize ${server}\` again`,
+      );
+    }
+    if (callback.error) {
+      const detail = callback.error_description ? `: ${callback.error_description}` : '';
+      throw badRequest(`the authorization server refused access to server '${server}' (${callback.error}${detail}): run \`canopy authorize ${server}\` to try again`);
+    }
+    if (!callback.code) throw badRequest(`the authorization of server '${server}' came back without a code`);
+    const tokens = await exchangeAuthorization(client.discovery.authorizationServerUrl, {
+      metadata: client.discovery.authorizationServerMetadata,
+      clientInformation: client.client,
+      authorizationCode: callback.code,
+      codeVerifier,
+      redirectUri: client.redirectUri,
+      resource: client.resource,
+      fetchFn: this.fetchFn,
+    }).catch((error: unknown) => {
+      throw upstreamError(`server '${server}': the authorization server refused the authorization code: ${messageOf(error)}`);
+    });
+    await this.credentials.saveClient(server, client);
+    await this.credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
+    return server;
+  }
+
+  /** The provider an HTTP/SSE connection to this server passes to its SDK transport as `authProvider`. */
+  providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri'>): OAuthClientProvider {
+    const redirectUri = server.oauth_redirect_uri ?? this.options.redirectUri;
+    let provider = this.providers.get(server.name);
+    if (!provider || provider.redirectUrl !== redirectUri) {
+      provider = new StoredTokenProvider({
+        server: server.name,
+        credentials: this.credentials,
+        redirectUri,
+        refreshWindowMs: this.options.refreshWindowMs ?? 60_000,
+        fetchFn: this.fetchFn,
+      });
+      this.providers.set(server.name, provider);
+    }
+    return provider;
+  }
+
+  /** True when tokens are stored for this server (they may still need a refresh). */
+  async isAuthorized(server: string): Promise<boolean> {
+    return (await this.credentials.getTokens(server)) !== undefined;
+  }
+
+  /** Deletes everything OAuth holds for this server: tokens, client, pending authorizations. */
+  async forget(server: string): Promise<void> {
+    this.pending.dropServer(server);
+    this.providers.delete(server);
+    await this.credentials.forget(server);
+  }
+
+  private async clientFor(
+    server: OAuthServerConfig,
+    discovery: DiscoveredAuthorization,
+    redirectUri: string,
+    scope: string | undefined,
+  ): Promise<Pick<StoredClient, 'registration' | 'client'>> {
+    const issuer = discovery.authorizationServerUrl;
+    if (server.oauth_client_id) {
+      const client: OAuthClientInformationMixed = { client_id: server.oauth_client_id, client_secret: server.oauth_client_secret, issuer };
+      return { registration: 'preregistered', client };
+    }
+    // A client registered for this server earlier (by a completed or a pending flow) is used again.
+    const earlier = [await this.credentials.getClient(server.name), this.pending.find((p) => p.server === server.name)?.client];
+    const reused = earlier.find((client) => client && reusable(client, issuer, redirectUri));
+    if (reused) return { registration: 'dynamic', client: reused.client };
+    if (!discovery.authorizationServerMetadata.registration_endpoint) {
+      throw badRequest(`server '${server.name}' needs a pre-registered client: set oauth_client_id (and oauth_client_secret) in its config`);
+    }
+    const registered = await registerClient(issuer, {
+      metadata: discovery.authorizationServerMetadata,
+      clientMetadata: canopyClientMetadata(redirectUri),
+      scope,
+      fetchFn: this.fetchFn,
+    }).catch((error: unknown) => {
+      throw upstreamError(`server '${server.name}': dynamic client registration failed: ${messageOf(error)}`);
+    });
+    return { registration: 'dynamic', client: { ...registered, issuer } };
+  }
+
+  private async reach<T>(url: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      throw upstreamError(`cannot discover OAuth for ${url}: ${messageOf(error)}`);
+    }
+  }
+}
+
+/** A client Canopy registered is good while it is bound to the same authorization server and redirect, with an unexpired secret. */
+function reusable(stored: StoredClient, issuer: string, redirectUri: string): boolean {
+  const expiresAt = 'client_secret_expires_at' in stored.client ? stored.client.client_secret_expires_at : undefined;
+  return (
+    stored.registration === 'dynamic' &&
+    stored.client.issuer === issuer &&
+    stored.redirectUri === redirectUri &&
+    (!expiresAt || expiresAt * 1000 > Date.now())
+  );
+}
+
+/** RFC 8707: the upstream's canonical URL, or the resource its RFC 9728 metadata names when that covers the URL. */
+function resourceFor(server: OAuthServerConfig, discovery: OAuthDiscoveryState): string {
+  const canonical = resourceUrlFromServerUrl(server.url).href;
+  const advertised = discovery.resourceMetadata?.resource;
+  if (!advertised) return canonical;
+  if (!checkResourceAllowed({ requestedResource: canonical, configuredResource: advertised })) {
+    throw upstreamError(`server '${server.name}': its metadata names resource ${advertised}, which does not cover ${canonical}`);
+  }
+  // Sent as advertised: an exact-match authorization server would refuse a re-serialized URL.
+  return advertised;
+}
+
+function describeDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+function messageOf(error: unknown): string {
+  // The SDK validates metadata with zod, whose message is a JSON dump of every issue: say the first.
+  if (error instanceof Error && error.name === 'ZodError' && 'issues' in error && Array.isArray(error.issues)) {
+    const [issue] = error.issues as { path: PropertyKey[]; message: string }[];
+    return `malformed metadata (${issue?.path.map(String).join('.') || 'document'}: ${issue?.message ?? 'invalid'})`;
+  }
+  if (!(error instanceof Error)) return String(error);
+  // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout, ...) is its cause.
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}

@@ -1,0 +1,155 @@
+// What a running connection gets from UpstreamOAuth.providerFor: the stored token over streamable
+// HTTP and SSE, a refresh shortly before expiry and after a 401 (with rotation), a recognizable
+// error when no refresh is possible, and recovery by authorizing again.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { FileSecretStore } from '../../main/core/secrets/file-secret-store.ts';
+import { isAuthorizationRequired } from '../../main/core/upstream/oauth/errors.ts';
+import { UpstreamOAuth, type UpstreamOAuthOptions } from '../../main/core/upstream/oauth/upstream-oauth.ts';
+import { startProtectedMcpServer, type ProtectedMcpServer, type TestAuthorizationServerOptions } from '../support/oauth-server.ts';
+import { authorize, connect, echo, REDIRECT_URI, testSecretStore } from './helpers.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(authServerOptions: TestAuthorizationServerOptions = {}, options: Partial<UpstreamOAuthOptions> = {}) {
+  const upstream = await startProtectedMcpServer({ authServerOptions });
+  cleanups.push(() => upstream.close());
+  const secrets = testSecretStore();
+  const oauth = new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, ...options });
+  return { upstream, secrets, oauth };
+}
+
+async function open(upstream: ProtectedMcpServer, oauth: UpstreamOAuth, name: string, transport: 'streamable_http' | 'sse' = 'streamable_http'): Promise<Client> {
+  const client = await connect(transport === 'sse' ? upstream.sseUrl : upstream.mcpUrl, oauth.providerFor({ name }), transport);
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function stored<T>(secrets: FileSecretStore, ref: string): Promise<T> {
+  return JSON.parse((await secrets.get(ref)) ?? 'null') as T;
+}
+
+type Tokens = { access_token: string; refresh_token: string; expires_at: number };
+
+async function authorizationError(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('stored tokens on a connection', () => {
+  it('connects over SSE with a token issued for the SSE endpoint', async () => {
+    const { upstream, oauth } = await setup();
+    await authorize(oauth, { name: 'legacy', url: upstream.sseUrl, transport: 'sse' });
+    expect(upstream.authServer.lastAuthorizationRequest?.get('resource')).toBe(upstream.sseUrl);
+    const client = await open(upstream, oauth, 'legacy', 'sse');
+    expect(await echo(client, 'over sse')).toBe('echo: over sse');
+  });
+
+  it('refreshes shortly before expiry, once for concurrent requests, with rotation', async () => {
+    const refreshWindowMs = 2000;
+    const { upstream, secrets, oauth } = await setup({ accessTokenTtlSeconds: 4 }, { refreshWindowMs });
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    const first = await stored<Tokens>(secrets, 'oauth/todo/tokens');
+    const client = await open(upstream, oauth, 'todo');
+    expect(await echo(client, 'fresh')).toBe('echo: fresh');
+    expect(upstream.authServer.counters.refreshes).toBe(0);
+
+    await sleep(first.expires_at - refreshWindowMs - Date.now() + 100); // now within the refresh window
+    const unauthorizedBefore = upstream.counters.unauthorized;
+    expect(await Promise.all(['a', 'b', 'c'].map((text) => echo(client, text)))).toEqual(['echo: a', 'echo: b', 'echo: c']);
+    expect(upstream.authServer.counters.refreshes).toBe(1);
+    expect(upstream.counters.unauthorized).toBe(unauthorizedBefore); // refreshed before, not after a 401
+
+    const second = await stored<Tokens>(secrets, 'oauth/todo/tokens');
+    expect(second.access_token).not.toBe(first.access_token);
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect(second.expires_at).toBeGreaterThan(first.expires_at);
+    // Rotation: the authorization server no longer takes the old refresh token.
+    const clientId = (await stored<{ client: { client_id: string } }>(secrets, 'oauth/todo/client')).client.client_id;
+    const reuse = await fetch(`${upstream.url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId }),
+    });
+    expect(await reuse.json()).toMatchObject({ error: 'invalid_grant', error_description: 'unknown or already used refresh token' });
+  });
+
+  it('refreshes after a 401, over streamable HTTP and SSE', async () => {
+    const { upstream, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    await authorize(oauth, { name: 'legacy', url: upstream.sseUrl, transport: 'sse' });
+    const http = await open(upstream, oauth, 'todo');
+    const sse = await open(upstream, oauth, 'legacy', 'sse');
+    upstream.authServer.revokeAccessTokens();
+    expect(await echo(http, 'again')).toBe('echo: again');
+    expect(await echo(sse, 'again')).toBe('echo: again');
+    expect(upstream.authServer.counters.refreshes).toBe(2);
+  });
+});
+
+describe('when no refresh is possible', () => {
+  it('fails with an authorization-required error after a 401, and authorizing again restores access', async () => {
+    const { upstream, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    const client = await open(upstream, oauth, 'todo');
+    upstream.authServer.failRefresh = true;
+    upstream.authServer.revokeAccessTokens();
+
+    const error = await authorizationError(echo(client, 'denied'));
+    expect(isAuthorizationRequired(error)).toBe(true);
+    expect(error.message).toBe(
+      "server 'todo' needs authorization (the authorization server refused the refresh token): run `canopy authorize todo` or open Canopy",
+    );
+    expect(await oauth.isAuthorized('todo')).toBe(false);
+    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }))))).toBe(true);
+
+    upstream.authServer.failRefresh = false;
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    // The same connection recovers, and so does a new one.
+    expect(await echo(client, 'back')).toBe('echo: back');
+    const fresh = await open(upstream, oauth, 'todo');
+    expect(await echo(fresh, 'new')).toBe('echo: new');
+  });
+
+  it('fails a connection whose token expired and whose refresh is refused (also over SSE)', async () => {
+    const { upstream, oauth } = await setup({ accessTokenTtlSeconds: 1 }, { refreshWindowMs: 500 });
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    await authorize(oauth, { name: 'legacy', url: upstream.sseUrl, transport: 'sse' });
+    upstream.authServer.failRefresh = true;
+    await sleep(600);
+    const http = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' })));
+    expect(isAuthorizationRequired(http)).toBe(true);
+    expect(http.message).toContain('refused the refresh token (invalid_grant)');
+    const sse = await authorizationError(connect(upstream.sseUrl, oauth.providerFor({ name: 'legacy' }), 'sse'));
+    expect(isAuthorizationRequired(sse)).toBe(true);
+    expect(upstream.authServer.counters.refreshes).toBe(0);
+  });
+
+  it('never starts a browser flow or registers a client in the background', async () => {
+    const { upstream, oauth } = await setup();
+    const error = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'never' })));
+    expect(isAuthorizationRequired(error)).toBe(true);
+    expect(error.message).toContain('no OAuth client is registered');
+    expect(upstream.authServer.counters).toMatchObject({ registrations: 0, authorizations: 0 });
+  });
+
+  it('forgets a server: its secrets are deleted and its connections need authorization', async () => {
+    const { upstream, secrets, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    await authorize(oauth, { name: 'other', url: upstream.mcpUrl });
+    await oauth.forget('todo');
+    expect((await secrets.entries()).map(({ ref }) => ref).sort()).toEqual(['oauth/other/client', 'oauth/other/tokens']);
+    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }))))).toBe(true);
+    // Another server is not affected.
+    const other = await open(upstream, oauth, 'other');
+    expect(await echo(other, 'still here')).toBe('echo: still here');
+  });
+});
