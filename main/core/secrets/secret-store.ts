@@ -17,3 +17,8 @@ export interface SecretStoreStatus {
   /** Set when this backend is a fallback the user should know about. */
   warning?: string;
 }
+
+/** A secret could not be stored or read; the message says what to do. */
+export class SecretStoreError extends Error {
+  override name = 'SecretStoreError';
+}

@@ -28,10 +28,22 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Secrets of the encrypted-in-database backend (AES-256-GCM, base64 parts). */
+export interface SecretsTable {
+  ref: string;
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  /** Fingerprint of the key the value was sealed with, so a wrong CANOPY_SECRET_KEY is named as such. */
+  key_id: string;
+  updated_at: string;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
   settings: SettingsTable;
+  secrets: SecretsTable;
 }
 
 export type AutoId = Generated<number>;

@@ -2,7 +2,9 @@
 // and a lock in canopy_migration / canopy_migration_lock). Never edit a released migration: add one.
 import type { Migration } from 'kysely';
 import { m0001_initial } from './0001-initial.ts';
+import { m0002_secrets } from './0002-secrets.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001_initial,
+  '0002-secrets': m0002_secrets,
 };
