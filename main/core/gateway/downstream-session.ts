@@ -1,0 +1,341 @@
+// One downstream MCP session: an SDK `Server` whose handlers route each request to the upstream that
+// owns the item, under the session's view (all servers with `server__name` names, or one server with
+// its names unchanged).
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CallToolRequestSchema,
+  CallToolResultSchema,
+  CompleteRequestSchema,
+  CompleteResultSchema,
+  EmptyResultSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  GetPromptResultSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  ReadResourceResultSchema,
+  RootsListChangedNotificationSchema,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type CallToolResult,
+  type ClientRequest,
+  type LoggingLevel,
+  type Progress,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { explainMissing, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
+import type { GatewayCore } from './gateway-core.ts';
+import { mapContentUris } from './content-uris.ts';
+import type { SubscribingSession } from './subscriptions.ts';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Long-running tools are normal; progress notifications reset the clock. */
+const CALL_TIMEOUT_MS = 10 * 60_000;
+/** How long a request waits for a starting upstream. */
+const READY_TIMEOUT_MS = 30_000;
+
+const AGGREGATE_CAPABILITIES: ServerCapabilities = {
+  tools: { listChanged: true },
+  prompts: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  logging: {},
+  completions: {},
+};
+
+export interface SessionOptions {
+  id: string;
+  spec: ViewSpec;
+  /** Enterprise allow-list / group filter. */
+  filter?: ItemFilter;
+  /** Who opened the session (for audit); undefined in development mode. */
+  identity?: string;
+}
+
+export class DownstreamSession implements SubscribingSession {
+  readonly server: Server;
+  readonly id: string;
+  readonly spec: ViewSpec;
+  readonly filter: ItemFilter | undefined;
+  readonly identity: string | undefined;
+  logLevel: LoggingLevel | undefined;
+  lastActivity = Date.now();
+  private signatures: CatalogView['signatures'] | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly core: GatewayCore,
+    options: SessionOptions,
+  ) {
+    this.id = options.id;
+    this.spec = options.spec;
+    this.filter = options.filter;
+    this.identity = options.identity;
+    this.server = new Server(
+      { name: 'canopy', title: 'Canopy MCP gateway', version: core.version },
+      { capabilities: this.capabilities(), instructions: this.instructions() },
+    );
+    this.server.oninitialized = () => {
+      this.signatures = this.view().signatures;
+    };
+    this.registerHandlers();
+  }
+
+  view(): CatalogView {
+    return this.core.catalog.view(this.spec, this.filter);
+  }
+
+  async connect(transport: Transport): Promise<void> {
+    await this.server.connect(transport);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.core.subscriptions.dropSession(this);
+    await this.server.close().catch(() => {});
+  }
+
+  /** Sends list_changed for each list that differs from what this session last saw. */
+  async notifyListChanges(): Promise<void> {
+    if (!this.signatures || this.closed) return;
+    const next = this.view().signatures;
+    const previous = this.signatures;
+    this.signatures = next;
+    const sends: Promise<void>[] = [];
+    if (next.tools !== previous.tools) sends.push(this.server.sendToolListChanged());
+    if (next.prompts !== previous.prompts) sends.push(this.server.sendPromptListChanged());
+    if (next.resources !== previous.resources) sends.push(this.server.sendResourceListChanged());
+    await Promise.allSettled(sends);
+  }
+
+  async sendResourceUpdated(exposedUri: string): Promise<void> {
+    if (this.closed) return;
+    await this.server.sendResourceUpdated({ uri: exposedUri }).catch(() => {});
+  }
+
+  /** Relays a notification from an upstream this session can see. */
+  async relay(server: string, notification: ServerNotification): Promise<void> {
+    if (this.closed || !this.signatures) return;
+    await this.server.notification(notification).catch(() => {});
+  }
+
+  private capabilities(): ServerCapabilities {
+    if (this.spec.kind === 'all') return AGGREGATE_CAPABILITIES;
+    // One server: mirror what it offers (as last seen), keeping list_changed since Canopy toggles items.
+    const upstream = this.core.connection(this.spec.server)?.catalog?.capabilities;
+    if (!upstream) return AGGREGATE_CAPABILITIES;
+    const caps: ServerCapabilities = { logging: {} };
+    if (upstream.tools) caps.tools = { ...upstream.tools, listChanged: true };
+    if (upstream.prompts) caps.prompts = { ...upstream.prompts, listChanged: true };
+    if (upstream.resources) caps.resources = { ...upstream.resources, listChanged: true };
+    if (upstream.completions) caps.completions = upstream.completions;
+    return caps;
+  }
+
+  private instructions(): string | undefined {
+    if (this.spec.kind === 'server') return this.core.connection(this.spec.server)?.catalog?.instructions;
+    const parts: string[] = [];
+    for (const { name, enabled } of this.core.source.servers()) {
+      const text = enabled ? this.core.connection(name)?.catalog?.instructions : undefined;
+      if (text) parts.push(`## ${name}\nTools of this server are named ${name}__<tool>.\n${text}`);
+    }
+    return parts.length > 0 ? parts.join('\n\n') : undefined;
+  }
+
+  private resolveOrThrow(kind: 'tool' | 'prompt', exposed: string): ItemRef {
+    const view = this.view();
+    const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
+    if (ref) return ref;
+    if (this.filter && this.core.isHiddenByFilter(this.spec, kind, exposed)) {
+      throw new McpError(ErrorCode.InvalidParams, `${kind} '${exposed}' is not allowed for this client`);
+    }
+    throw new McpError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
+  }
+
+  private resolveResourceOrThrow(uri: string): ItemRef {
+    const ref = this.view().resolveResource(uri);
+    if (!ref) throw new McpError(ErrorCode.InvalidParams, `unknown resource '${uri}'`);
+    const server = [...this.core.source.servers()].find((s) => s.name === ref.server);
+    if (!server) throw new McpError(ErrorCode.InvalidParams, `unknown resource '${uri}': no server named '${ref.server}'`);
+    if (!server.enabled) {
+      throw new McpError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
+    }
+    return ref;
+  }
+
+  /** Waits for the upstream and sends it a request on behalf of this session. */
+  private async forward<U extends AnySchema>(
+    server: string,
+    request: ClientRequest,
+    schema: U,
+    extra: Extra,
+    options: { onprogress?: (progress: Progress) => void; long?: boolean } = {},
+  ): Promise<SchemaOutput<U>> {
+    this.lastActivity = Date.now();
+    const connection = this.core.connection(server);
+    if (!connection) throw new McpError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
+    let client: Client;
+    try {
+      client = await connection.ready(READY_TIMEOUT_MS);
+    } catch (error) {
+      throw new McpError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
+    }
+    const untrack = this.core.inflight.track(server, {
+      sessionId: this.id,
+      sendRequest: (req, resultSchema, opts) => extra.sendRequest(req, resultSchema, opts),
+    });
+    try {
+      return await client.request(request, schema, {
+        signal: extra.signal,
+        timeout: options.long ? CALL_TIMEOUT_MS : undefined,
+        resetTimeoutOnProgress: options.long,
+        onprogress: options.onprogress,
+      });
+    } finally {
+      untrack();
+    }
+  }
+
+  /** Relays upstream progress with the token the downstream client chose. */
+  private progressRelay(extra: Extra): ((progress: Progress) => void) | undefined {
+    const token = extra._meta?.progressToken;
+    if (token === undefined) return undefined;
+    return (progress) => {
+      void extra
+        .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
+        .catch(() => {});
+    };
+  }
+
+  private registerHandlers(): void {
+    const server = this.server;
+    const withoutProgressToken = (meta: Record<string, unknown> | undefined) => {
+      if (!meta) return undefined;
+      const { progressToken: _ignored, ...rest } = meta;
+      return Object.keys(rest).length > 0 ? rest : undefined;
+    };
+
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      this.lastActivity = Date.now();
+      return { tools: this.view().tools };
+    });
+
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const ref = this.resolveOrThrow('tool', request.params.name);
+      const started = performance.now();
+      let outcome: 'ok' | 'error' | 'tool_error' = 'error';
+      try {
+        const result = (await this.forward(
+          ref.server,
+          {
+            method: 'tools/call',
+            params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) },
+          },
+          CallToolResultSchema,
+          extra,
+          { onprogress: this.progressRelay(extra), long: true },
+        )) as CallToolResult;
+        outcome = result.isError ? 'tool_error' : 'ok';
+        return this.spec.kind === 'all' ? mapContentUris(result, (uri) => this.view().exposeResourceUri(ref.server, uri)) : result;
+      } finally {
+        this.core.recordCall({
+          session: this,
+          server: ref.server,
+          tool: ref.name,
+          outcome,
+          durationMs: performance.now() - started,
+        });
+      }
+    });
+
+    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: this.view().prompts }));
+
+    server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
+      const ref = this.resolveOrThrow('prompt', request.params.name);
+      return this.forward(
+        ref.server,
+        { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },
+        GetPromptResultSchema,
+        extra,
+        { onprogress: this.progressRelay(extra) },
+      );
+    });
+
+    server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: this.view().resources }));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+      resourceTemplates: this.view().resourceTemplates,
+    }));
+
+    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+      const ref = this.resolveResourceOrThrow(request.params.uri);
+      const result = await this.forward(
+        ref.server,
+        { method: 'resources/read', params: { ...request.params, uri: ref.name, _meta: withoutProgressToken(request.params._meta) } },
+        ReadResourceResultSchema,
+        extra,
+        { onprogress: this.progressRelay(extra) },
+      );
+      if (this.spec.kind !== 'all') return result;
+      return {
+        ...result,
+        contents: result.contents.map((content) => ({ ...content, uri: this.view().exposeResourceUri(ref.server, content.uri) })),
+      };
+    });
+
+    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+      const ref = this.resolveResourceOrThrow(request.params.uri);
+      await this.core.subscriptions.subscribe(this, ref, request.params.uri, (upstreamRequest) =>
+        this.forward(ref.server, upstreamRequest, EmptyResultSchema, extra),
+      );
+      return {};
+    });
+
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
+      const ref = this.resolveResourceOrThrow(request.params.uri);
+      await this.core.subscriptions.unsubscribe(this, ref, (upstreamRequest) =>
+        this.forward(ref.server, upstreamRequest, EmptyResultSchema, extra),
+      );
+      return {};
+    });
+
+    server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+      const { ref } = request.params;
+      const target =
+        ref.type === 'ref/prompt'
+          ? { item: this.resolveOrThrow('prompt', ref.name), ref: (name: string) => ({ ...ref, name }) }
+          : { item: this.resolveResourceOrThrow(ref.uri), ref: (uri: string) => ({ ...ref, uri }) };
+      if (!this.core.connection(target.item.server)?.catalog?.capabilities.completions) {
+        return { completion: { values: [], hasMore: false } };
+      }
+      return this.forward(
+        target.item.server,
+        { method: 'completion/complete', params: { ...request.params, ref: target.ref(target.item.name) } as never },
+        CompleteResultSchema,
+        extra,
+      );
+    });
+
+    server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+      this.logLevel = request.params.level;
+      await this.core.applyLogLevels();
+      return {};
+    });
+
+    server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+      await this.core.forwardRootsChanged(this);
+    });
+  }
+}
+
+export type { ViewSpec };

@@ -1,0 +1,212 @@
+// The routing heart shared by every downstream session: the catalog, the sessions, and what flows
+// from upstreams to clients (list_changed, logs, resource updates, sampling/elicitation/roots).
+import { randomUUID } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  CallToolResultSchema,
+  type CallToolResult,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  ErrorCode,
+  ListRootsResultSchema,
+  McpError,
+  type LoggingMessageNotification,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Catalog, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
+import { DownstreamSession, type SessionOptions } from './downstream-session.ts';
+import { InflightCalls } from './inflight.ts';
+import { Subscriptions } from './subscriptions.ts';
+import { mostVerbose, passes } from './logging-levels.ts';
+import type { UpstreamConnection } from '../upstream/types.ts';
+
+export interface CallRecord {
+  session: DownstreamSession;
+  server: string;
+  tool: string;
+  outcome: 'ok' | 'error' | 'tool_error';
+  durationMs: number;
+}
+
+export interface GatewayCoreOptions {
+  source: CatalogSource;
+  version: string;
+  /** Telemetry / audit hook for every tool call. */
+  onCall?: (record: CallRecord) => void;
+}
+
+export class GatewayCore {
+  readonly catalog: Catalog;
+  readonly inflight = new InflightCalls();
+  readonly subscriptions = new Subscriptions();
+  readonly sessions = new Map<string, DownstreamSession>();
+  readonly source: CatalogSource;
+  readonly version: string;
+  private notifyScheduled = false;
+  /** Last level sent to each upstream, so a setLevel goes out only when it changes. */
+  private readonly upstreamLevels = new Map<string, string>();
+
+  constructor(private readonly options: GatewayCoreOptions) {
+    this.source = options.source;
+    this.version = options.version;
+    this.catalog = new Catalog(options.source);
+  }
+
+  connection(name: string): UpstreamConnection | undefined {
+    return this.source.connection(name);
+  }
+
+  createSession(options: Omit<SessionOptions, 'id'> & { id?: string }): DownstreamSession {
+    const session = new DownstreamSession(this, { ...options, id: options.id ?? randomUUID() });
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  async closeSession(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    await session.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map((s) => s.close()));
+  }
+
+  /**
+   * Calls a tool the way an MCP client would (the admin API's invoke): through an in-process
+   * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
+   */
+  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: { identity?: string; filter?: ItemFilter } = {}): Promise<CallToolResult> {
+    const session = this.createSession({ spec: { kind: 'all' }, ...caller });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'canopy-admin-api', version: this.version });
+    try {
+      await session.connect(serverSide);
+      await client.connect(clientSide);
+      return (await client.request(
+        { method: 'tools/call', params: { name: exposedName, arguments: input } },
+        CallToolResultSchema,
+        { timeout: 10 * 60_000, resetTimeoutOnProgress: true },
+      )) as CallToolResult;
+    } finally {
+      await client.close().catch(() => {});
+      await this.closeSession(session.id);
+    }
+  }
+
+  recordCall(record: CallRecord): void {
+    this.options.onCall?.(record);
+  }
+
+  /** Something that shapes the lists changed: recompute views and tell sessions, once per tick. */
+  invalidate(): void {
+    this.catalog.invalidate();
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      for (const session of this.sessions.values()) void session.notifyListChanges();
+    });
+  }
+
+  /** True when the item exists for the view but the session's filter hides it. */
+  isHiddenByFilter(spec: ViewSpec, kind: 'tool' | 'prompt', exposed: string): boolean {
+    const unfiltered = this.catalog.view(spec);
+    return Boolean(kind === 'tool' ? unfiltered.resolveTool(exposed) : unfiltered.resolvePrompt(exposed));
+  }
+
+  private sessionsSeeing(server: string): DownstreamSession[] {
+    return [...this.sessions.values()].filter((s) => s.view().includesServer(server));
+  }
+
+  /** A notification an upstream sent (other than list_changed, which the connection handles). */
+  async relayUpstreamNotification(server: string, notification: ServerNotification): Promise<void> {
+    if (notification.method === 'notifications/resources/updated') {
+      await this.subscriptions.updated(server, notification.params.uri);
+      return;
+    }
+    if (notification.method === 'notifications/message') {
+      const message = notification as LoggingMessageNotification;
+      const logger = message.params.logger ? `${server}/${message.params.logger}` : server;
+      const relayed: LoggingMessageNotification = { ...message, params: { ...message.params, logger } };
+      await Promise.allSettled(
+        this.sessionsSeeing(server)
+          .filter((s) => passes(message.params.level, s.logLevel))
+          .map((s) => s.relay(server, relayed)),
+      );
+    }
+  }
+
+  /** Sends each running upstream the most verbose level any session watching it asked for. */
+  async applyLogLevels(): Promise<void> {
+    const work: Promise<unknown>[] = [];
+    for (const { name } of this.source.servers()) {
+      const connection = this.connection(name);
+      const client = connection?.client;
+      if (!client || !connection?.catalog?.capabilities.logging) continue;
+      const level = mostVerbose(this.sessionsSeeing(name).map((s) => s.logLevel));
+      if (!level || this.upstreamLevels.get(name) === level) continue;
+      this.upstreamLevels.set(name, level);
+      work.push(client.setLoggingLevel(level).catch(() => this.upstreamLevels.delete(name)));
+    }
+    await Promise.allSettled(work);
+  }
+
+  /** An upstream restarted: it forgot its log level and subscriptions, so send them again. */
+  async restoreUpstreamSession(server: string): Promise<void> {
+    this.upstreamLevels.delete(server);
+    await this.applyLogLevels();
+    const client = this.connection(server)?.client;
+    if (!client) return;
+    await Promise.allSettled(this.subscriptions.watchedUris(server).map((uri) => client.subscribeResource({ uri })));
+  }
+
+  /** A client's roots changed: tell the upstreams it can see that support roots. */
+  async forwardRootsChanged(session: DownstreamSession): Promise<void> {
+    const view = session.view();
+    const work: Promise<unknown>[] = [];
+    for (const { name } of this.source.servers()) {
+      if (!view.includesServer(name)) continue;
+      const client = this.connection(name)?.client;
+      if (client) work.push(client.sendRootsListChanged().catch(() => {}));
+    }
+    await Promise.allSettled(work);
+  }
+
+  /**
+   * Answers a request an upstream sent to its client (sampling, elicitation, roots). It goes to the
+   * client whose call to that upstream is in flight; roots (asked outside any call) go to the most
+   * recent session that can see the server and declared roots.
+   */
+  async routeServerRequest(server: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const schema =
+      request.method === 'sampling/createMessage'
+        ? CreateMessageResultSchema
+        : request.method === 'elicitation/create'
+          ? ElicitResultSchema
+          : request.method === 'roots/list'
+            ? ListRootsResultSchema
+            : undefined;
+    if (!schema) throw new McpError(ErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
+    const call = this.inflight.latest(server);
+    if (call) return (await call.sendRequest(request, schema, { signal })) as Record<string, unknown>;
+    if (request.method === 'roots/list') {
+      const session = this.sessionsSeeing(server)
+        .filter((s) => s.server.getClientCapabilities()?.roots)
+        .sort((a, b) => b.lastActivity - a.lastActivity)[0];
+      if (session) return (await session.server.listRoots(undefined, { signal })) as Record<string, unknown>;
+      return { roots: [] };
+    }
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      `no client call to '${server}' is in progress to answer ${request.method}`,
+    );
+  }
+}
+
+export type { ItemFilter, ViewSpec };

@@ -1,0 +1,47 @@
+// DNS-rebinding protection. A page on evil.example can make a browser send requests to
+// 127.0.0.1:7450 under its own host name; refusing any Host (and Origin) that is not ours stops it.
+
+export interface OriginPolicy {
+  /** Extra host names accepted (e.g. the name a team server is reached by). Empty: loopback only. */
+  allowedHosts: string[];
+  /** Extra origins accepted (e.g. https://canopy.example.com). */
+  allowedOrigins: string[];
+}
+
+export function isLoopbackHostname(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The host name of a Host header value (`name:port`, `[::1]:port`). */
+export function hostnameOf(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
+  const colon = hostHeader.lastIndexOf(':');
+  return colon >= 0 ? hostHeader.slice(0, colon) : hostHeader;
+}
+
+/** Returns why the request is refused, or undefined when it may proceed. */
+export function refuseForeignOrigin(
+  headers: { host?: string; origin?: string },
+  policy: OriginPolicy,
+): string | undefined {
+  const host = headers.host;
+  if (!host) return 'missing Host header';
+  const hostname = hostnameOf(host).toLowerCase();
+  const hostAllowed = isLoopbackHostname(hostname) || policy.allowedHosts.some((h) => h.toLowerCase() === hostname);
+  if (!hostAllowed) {
+    return `Host '${host}' is not allowed (only loopback names${policy.allowedHosts.length ? ' and CANOPY_ALLOWED_HOSTS' : ''})`;
+  }
+  const origin = headers.origin;
+  if (!origin || origin === 'null') return origin === 'null' ? "Origin 'null' is not allowed" : undefined;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `Origin '${origin}' is not a valid origin`;
+  }
+  if (isLoopbackHostname(url.hostname)) return undefined;
+  if (policy.allowedOrigins.includes(url.origin)) return undefined;
+  if (policy.allowedHosts.some((h) => h.toLowerCase() === url.hostname.toLowerCase())) return undefined;
+  return `Origin '${origin}' is not allowed`;
+}

@@ -1,0 +1,163 @@
+// The one HTTP listener: guards (Host/Origin, body size) first, then MCP endpoints, the admin API,
+// the OAuth callback, health, and the web UI.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Hono, type Context } from 'hono';
+import { getRequestListener } from '@hono/node-server';
+import { refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
+import { serveUi } from './static-ui.ts';
+import { readBodyLimited } from './read-body.ts';
+import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
+import type { ViewSpec } from '../gateway/catalog.ts';
+import type { Logger } from '../telemetry/logger.ts';
+
+export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface HttpServerParts {
+  endpoints: McpEndpoints;
+  /** The admin API (already mounted under /api/v0). */
+  api: Hono;
+  /** Completes an OAuth authorization; returns the server name. */
+  completeOAuth(params: URLSearchParams): Promise<string>;
+  serverExists(name: string): boolean;
+  health(): Record<string, unknown>;
+  /** Decides who calls an MCP endpoint; a Response refuses the request (401/403/503). */
+  mcpCaller(request: Request): Promise<Caller | Response>;
+  rendererDir?: string;
+  originPolicy: OriginPolicy;
+  logger: Logger;
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function page(title: string, message: string, status = 200): Response {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui;margin:3rem"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+}
+
+async function readJsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const body = await readBodyLimited(c.req.raw, MAX_MCP_BODY_BYTES);
+  if (!body.ok) return { ok: false, response: jsonRpcError(413, -32600, `request body is larger than ${MAX_MCP_BODY_BYTES} bytes`) };
+  try {
+    return { ok: true, value: JSON.parse(body.text) };
+  } catch {
+    return { ok: false, response: jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON') };
+  }
+}
+
+function createApp(parts: HttpServerParts): Hono {
+  const app = new Hono();
+
+  const mcp = async (c: Context, spec: ViewSpec) => {
+    const caller = await parts.mcpCaller(c.req.raw);
+    if (caller instanceof Response) return caller;
+    let body: unknown;
+    if (c.req.method === 'POST') {
+      const parsed = await readJsonBody(c);
+      if (!parsed.ok) return parsed.response;
+      body = parsed.value;
+    }
+    return parts.endpoints.handleStreamable(c.req.raw, spec, caller, body);
+  };
+  app.all('/mcp', (c) => mcp(c, { kind: 'all' }));
+  app.all('/servers/:name/mcp', (c) => {
+    const name = c.req.param('name');
+    if (!parts.serverExists(name)) return jsonRpcError(404, -32001, `no server named '${name}' is registered`);
+    return mcp(c, { kind: 'server', server: name });
+  });
+
+  app.get('/health', (c) => c.json(parts.health()));
+
+  app.get('/oauth/callback', async (c) => {
+    try {
+      const server = await parts.completeOAuth(new URL(c.req.url).searchParams);
+      return page('Canopy: authorized', `Server '${server}' is authorized. You can close this window.`);
+    } catch (error) {
+      return page('Canopy: authorization failed', (error as Error).message, 400);
+    }
+  });
+
+  app.route('/', parts.api);
+
+  app.get('*', async (c) => {
+    const response = parts.rendererDir ? await serveUi(parts.rendererDir, c.req.path) : undefined;
+    return response ?? c.json({ error: { code: 'not_found', message: `nothing at ${c.req.path}` } }, 404);
+  });
+  return app;
+}
+
+/** Reads a Node request body up to `limit` bytes; undefined when it is larger. */
+function readNodeBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toWebRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers.set(key, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+  }
+  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: req.method, headers });
+}
+
+function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  return response.text().then((text) => void res.end(text));
+}
+
+export function createHttpServer(parts: HttpServerParts): Server {
+  const listener = getRequestListener(createApp(parts).fetch, { overrideGlobalObjects: false });
+
+  // The legacy SSE transport needs Node's own request/response objects, so it is served here.
+  const legacySse = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const caller = await parts.mcpCaller(toWebRequest(req));
+    if (caller instanceof Response) return sendWebResponse(res, caller);
+    if (req.method === 'GET' && url.pathname === '/sse') return parts.endpoints.openLegacySse(res, '/messages', caller);
+    if (req.method === 'POST' && url.pathname === '/messages') {
+      const text = await readNodeBody(req, MAX_MCP_BODY_BYTES);
+      if (text === undefined) return sendWebResponse(res, jsonRpcError(413, -32600, 'request body is too large'));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return sendWebResponse(res, jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON'));
+      }
+      return parts.endpoints.postLegacyMessage(req, res, url.searchParams.get('sessionId'), caller, body);
+    }
+    return sendWebResponse(res, jsonRpcError(405, -32600, `${req.method} is not supported on ${url.pathname}`));
+  };
+
+  return createServer((req, res) => {
+    const refused = refuseForeignOrigin({ host: req.headers.host, origin: req.headers.origin }, parts.originPolicy);
+    if (refused) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: refused } }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const done = url.pathname === '/sse' || url.pathname === '/messages' ? legacySse(req, res, url) : listener(req, res);
+    Promise.resolve(done).catch((error: unknown) => {
+      parts.logger.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'internal error: see the Canopy log' } }));
+    });
+  });
+}

@@ -1,0 +1,64 @@
+// Serves the built web UI (renderer/ → dist/renderer) at `/`, with a strict CSP. Unknown paths
+// without a file extension get index.html (client-side routes).
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export const UI_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function serveUi(rootDir: string, pathname: string): Promise<Response | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  const root = normalize(rootDir + sep);
+  let file = normalize(join(root, decoded));
+  if (!file.startsWith(root)) return undefined;
+  if (!(await isFile(file))) {
+    if (extname(decoded) !== '') return undefined;
+    file = join(root, 'index.html');
+    if (!(await isFile(file))) return undefined;
+  }
+  const body = await readFile(file);
+  const isHtml = file.endsWith('.html');
+  return new Response(body, {
+    headers: {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': isHtml ? 'no-cache' : 'public, max-age=3600',
+      ...(isHtml ? { 'content-security-policy': UI_CONTENT_SECURITY_POLICY, 'x-frame-options': 'DENY' } : {}),
+    },
+  });
+}

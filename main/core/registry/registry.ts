@@ -1,0 +1,405 @@
+// The registry service: registered servers, their switches, their connections. Every admin
+// operation (API, tray, window) goes through here; it writes the store transactionally, keeps the
+// in-memory picture the gateway routes by, and tells listeners what changed.
+import { EventEmitter } from 'node:events';
+import { parseServerConfig, type ServerConfig } from '../config/server-config.ts';
+import { qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
+import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
+import type { Store } from '../store/open.ts';
+import type { ServerRecord } from '../store/servers.ts';
+import type { ItemKind } from '../store/item-settings.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { exportableConfig, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
+import type { CatalogSource } from '../gateway/catalog.ts';
+import { isListed } from '../gateway/catalog.ts';
+import type { UpstreamConnection } from '../upstream/types.ts';
+import type {
+  AuthorizeResult,
+  ExportView,
+  LogsView,
+  PromptView,
+  RegisterServerResult,
+  ResourceView,
+  ServerView,
+  StatusView,
+  ToolView,
+} from '../api/contract.ts';
+import type { Logger } from '../telemetry/logger.ts';
+
+export interface RegistryEvents {
+  /** Anything a listener may show changed: registry contents, a switch, a state, a catalog. */
+  changed: [];
+}
+
+/** How the registry makes and runs connections (the upstream layer, OAuth included). */
+export interface ConnectionFactory {
+  create(config: ServerConfig): UpstreamConnection;
+  /** Starts OAuth for a server; returns the URL the user opens. */
+  startAuthorization(config: ServerConfig): Promise<string>;
+  /** Deletes what OAuth stored for a server (tokens, client registration). */
+  forgetAuthorization(server: string): Promise<void>;
+  /** Static credential notes for the user (e.g. a header overriding bearer_token). */
+  credentialWarnings(config: ServerConfig): string[];
+}
+
+export interface RegistryOptions {
+  store: Store;
+  secrets: SecretStore;
+  connections: ConnectionFactory;
+  logger: Logger;
+  /** For status(): version, mode, URLs. */
+  describe: () => Omit<StatusView, 'secrets' | 'store'>;
+  /** How long a registration waits for the upstream's first start. */
+  registrationTimeoutMs?: number;
+}
+
+const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
+
+export class Registry extends EventEmitter<RegistryEvents> implements CatalogSource {
+  private readonly records = new Map<string, ServerRecord>();
+  private readonly disabledItems = new Set<string>();
+  private readonly live = new Map<string, UpstreamConnection>();
+
+  constructor(private readonly options: RegistryOptions) {
+    super();
+  }
+
+  // ---- CatalogSource ----
+
+  *servers(): Iterable<{ name: string; enabled: boolean }> {
+    for (const record of [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      yield { name: record.name, enabled: record.enabled };
+    }
+  }
+
+  connection(name: string): UpstreamConnection | undefined {
+    return this.live.get(name);
+  }
+
+  isItemEnabled(server: string, kind: ItemKind, name: string): boolean {
+    return !this.disabledItems.has(itemKey(server, kind, name));
+  }
+
+  // ---- lifecycle ----
+
+  /** Loads the registry from the store and starts every enabled server (in the background). */
+  async load(): Promise<void> {
+    const [records, items] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list()]);
+    this.records.clear();
+    this.disabledItems.clear();
+    for (const record of records) this.records.set(record.name, record);
+    for (const item of items) if (!item.enabled) this.disabledItems.add(itemKey(item.server, item.kind, item.name));
+    for (const record of records) {
+      if (record.enabled) void this.launch(record).catch((error) => this.logStartFailure(record.name, error));
+    }
+  }
+
+  /** Stops every connection (children killed), in parallel. */
+  async stopAll(): Promise<void> {
+    const all = [...this.live.values()];
+    this.live.clear();
+    await Promise.allSettled(all.map((c) => c.stop()));
+  }
+
+  private logStartFailure(name: string, error: unknown): void {
+    this.options.logger.warn({ server: name, reason: (error as Error).message }, 'server did not start');
+  }
+
+  private attach(connection: UpstreamConnection): void {
+    const previous = this.live.get(connection.name);
+    this.live.set(connection.name, connection);
+    if (previous && previous !== connection) void previous.stop();
+    const changed = () => {
+      if (this.live.get(connection.name) === connection) this.emit('changed');
+    };
+    connection.on('state', changed);
+    connection.on('catalog', changed);
+  }
+
+  private async detach(name: string): Promise<void> {
+    const connection = this.live.get(name);
+    this.live.delete(name);
+    if (connection) {
+      connection.removeAllListeners('state');
+      connection.removeAllListeners('catalog');
+      await connection.stop();
+    }
+  }
+
+  /** Creates the connection for a stored record and starts it. */
+  private async launch(record: ServerRecord): Promise<UpstreamConnection> {
+    const config = await resolveSecrets(record.config, this.options.secrets);
+    const connection = this.options.connections.create(config);
+    this.attach(connection);
+    this.emit('changed');
+    await connection.start();
+    return connection;
+  }
+
+  // ---- reads ----
+
+  private requireRecord(name: string): ServerRecord {
+    const record = this.records.get(name);
+    if (!record) throw notFound(`no server named '${name}' is registered: see \`canopy list servers\``);
+    return record;
+  }
+
+  private view(record: ServerRecord): ServerView {
+    const connection = this.live.get(record.name);
+    const catalog = connection?.catalog;
+    return {
+      name: record.name,
+      transport: record.transport,
+      description: record.description,
+      enabled: record.enabled,
+      state: connection?.state ?? { status: 'stopped', crashes: 0, since: record.updatedAt },
+      toolCount: catalog?.tools.length ?? 0,
+      promptCount: catalog?.prompts.length ?? 0,
+      resourceCount: (catalog?.resources.length ?? 0) + (catalog?.resourceTemplates.length ?? 0),
+      config: redactSecrets(record.config),
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+  }
+
+  async status(): Promise<StatusView> {
+    const location = this.options.store.location;
+    return {
+      ...this.options.describe(),
+      store: {
+        kind: location.kind,
+        description: location.kind === 'sqlite' ? `SQLite at ${location.path}` : 'PostgreSQL',
+      },
+      secrets: this.options.secrets.describe(),
+    };
+  }
+
+  async listServers(): Promise<ServerView[]> {
+    return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => this.view(r));
+  }
+
+  async getServer(name: string): Promise<ServerView> {
+    return this.view(this.requireRecord(name));
+  }
+
+  serverLogs(name: string): LogsView {
+    this.requireRecord(name);
+    return { lines: this.live.get(name)?.logLines() ?? [] };
+  }
+
+  /** Servers whose catalogs the admin lists show: one server, or all. */
+  private catalogs(server: string | undefined) {
+    if (server !== undefined) this.requireRecord(server);
+    const out: { name: string; connection: UpstreamConnection }[] = [];
+    for (const record of this.records.values()) {
+      if (server !== undefined && record.name !== server) continue;
+      const connection = this.live.get(record.name);
+      if (record.enabled && connection && isListed(connection)) out.push({ name: record.name, connection });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  listTools(server?: string): ToolView[] {
+    return this.catalogs(server).flatMap(({ name, connection }) =>
+      connection.catalog!.tools.map((tool) => ({
+        name: qualifiedName(name, tool.name),
+        server: name,
+        originalName: tool.name,
+        enabled: this.isItemEnabled(name, 'tool', tool.name),
+        title: tool.title ?? tool.annotations?.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: tool.annotations,
+      })),
+    );
+  }
+
+  getTool(name: string): ToolView {
+    const split = splitQualifiedName(name);
+    if (!split) throw badRequest(`'${name}' is not a tool name: tool names have the form server__tool`);
+    const tool = this.listTools(split.server).find((t) => t.originalName === split.name);
+    if (!tool) throw notFound(`server '${split.server}' has no tool '${split.name}' (or it is not running)`);
+    return tool;
+  }
+
+  listPrompts(server?: string): PromptView[] {
+    return this.catalogs(server).flatMap(({ name, connection }) =>
+      connection.catalog!.prompts.map((prompt) => ({
+        name: qualifiedName(name, prompt.name),
+        server: name,
+        originalName: prompt.name,
+        enabled: this.isItemEnabled(name, 'prompt', prompt.name),
+        title: prompt.title,
+        description: prompt.description,
+        arguments: prompt.arguments,
+      })),
+    );
+  }
+
+  listResources(server?: string): ResourceView[] {
+    return this.catalogs(server).flatMap(({ name, connection }) => [
+      ...connection.catalog!.resources.map((r) => ({
+        uri: qualifiedResourceUri(name, r.uri),
+        server: name,
+        originalUri: r.uri,
+        name: r.name,
+        title: r.title,
+        description: r.description,
+        mimeType: r.mimeType,
+        template: false,
+      })),
+      ...connection.catalog!.resourceTemplates.map((t) => ({
+        uri: qualifiedResourceUri(name, t.uriTemplate),
+        server: name,
+        originalUri: t.uriTemplate,
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        mimeType: t.mimeType,
+        template: true,
+      })),
+    ]);
+  }
+
+  exportServers(): ExportView {
+    return {
+      servers: [...this.records.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((r) => ({ ...exportableConfig(r.config), enabled: r.enabled })),
+    };
+  }
+
+  // ---- writes ----
+
+  /**
+   * Registers (or with `force` replaces) a server. An enabled server is connected first and only
+   * committed when it starts — or when it needs OAuth, which is then begun: a config that cannot
+   * work is refused and nothing is kept (a replaced server keeps its previous config).
+   */
+  async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<RegisterServerResult> {
+    const config = parseServerConfig(body.config);
+    const enabled = body.enabled ?? true;
+    const previous = this.records.get(config.name);
+    if (previous && !body.force) {
+      throw conflict(`a server named '${config.name}' is already registered: deregister it first or use --force to replace it`);
+    }
+    const warnings = this.options.connections.credentialWarnings(config);
+
+    let connection: UpstreamConnection | undefined;
+    let authorizationUrl: string | undefined;
+    if (enabled) {
+      connection = this.options.connections.create(config);
+      try {
+        await connection.start();
+      } catch (error) {
+        if (connection.state.status !== 'needs_authorization') {
+          await connection.stop();
+          throw upstreamError(`cannot register '${config.name}': ${(error as Error).message}`);
+        }
+        authorizationUrl = await this.options.connections.startAuthorization(config);
+      }
+    }
+
+    const { stored, secrets } = splitSecrets(config);
+    try {
+      for (const secret of secrets) await this.options.secrets.set(secret.ref, secret.value);
+      const record = await this.options.store.transaction(async (tx) => {
+        if (previous) {
+          await tx.servers.replaceConfig(stored);
+          await tx.servers.setEnabled(config.name, enabled);
+          return (await tx.servers.get(config.name))!;
+        }
+        return tx.servers.insert(stored, enabled);
+      });
+      this.records.set(record.name, record);
+    } catch (error) {
+      await connection?.stop();
+      await Promise.allSettled(secrets.map((s) => this.options.secrets.delete(s.ref)));
+      throw error;
+    }
+    // Committed: the previous secrets are no longer referenced.
+    if (previous) await this.deleteSecrets(previous);
+
+    if (connection) this.attach(connection);
+    else await this.detach(config.name);
+    this.emit('changed');
+    const server = this.view(this.records.get(config.name)!);
+    return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
+  }
+
+  private async deleteSecrets(record: ServerRecord): Promise<void> {
+    const results = await Promise.allSettled(secretRefs(record.config).map((ref) => this.options.secrets.delete(ref)));
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.options.logger.warn({ server: record.name, reason: String(result.reason) }, 'could not delete a secret');
+      }
+    }
+  }
+
+  async deregisterServer(name: string): Promise<void> {
+    const record = this.requireRecord(name);
+    await this.detach(name);
+    await this.options.store.transaction((tx) => tx.servers.delete(name));
+    this.records.delete(name);
+    for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
+    await this.deleteSecrets(record);
+    await this.options.connections.forgetAuthorization(name);
+    this.emit('changed');
+  }
+
+  /** Toggles a server at once: disabling stops it, enabling starts it in the background. */
+  async setServerEnabled(name: string, enabled: boolean): Promise<ServerView> {
+    const record = this.requireRecord(name);
+    if (record.enabled !== enabled) {
+      await this.options.store.servers.setEnabled(name, enabled);
+      this.records.set(name, { ...record, enabled, updatedAt: new Date().toISOString() });
+    }
+    if (!enabled) await this.detach(name);
+    else if (!this.live.has(name)) void this.launch(this.records.get(name)!).catch((error) => this.logStartFailure(name, error));
+    this.emit('changed');
+    return this.view(this.records.get(name)!);
+  }
+
+  async restartServer(name: string): Promise<ServerView> {
+    const record = this.requireRecord(name);
+    if (!record.enabled) throw badRequest(`server '${name}' is disabled: enable it with \`canopy enable server ${name}\``);
+    await this.detach(name);
+    try {
+      await this.launch(record);
+    } catch (error) {
+      this.logStartFailure(name, error);
+    }
+    return this.view(record);
+  }
+
+  async setItemEnabled(kind: ItemKind, name: string, enabled: boolean): Promise<ToolView | PromptView> {
+    const split = splitQualifiedName(name);
+    if (!split) throw badRequest(`'${name}' is not a ${kind} name: ${kind} names have the form server__${kind}`);
+    this.requireRecord(split.server);
+    const items = kind === 'tool' ? this.listTools(split.server) : this.listPrompts(split.server);
+    const item = items.find((i) => i.originalName === split.name);
+    if (!item) throw notFound(`server '${split.server}' has no ${kind} '${split.name}' (or it is not running)`);
+    await this.options.store.itemSettings.set(split.server, kind, split.name, enabled);
+    const key = itemKey(split.server, kind, split.name);
+    if (enabled) this.disabledItems.delete(key);
+    else this.disabledItems.add(key);
+    this.emit('changed');
+    return { ...item, enabled };
+  }
+
+  async authorizeServer(name: string): Promise<AuthorizeResult> {
+    const record = this.requireRecord(name);
+    if (record.transport === 'stdio') throw badRequest(`server '${name}' is a stdio server: OAuth applies to HTTP servers`);
+    const config = await resolveSecrets(record.config, this.options.secrets);
+    return { authorizationUrl: await this.options.connections.startAuthorization(config) };
+  }
+
+  /** OAuth finished for `name`: connect again with the new tokens. */
+  async authorizationCompleted(name: string): Promise<void> {
+    const record = this.records.get(name);
+    if (!record?.enabled) return;
+    await this.detach(name);
+    await this.launch(record).catch((error) => this.logStartFailure(name, error));
+  }
+}
