@@ -7,7 +7,7 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { createUpstreamConnection, type UpstreamConnectionOptions } from '../../main/core/upstream/connection.ts';
 import type { CatalogPart, UpstreamConnection } from '../../main/core/upstream/types.ts';
 import { everythingEntry, freePort, startEverythingHttp, type RunningHttpUpstream } from '../support/upstreams.ts';
-import { startRecordingServer, type RecordingServer } from './fixtures/recording-server.ts';
+import { startRecordingServer, type RecordingServer } from '../support/recording-server.ts';
 import { config, fastBackoff, textOf, waitFor, waitForStatus } from './helpers.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];

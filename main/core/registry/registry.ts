@@ -297,7 +297,14 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
           await connection.stop();
           throw upstreamError(`cannot register '${config.name}': ${(error as Error).message}`);
         }
-        authorizationUrl = await this.options.connections.startAuthorization(config);
+        try {
+          authorizationUrl = await this.options.connections.startAuthorization(config);
+        } catch (oauthError) {
+          await connection.stop();
+          throw upstreamError(
+            `cannot register '${config.name}': it requires authorization and OAuth could not start (${(oauthError as Error).message}); set bearer_token or headers if it uses a static token`,
+          );
+        }
       }
     }
 
