@@ -1,0 +1,82 @@
+// `canopy import FILE`: each entry of a Claude Desktop / Cursor / VS Code `mcpServers` file, with
+// `${VAR}` placeholders expanded, registered through POST /servers; one ✓/!/✗ line per entry.
+import type { Command } from 'commander';
+import type { AdminClient } from '../../core/api/client.ts';
+import { ApiError } from '../../core/api/client.ts';
+import { ConfigError } from '../../core/config/server-config.ts';
+import { parseMcpServersFile, type ImportEntry } from '../../core/config/mcp-servers-file.ts';
+import type { CliContext } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { withExamples } from '../help.ts';
+import { readJsonFile } from '../json-file.ts';
+import { configFromJson } from '../server-config-source.ts';
+import { formatImportOutcome, importFailures, importSummary, type ImportOutcome } from '../format/import-report.ts';
+
+async function importEntry(
+  context: CliContext,
+  client: AdminClient,
+  entry: ImportEntry,
+  force: boolean,
+): Promise<ImportOutcome> {
+  const { name } = entry;
+  if (!entry.config) return { name, result: 'failed', reason: entry.error ?? 'cannot be imported' };
+  let config;
+  try {
+    config = configFromJson(entry.config, context.env);
+  } catch (error) {
+    if (error instanceof ConfigError) return { name, result: 'failed', reason: error.message };
+    throw error;
+  }
+  const progress = context.output.progress(`registering '${name}'`);
+  try {
+    const result = await client.registerServer({ config, force, enabled: !entry.disabled });
+    for (const warning of result.warnings) context.output.warn(`${name}: ${warning}`);
+    if (result.authorizationUrl) return { name, result: 'needs_authorization', transport: config.transport };
+    const { server } = result;
+    return { name, result: 'registered', transport: server.transport, toolCount: server.toolCount, enabled: server.enabled };
+  } catch (error) {
+    // The gateway refused this entry; a gateway that cannot be reached stops the whole import.
+    if (error instanceof ApiError && error.code !== 'network') return { name, result: 'failed', reason: error.message };
+    throw error;
+  } finally {
+    progress.stop();
+  }
+}
+
+export function registerImportCommand(program: Command, context: CliContext): void {
+  withExamples(
+    program
+      .command('import')
+      .argument('<file>', 'an mcpServers JSON file')
+      .summary('register the servers of a Claude Desktop / Cursor / VS Code config file')
+      .description(
+        'Register every server of an mcpServers file (Claude Desktop, Cursor, VS Code mcp.json). ' +
+          '${VAR} placeholders are expanded from your environment. Entries marked disabled are ' +
+          'registered disabled. Prints one line per entry; exits non-zero if any entry failed.',
+      )
+      .option('--force', 'replace registered servers of the same names')
+      .action(async (file: string, options: { force?: boolean }) => {
+        let entries: ImportEntry[];
+        try {
+          entries = parseMcpServersFile(readJsonFile(file));
+        } catch (error) {
+          if (error instanceof ConfigError) throw new CliError(`${file}: ${error.message}`);
+          throw error;
+        }
+        const client = context.client();
+        const outcomes: ImportOutcome[] = [];
+        for (const entry of entries) {
+          const outcome = await importEntry(context, client, entry, Boolean(options.force));
+          outcomes.push(outcome);
+          context.output.line(formatImportOutcome(outcome));
+        }
+        if (importFailures(outcomes) > 0) throw new CliError(importSummary(outcomes));
+        context.output.line(importSummary(outcomes));
+      }),
+    [
+      'canopy import ~/Library/Application\\ Support/Claude/claude_desktop_config.json',
+      'canopy import ~/.cursor/mcp.json',
+      'canopy import .vscode/mcp.json --force',
+    ],
+  );
+}

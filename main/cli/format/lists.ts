@@ -1,0 +1,70 @@
+// The tables of `canopy list servers|tools|prompts|resources`.
+import type { PromptView, ResourceView, ServerView, ToolView } from '../../core/api/contract.ts';
+import { formatTable } from './table.ts';
+import { serverHealth, stateLabel } from './server-state.ts';
+
+const enabledLabel = (enabled: boolean) => (enabled ? 'enabled' : 'disabled');
+
+export function serverTable(servers: ServerView[], width?: number, now = Date.now()): string[] {
+  const lines = formatTable(
+    [
+      { header: 'NAME', value: (server) => server.name },
+      { header: 'TRANSPORT', value: (server) => server.transport },
+      { header: 'STATE', value: (server) => stateLabel(server, now) },
+      { header: 'TOOLS', value: (server) => String(server.toolCount) },
+      { header: 'DESCRIPTION', value: (server) => server.description },
+    ],
+    servers,
+    width,
+  );
+  const problems = servers
+    .map((server) => ({ server, health: serverHealth(server, now) }))
+    .filter(({ health }) => health.level === 'problem');
+  if (problems.length > 0) {
+    lines.push('', 'Needs attention:', ...problems.map(({ server, health }) => `  ${server.name}: ${health.text}`));
+  }
+  return lines;
+}
+
+export function toolTable(tools: ToolView[], width?: number): string[] {
+  return formatTable(
+    [
+      { header: 'NAME', value: (tool) => tool.name },
+      { header: 'STATUS', value: (tool) => enabledLabel(tool.enabled) },
+      { header: 'DESCRIPTION', value: (tool) => tool.description ?? tool.title ?? '' },
+    ],
+    tools,
+    width,
+  );
+}
+
+/** Argument names, required ones marked with `*`. */
+export function promptArguments(prompt: PromptView): string {
+  return (prompt.arguments ?? []).map((argument) => `${argument.name}${argument.required ? '*' : ''}`).join(', ');
+}
+
+export function promptTable(prompts: PromptView[], width?: number): string[] {
+  return formatTable(
+    [
+      { header: 'NAME', value: (prompt) => prompt.name },
+      { header: 'STATUS', value: (prompt) => enabledLabel(prompt.enabled) },
+      { header: 'ARGUMENTS', value: promptArguments },
+      { header: 'DESCRIPTION', value: (prompt) => prompt.description ?? prompt.title ?? '' },
+    ],
+    prompts,
+    width,
+  );
+}
+
+export function resourceTable(resources: ResourceView[], width?: number): string[] {
+  return formatTable(
+    [
+      { header: 'URI', value: (resource) => resource.uri },
+      { header: 'NAME', value: (resource) => resource.title ?? resource.name },
+      { header: 'TYPE', value: (resource) => (resource.template ? 'template' : (resource.mimeType ?? '')) },
+      { header: 'DESCRIPTION', value: (resource) => resource.description ?? '' },
+    ],
+    resources,
+    width,
+  );
+}
