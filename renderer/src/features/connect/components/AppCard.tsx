@@ -1,0 +1,49 @@
+// One app: in the desktop app a button that writes its config; in the browser the snippet to copy.
+import { useState } from 'react';
+import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import { Button } from '../../../components/Button.tsx';
+import { CopyButton } from '../../../components/CopyButton.tsx';
+import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import type { AppId } from '../../../../../main/core/connect-apps/apps.ts';
+import { desktopBridge } from '../../../lib/desktop-bridge.ts';
+import { useAction } from '../../../lib/use-action.ts';
+import { snippetFor } from '../lib/app-snippets.ts';
+
+export interface AppCardProps {
+  app: AppId;
+  title: string;
+  status: StatusView;
+}
+
+export function AppCard({ app, title, status }: AppCardProps) {
+  const bridge = desktopBridge();
+  const [done, setDone] = useState<string>();
+  const connect = useAction(async () => setDone((await bridge!.connectApp(app)).message));
+  const snippet = snippetFor(app, { mcpUrl: status.mcpUrl, needsToken: status.mode === 'enterprise' });
+  return (
+    <section className="card" aria-label={`Connect ${title}`}>
+      <h2>{title}</h2>
+      {bridge && (
+        <div className="actions">
+          <Button variant="primary" busy={connect.busy} onClick={() => connect.run()}>
+            Connect {title}
+          </Button>
+        </div>
+      )}
+      {done && (
+        <p className="success" role="status">
+          {done}
+        </p>
+      )}
+      <ErrorNote message={connect.error} />
+      <p className="muted small">{bridge ? 'Or do it by hand: ' : ''}{snippet.where}</p>
+      <pre className="code" aria-label={`${title} configuration`}>
+        {snippet.text}
+      </pre>
+      <div className="actions">
+        <CopyButton text={snippet.text} label={`Copy ${title} configuration`} />
+        <span className="muted small">{snippet.note}</span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+// Human users: admins operate the gateway; users list and call what they may reach.
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/Button.tsx';
+import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import { useIdentityCollection } from '../hooks/use-identity-collection.ts';
+import { identitiesApi, type UserRole } from '../lib/identities-api.ts';
+import { IdentityActions } from './IdentityActions.tsx';
+import { TokenOnce } from './TokenOnce.tsx';
+
+const operations = {
+  list: identitiesApi.listUsers,
+  create: identitiesApi.createUser,
+  rotate: identitiesApi.rotateUser,
+  remove: identitiesApi.deleteUser,
+};
+
+export function UsersSection() {
+  const { items, create, rotate, remove, issued, dismissIssued } = useIdentityCollection(operations);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<UserRole>('user');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await create.run({ name: name.trim(), role })) setName('');
+  };
+
+  return (
+    <section className="card" aria-label="Users">
+      <h2>Users</h2>
+      <p className="muted small">People who sign in to Canopy. Admins manage servers and identities; users can list and call tools.</p>
+      {issued && <TokenOnce issued={issued} onDone={dismissIssued} />}
+      <ErrorNote message={items.error ?? rotate.error ?? remove.error} />
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.data?.map((user) => (
+            <tr key={user.name}>
+              <td>{user.name}</td>
+              <td>{user.role}</td>
+              <td>
+                <IdentityActions name={user.name} rotating={rotate.busy} deleting={remove.busy} onRotate={() => rotate.run(user.name)} onDelete={() => remove.run(user.name)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {items.data?.length === 0 && <p className="empty">No users yet.</p>}
+      <form className="form form-grid" aria-label="Create a user" onSubmit={submit}>
+        <label>
+          User name
+          <input value={name} required placeholder="alice" onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as UserRole)}>
+            <option value="user">user</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <ErrorNote message={create.error} />
+        <div className="actions span-2">
+          <Button type="submit" variant="primary" busy={create.busy}>
+            Create user
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+// One tool or prompt with its on/off switch.
+import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import { Switch } from '../../../components/Switch.tsx';
+import { useAction } from '../../../lib/use-action.ts';
+
+export interface ItemToggleProps {
+  kind: 'tool' | 'prompt';
+  name: string;
+  originalName: string;
+  description?: string;
+  enabled: boolean;
+  setEnabled: (name: string, enabled: boolean) => Promise<unknown>;
+  onChanged: () => void;
+}
+
+export function ItemToggle({ kind, name, originalName, description, enabled, setEnabled, onChanged }: ItemToggleProps) {
+  const toggle = useAction(async (next: boolean) => {
+    await setEnabled(name, next);
+    onChanged();
+  });
+  return (
+    <li className="item-toggle">
+      <Switch label={`Enable ${kind} ${originalName}`} hideLabel checked={enabled} busy={toggle.busy} onChange={(next) => toggle.run(next)} />
+      <div>
+        <code>{originalName}</code>
+        {description && <div className="muted small clamp">{description}</div>}
+        <ErrorNote message={toggle.error} />
+      </div>
+    </li>
+  );
+}

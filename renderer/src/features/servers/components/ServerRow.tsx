@@ -1,0 +1,37 @@
+import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import { Switch } from '../../../components/Switch.tsx';
+import { useToggleServer } from '../hooks/use-toggle-server.ts';
+import { StateBadge } from './StateBadge.tsx';
+
+export interface ServerRowProps {
+  server: ServerView;
+  selected: boolean;
+  onSelect: () => void;
+  onChanged: () => void;
+}
+
+export function ServerRow({ server, selected, onSelect, onChanged }: ServerRowProps) {
+  const toggle = useToggleServer(onChanged);
+  return (
+    <li className={`server-row${selected ? ' selected' : ''}`} aria-label={`Server ${server.name}`}>
+      <div className="server-row-main">
+        <button type="button" className="link server-name" aria-current={selected || undefined} onClick={onSelect}>
+          {server.name}
+        </button>
+        <StateBadge server={server} />
+        <span className="muted counts">
+          {server.toolCount} tools · {server.promptCount} prompts
+        </span>
+        <Switch label={`Enable ${server.name}`} hideLabel checked={server.enabled} busy={toggle.busy} onChange={(enabled) => toggle.run(server, enabled)} />
+      </div>
+      {server.description && <div className="muted small">{server.description}</div>}
+      {server.state.lastError && server.state.status !== 'running' && (
+        <div className="last-error small" aria-label={`${server.name} last error`}>
+          {server.state.lastError}
+        </div>
+      )}
+      <ErrorNote message={toggle.error} />
+    </li>
+  );
+}

@@ -1,0 +1,20 @@
+// One server's tools and prompts, reloaded when its catalog or state changes.
+import type { PromptView, ServerView, ToolView } from '../../../../../main/core/api/contract.ts';
+import { useGateway } from '../../../lib/gateway-context.tsx';
+import { useResource, type Resource } from '../../../lib/use-resource.ts';
+
+export interface ServerCatalog {
+  tools: ToolView[];
+  prompts: PromptView[];
+}
+
+export function useServerCatalog(server: ServerView): Resource<ServerCatalog> {
+  const { client } = useGateway();
+  return useResource(
+    async () => {
+      const [tools, prompts] = await Promise.all([client.listTools(server.name), client.listPrompts(server.name)]);
+      return { tools, prompts };
+    },
+    [client, server.name, server.toolCount, server.promptCount, server.state.status, server.enabled],
+  );
+}

@@ -1,0 +1,80 @@
+// The add/edit form's values and their translation to and from a server config. Validation is the
+// gateway's own schema (parseServerConfig), so the form says exactly what the API would say.
+import type { ServerConfig, ServerConfigInput, Transport } from '../../../../../main/core/config/server-config.ts';
+import { parseServerConfig } from '../../../../../main/core/config/server-config.ts';
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface ServerFormValues {
+  name: string;
+  description: string;
+  transport: Transport;
+  command: string;
+  /** One argument per line (an argument may contain spaces). */
+  args: string;
+  env: KeyValue[];
+  url: string;
+  headers: KeyValue[];
+  bearerToken: string;
+}
+
+export function emptyServerForm(): ServerFormValues {
+  return { name: '', description: '', transport: 'stdio', command: '', args: '', env: [], url: '', headers: [], bearerToken: '' };
+}
+
+function toPairs(map: Record<string, string> | undefined): KeyValue[] {
+  return Object.entries(map ?? {}).map(([key, value]) => ({ key, value }));
+}
+
+function fromPairs(pairs: KeyValue[]): Record<string, string> | undefined {
+  const filled = pairs.filter((pair) => pair.key.trim() !== '');
+  return filled.length ? Object.fromEntries(filled.map((pair) => [pair.key.trim(), pair.value])) : undefined;
+}
+
+function splitLines(text: string): string[] | undefined {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.length ? lines : undefined;
+}
+
+/** Form values for editing a registered server (secret values arrive redacted). */
+export function serverFormFromConfig(config: ServerConfig): ServerFormValues {
+  return {
+    name: config.name,
+    description: config.description ?? '',
+    transport: config.transport,
+    command: config.command ?? '',
+    args: (config.args ?? []).join('\n'),
+    env: toPairs(config.env),
+    url: config.url ?? '',
+    headers: toPairs(config.headers),
+    bearerToken: config.bearer_token ?? '',
+  };
+}
+
+/** The config the form describes; only the fields of the chosen transport are kept. */
+export function configFromServerForm(values: ServerFormValues): ServerConfigInput {
+  const common = { name: values.name.trim(), transport: values.transport, description: values.description.trim() || undefined };
+  if (values.transport === 'stdio') {
+    return { ...common, command: values.command.trim() || undefined, args: splitLines(values.args), env: fromPairs(values.env) };
+  }
+  return {
+    ...common,
+    url: values.url.trim() || undefined,
+    headers: fromPairs(values.headers),
+    bearer_token: values.bearerToken.trim() || undefined,
+  };
+}
+
+/** Validates the form; returns the config to send or the one-line problem. */
+export function validateServerForm(values: ServerFormValues): { config: ServerConfigInput } | { problem: string } {
+  const config = configFromServerForm(values);
+  try {
+    parseServerConfig(config);
+    return { config };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+}

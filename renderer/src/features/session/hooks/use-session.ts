@@ -1,0 +1,87 @@
+// Connects to the gateway: through the desktop bridge in the app, same-origin in the browser. A 401
+// (enterprise mode without a valid token) asks for a token; the token is kept for this tab only.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { AdminClient, ApiError } from '../../../../../main/core/api/client.ts';
+import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import { desktopBridge, type GatewayConnection } from '../../../lib/desktop-bridge.ts';
+import { errorMessage } from '../../../lib/error-message.ts';
+import { clearToken, readToken, saveToken } from '../lib/token-storage.ts';
+
+export type Session =
+  | { phase: 'connecting' }
+  | { phase: 'unreachable'; message: string }
+  | { phase: 'login'; message?: string }
+  | { phase: 'ready'; client: AdminClient; status: StatusView; connection: GatewayConnection; signedIn: boolean };
+
+export interface SessionControls {
+  session: Session;
+  retry: () => void;
+  signIn: (token: string) => void;
+  signOut: () => void;
+}
+
+async function resolveConnection(): Promise<GatewayConnection> {
+  const bridge = desktopBridge();
+  if (bridge) {
+    const info = await bridge.connection();
+    return { baseUrl: info.gatewayUrl, token: info.token };
+  }
+  return { baseUrl: '', token: readToken(sessionStorage) };
+}
+
+export function useSession(): SessionControls {
+  const [session, setSession] = useState<Session>({ phase: 'connecting' });
+  const [attempt, setAttempt] = useState(0);
+
+  const expire = useCallback(() => {
+    clearToken(sessionStorage);
+    setSession({ phase: 'login', message: 'Your session needs a valid token. Sign in again.' });
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    setSession({ phase: 'connecting' });
+    (async () => {
+      const connection = await resolveConnection();
+      const client = new AdminClient({
+        baseUrl: connection.baseUrl,
+        token: connection.token,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (response.status === 401 && !cancelled) expire();
+          return response;
+        },
+      });
+      try {
+        const status = await client.status();
+        if (!cancelled) setSession({ phase: 'ready', client, status, connection, signedIn: Boolean(connection.token) && !desktopBridge() });
+      } catch (error) {
+        if (cancelled) return;
+        if (error instanceof ApiError && error.status === 401) {
+          setSession({ phase: 'login', message: connection.token ? 'That token was not accepted. Check it and try again.' : undefined });
+        } else {
+          setSession({ phase: 'unreachable', message: errorMessage(error) });
+        }
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt, expire]);
+
+  return useMemo(
+    () => ({
+      session,
+      retry: () => setAttempt((n) => n + 1),
+      signIn: (token: string) => {
+        saveToken(sessionStorage, token.trim());
+        setAttempt((n) => n + 1);
+      },
+      signOut: () => {
+        clearToken(sessionStorage);
+        setSession({ phase: 'login' });
+      },
+    }),
+    [session],
+  );
+}

@@ -1,0 +1,121 @@
+// Where Canopy keeps its registry: this computer (SQLite) or an enterprise PostgreSQL. Switching
+// restarts the gateway on the other store, so only the desktop app offers it.
+import { useState } from 'react';
+import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import { Button } from '../../../components/Button.tsx';
+import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import type { CanopyBridge, OperationResult } from '../../../lib/desktop-bridge.ts';
+import { useAction } from '../../../lib/use-action.ts';
+
+interface StorageSwitchProps {
+  bridge: CanopyBridge;
+  current: StatusView['store']['kind'];
+  onSwitched: () => void;
+}
+
+function OperationNote({ result }: { result: OperationResult | undefined }) {
+  if (!result) return null;
+  return (
+    <p className={result.ok ? 'success' : 'error-note'} role="status">
+      {result.message}
+    </p>
+  );
+}
+
+function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
+  const [kind, setKind] = useState(current);
+  const [url, setUrl] = useState('');
+  const [password, setPassword] = useState('');
+  const [tested, setTested] = useState<OperationResult>();
+  const [switched, setSwitched] = useState<OperationResult>();
+  const postgres = { url: url.trim(), password: password || undefined };
+  const test = useAction(async () => setTested(await bridge.storage.testPostgres(postgres)));
+  const switchStore = useAction(async () => {
+    const result = await bridge.storage.switch(kind === 'sqlite' ? { kind } : { kind, ...postgres });
+    setSwitched(result);
+    if (result.ok) onSwitched();
+  });
+  const needsUrl = kind === 'postgres';
+  const edited = () => {
+    setTested(undefined);
+    setSwitched(undefined);
+  };
+  return (
+    <div className="form">
+      <fieldset className="radio-group">
+        <legend>Storage</legend>
+        <label className="inline">
+          <input type="radio" name="storage" checked={kind === 'sqlite'} onChange={() => setKind('sqlite')} />
+          This computer (SQLite)
+        </label>
+        <label className="inline">
+          <input type="radio" name="storage" checked={kind === 'postgres'} onChange={() => setKind('postgres')} />
+          Enterprise PostgreSQL
+        </label>
+      </fieldset>
+      {needsUrl && (
+        <div className="inline-form">
+          <label className="grow">
+            PostgreSQL URL
+            <input
+              autoComplete="off"
+              placeholder="postgres://user@host:5432/canopy"
+              value={url}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                edited();
+              }}
+            />
+          </label>
+          <label>
+            Password
+            <input
+              type="password"
+              autoComplete="off"
+              placeholder="kept in the OS keychain"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                edited();
+              }}
+            />
+          </label>
+          <Button busy={test.busy} disabled={!url.trim()} onClick={() => test.run()}>
+            Test connection
+          </Button>
+        </div>
+      )}
+      <OperationNote result={tested} />
+      <OperationNote result={switched} />
+      <ErrorNote message={test.error ?? switchStore.error} />
+      <Button variant="primary" busy={switchStore.busy} disabled={kind === current || (needsUrl && !tested?.ok)} onClick={() => switchStore.run()}>
+        {switchStore.busy ? 'Switching — the gateway restarts…' : 'Switch storage'}
+      </Button>
+    </div>
+  );
+}
+
+export interface StorageSectionProps {
+  store: StatusView['store'];
+  bridge: CanopyBridge | undefined;
+  onSwitched: () => void;
+}
+
+export function StorageSection({ store, bridge, onSwitched }: StorageSectionProps) {
+  return (
+    <section className="card" aria-label="Storage">
+      <h2>Storage</h2>
+      <p>
+        Now: <strong>{store.kind === 'sqlite' ? 'This computer (SQLite)' : 'Enterprise PostgreSQL'}</strong> <span className="muted">— {store.description}</span>
+      </p>
+      {bridge ? (
+        <StorageSwitch bridge={bridge} current={store.kind} onSwitched={onSwitched} />
+      ) : (
+        <p className="muted">
+          Switching storage restarts the gateway, so it needs the Canopy desktop app. For <code>canopy serve</code>, pass{' '}
+          <code>--database-url</code> or <code>--db</code>.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { configFromServerForm, emptyServerForm, serverFormFromConfig, validateServerForm } from '../../../renderer/src/features/servers/lib/server-form.ts';
+
+describe('server form', () => {
+  it('builds a stdio config with one argument per line and env pairs', () => {
+    const values = { ...emptyServerForm(), name: 'fs', command: ' node ', args: 'server.js\n\n/path with space\n', env: [{ key: 'TOKEN', value: 's3' }, { key: ' ', value: 'x' }] };
+    expect(validateServerForm(values)).toEqual({
+      config: { name: 'fs', transport: 'stdio', description: undefined, command: 'node', args: ['server.js', '/path with space'], env: { TOKEN: 's3' } },
+    });
+  });
+
+  it('keeps only the chosen transport’s fields', () => {
+    const values = { ...emptyServerForm(), name: 'web', transport: 'sse' as const, command: 'left over', url: 'https://x.test/sse', bearerToken: 't', headers: [{ key: 'X-A', value: 'b' }] };
+    expect(configFromServerForm(values)).toEqual({ name: 'web', transport: 'sse', description: undefined, url: 'https://x.test/sse', headers: { 'X-A': 'b' }, bearer_token: 't' });
+  });
+
+  it('reports the gateway schema’s problem in one line', () => {
+    expect(validateServerForm({ ...emptyServerForm(), name: 'x' })).toEqual({ problem: `invalid server config: field 'command' is required for a stdio server` });
+    expect(validateServerForm({ ...emptyServerForm(), name: 'bad name', command: 'node' })).toMatchObject({ problem: expect.stringContaining("field 'name'") });
+  });
+
+  it('round-trips a registered config for editing', () => {
+    const config = { name: 'm', transport: 'stdio' as const, command: 'node', args: ['a', 'b'], env: { K: '********' }, description: 'mem' };
+    expect(configFromServerForm(serverFormFromConfig(config))).toEqual(config);
+  });
+});

@@ -1,0 +1,86 @@
+// The web UI of an enterprise gateway: token login, then MCP clients (token shown once, rotate, delete).
+// Guarded until the enterprise admin API exists: run with CANOPY_UI_ENTERPRISE=1. The two
+// assumptions about that API (how the first admin token is obtained, the /clients routes) live in
+// `initializeAdmin` below and in renderer/src/features/identities/lib/identities-api.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { API_PREFIX } from '../../main/core/api/contract.ts';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { browserSkipReason, launchChromium, openPage, screenshot } from './support/browser.ts';
+import { ensureRendererBuilt } from './support/renderer-build.ts';
+
+const skipReason =
+  process.env.CANOPY_UI_ENTERPRISE === '1' ? browserSkipReason() : 'the enterprise admin API (init, /clients, /users) is not built yet; set CANOPY_UI_ENTERPRISE=1 once it is';
+if (skipReason) console.log(`skipping enterprise web UI tests: ${skipReason}`);
+
+/** Initializes the gateway from loopback and returns the administrator's token. */
+async function initializeAdmin(url: string): Promise<string> {
+  const response = await fetch(`${url}${API_PREFIX}/init`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (!response.ok) throw new Error(`init failed: HTTP ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let page: Page;
+  let adminToken: string;
+
+  const listClients = async () => {
+    const response = await fetch(`${gateway.url}${API_PREFIX}/clients`, { headers: { authorization: `Bearer ${adminToken}` } });
+    return (await response.json()) as { name: string; allow: string[] }[];
+  };
+
+  beforeAll(async () => {
+    const [rendererDir, chromium] = await Promise.all([ensureRendererBuilt(), launchChromium()]);
+    browser = chromium;
+    gateway = await startTestGateway({ rendererDir, mode: 'enterprise' });
+    adminToken = await initializeAdmin(gateway.url);
+    page = await openPage(browser, `${gateway.url}/`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it('asks for a token and refuses a wrong one', async () => {
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Access token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/token/i);
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await screenshot(page, '10-enterprise-login');
+  });
+
+  it('signs in with the admin token and shows Clients and users', async () => {
+    await page.getByLabel('Access token').fill(adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Clients and users' }).click();
+    await page.getByRole('region', { name: 'MCP clients' }).waitFor();
+  });
+
+  it('creates an MCP client with an allow-list and shows its token once', async () => {
+    const form = page.getByRole('form', { name: 'Create an MCP client' });
+    await form.getByLabel('Client name').fill('cursor-laptop');
+    await form.getByLabel('Allowed servers and tools').fill('everything, memory__read_graph');
+    await form.getByRole('button', { name: 'Create client' }).click();
+    const token = page.getByLabel('New token');
+    await token.waitFor();
+    const issued = (await token.textContent()) ?? '';
+    expect(issued.length).toBeGreaterThanOrEqual(32);
+    expect(await listClients()).toContainEqual(expect.objectContaining({ name: 'cursor-laptop', allow: ['everything', 'memory__read_graph'] }));
+    await screenshot(page, '11-enterprise-client-token');
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    expect(await token.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Rotate token of cursor-laptop' }).click();
+    await token.waitFor();
+    expect(await token.textContent()).not.toBe(issued);
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+
+    await page.getByRole('button', { name: 'Delete cursor-laptop' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(async () => (await listClients()).map((c) => c.name)).not.toContain('cursor-laptop');
+  });
+});

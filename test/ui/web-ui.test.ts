@@ -1,0 +1,191 @@
+// The window as a web UI, end to end: real Chromium against a real gateway (development mode) with
+// real upstream MCP servers. The steps build on each other, like a user's first session.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { everythingEntry, startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
+import { browserSkipReason, launchChromium, openPage, screenshot } from './support/browser.ts';
+import { ensureRendererBuilt } from './support/renderer-build.ts';
+
+const skipReason = browserSkipReason();
+if (skipReason) console.log(`skipping web UI tests: ${skipReason}`);
+
+const SLOW = { timeout: 60_000 };
+const STARTUP_MS = 40_000;
+
+describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
+  let gateway: TestGateway;
+  let http: RunningHttpUpstream;
+  let browser: Browser;
+  let page: Page;
+
+  const serverRow = (name: string) => page.getByRole('listitem', { name: `Server ${name}`, exact: true });
+  const stateOf = (name: string) => page.getByLabel(new RegExp(`^${name} state: `)).first();
+  const openServer = async (name: string) => {
+    await page.getByRole('link', { name: 'Servers' }).click();
+    await serverRow(name).getByRole('button', { name, exact: true }).click();
+    await page.getByRole('article', { name: `Server ${name} details` }).waitFor();
+  };
+
+  beforeAll(async () => {
+    const [rendererDir, upstream, chromium] = await Promise.all([ensureRendererBuilt(), startEverythingHttp(), launchChromium()]);
+    http = upstream;
+    browser = chromium;
+    gateway = await startTestGateway({ rendererDir });
+    page = await openPage(browser, `${gateway.url}/`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await http?.stop();
+  });
+
+  it('opens on an empty server list', async () => {
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await page.getByText('No servers yet').waitFor();
+    await screenshot(page, '01-empty');
+  });
+
+  it('says what is wrong with an invalid form before sending it', async () => {
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('bad__name');
+    await page.getByLabel('Command', { exact: true }).fill('node');
+    await page.getByRole('button', { name: 'Register server' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(`field 'name' must not contain "__"`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('adds a stdio server from the form', SLOW, async () => {
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const form = page.getByRole('form', { name: 'Add a server' });
+    await form.getByLabel('Name', { exact: true }).fill('everything');
+    await form.getByLabel('Transport').selectOption('stdio');
+    await form.getByLabel('Command', { exact: true }).fill(process.execPath);
+    await form.getByLabel('Arguments (one per line)').fill(`${everythingEntry}\nstdio`);
+    await form.getByRole('button', { name: '+ Add environment variable' }).click();
+    await form.getByLabel('Environment variable 1 name').fill('CANOPY_UI_TEST');
+    await form.getByLabel('Environment variable 1 value').fill('1');
+    await form.getByRole('button', { name: 'Register server' }).click();
+    await page.getByRole('article', { name: 'Server everything details' }).waitFor({ timeout: STARTUP_MS });
+    await expect.poll(() => stateOf('everything').textContent(), { timeout: STARTUP_MS }).toBe('running');
+    await expect.poll(() => serverRow('everything').textContent()).toMatch(/[1-9]\d* tools/);
+    const [registered] = await gateway.api.listServers();
+    expect(registered).toMatchObject({ name: 'everything', enabled: true, transport: 'stdio' });
+    await screenshot(page, '02-server-added');
+  });
+
+  it('adds servers from a pasted mcpServers JSON, one result per entry', SLOW, async () => {
+    await page.getByRole('button', { name: 'Paste config' }).click();
+    const memory = stdioConfigs.memory();
+    const pasted = {
+      mcpServers: {
+        memory: { command: memory.command, args: memory.args },
+        'remote-everything': { type: 'http', url: http.url },
+        broken: { args: ['nothing to run'] },
+      },
+    };
+    await page.getByLabel('Server config JSON').fill(JSON.stringify(pasted, null, 2));
+    await page.getByRole('button', { name: 'Register all' }).click();
+    const results = page.getByRole('list', { name: 'Registration results' });
+    await expect.poll(() => results.textContent(), { timeout: STARTUP_MS }).toMatch(/memory: registered.*remote-everything: registered.*broken: failed/s);
+    expect(await results.textContent()).toContain('entry has neither "command" nor "url"');
+    await expect.poll(() => stateOf('memory').textContent(), { timeout: STARTUP_MS }).toBe('running');
+    await expect.poll(() => stateOf('remote-everything').textContent(), { timeout: STARTUP_MS }).toBe('running');
+    expect((await gateway.api.listServers()).map((s) => s.name).sort()).toEqual(['everything', 'memory', 'remote-everything']);
+    await screenshot(page, '03-pasted-config');
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('disables and re-enables a server', SLOW, async () => {
+    const toggle = page.getByRole('switch', { name: 'Enable memory', exact: true });
+    await toggle.click();
+    await expect.poll(() => stateOf('memory').textContent(), { timeout: STARTUP_MS }).toBe('disabled');
+    expect((await gateway.api.getServer('memory')).enabled).toBe(false);
+    await toggle.click();
+    await expect.poll(async () => (await gateway.api.getServer('memory')).enabled).toBe(true);
+    await expect.poll(() => stateOf('memory').textContent(), { timeout: STARTUP_MS }).toMatch(/running|starting|stopped/);
+  });
+
+  it('disables and re-enables one tool', SLOW, async () => {
+    await openServer('everything');
+    const toggle = page.getByRole('switch', { name: 'Enable tool echo', exact: true });
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await expect.poll(async () => (await gateway.api.getTool('everything__echo')).enabled).toBe(false);
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await screenshot(page, '04-tool-disabled');
+    await toggle.click();
+    await expect.poll(async () => (await gateway.api.getTool('everything__echo')).enabled).toBe(true);
+  });
+
+  it("shows the server's stderr log", SLOW, async () => {
+    await openServer('everything');
+    await page.getByRole('button', { name: 'Refresh log' }).click();
+    await expect.poll(() => page.getByLabel('everything log lines').textContent()).toContain('Starting');
+  });
+
+  it('finds a tool, generates its form and shows the result of a call', SLOW, async () => {
+    await page.getByRole('link', { name: 'Tools' }).click();
+    await page.getByLabel('Search tools').fill('echo');
+    await page.getByRole('button', { name: /^everything__echo/ }).click();
+    await page.getByText('Input schema').click();
+    expect(await page.getByLabel('everything__echo input schema').textContent()).toContain('"message"');
+    await page.getByRole('form', { name: 'Input for everything__echo' }).getByLabel('message', { exact: true }).fill('hello from Chromium');
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    const result = page.getByRole('region', { name: 'Tool result' });
+    await result.waitFor();
+    expect(await result.textContent()).toContain('hello from Chromium');
+    await screenshot(page, '05-tool-result');
+  });
+
+  it('shows a missing required field instead of calling the tool', async () => {
+    await page.getByRole('form', { name: 'Input for everything__echo' }).getByLabel('message', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    expect(await page.getByRole('alert').first().textContent()).toContain('"message" is required');
+  });
+
+  it('edits a server (re-registers it) and removes one after confirming', SLOW, async () => {
+    await openServer('memory');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Edit memory' });
+    await form.getByLabel('Description', { exact: true }).fill('knowledge graph');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(async () => (await gateway.api.getServer('memory')).description, { timeout: STARTUP_MS }).toBe('knowledge graph');
+
+    await openServer('remote-everything');
+    await page.getByRole('button', { name: 'Remove remote-everything' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await serverRow('remote-everything').waitFor({ state: 'detached' });
+    expect((await gateway.api.listServers()).map((s) => s.name).sort()).toEqual(['everything', 'memory']);
+  });
+
+  it('shows the config snippet for an app in the browser', async () => {
+    await page.getByRole('link', { name: 'Connect an app' }).click();
+    const cursor = page.getByLabel('Cursor configuration', { exact: true });
+    expect(JSON.parse((await cursor.textContent()) ?? '')).toEqual({ mcpServers: { canopy: { url: `${gateway.url}/mcp` } } });
+  });
+
+  it('switches the theme and keeps it after a reload', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText('Secrets', { exact: true }).waitFor();
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.getByLabel('Dark').check();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await screenshot(page, '06-settings-dark');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(await page.getByLabel('Dark').isChecked()).toBe(true);
+    await page.getByRole('link', { name: 'Servers' }).click();
+    await stateOf('everything').waitFor();
+    await screenshot(page, '07-servers-dark');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Light').check();
+    expect(await background()).toBe(light);
+  });
+});

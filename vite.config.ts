@@ -1,0 +1,22 @@
+// Builds the window's UI (renderer/) into dist/renderer, which the gateway serves at `/` and the
+// desktop app loads from disk: relative asset paths (base './') work in both places.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export const rendererRoot = fileURLToPath(new URL('./renderer', import.meta.url));
+export const rendererOutDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
+
+export default defineConfig({
+  root: rendererRoot,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: rendererOutDir,
+    emptyOutDir: true,
+  },
+  server: {
+    // `vite dev` talks to a gateway running on the default port.
+    proxy: { '/api': 'http://127.0.0.1:7450' },
+  },
+});
