@@ -10,6 +10,7 @@ import { startProtectedMcpServer, type ProtectedMcpServer } from '../support/oau
 import { startRecordingServer, type RecordingServer } from '../support/recording-server.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
 import { createLogger } from '../../main/core/telemetry/logger.ts';
+import { REDACTED } from '../../main/core/api/contract.ts';
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
@@ -131,6 +132,20 @@ describe('static credentials and secrets', () => {
     expect(lastAuthorization().authorization).toBe('token tok-wins');
   });
 
+  it('keeps stored secrets when an edit sends back the redacted values', async () => {
+    await t.api.registerServer({ config: { name: 'edited', url: recorder.url('streamable_http'), bearer_token: 'tok-kept' } });
+    const shown = await t.api.getServer('edited');
+    expect(shown.config.bearer_token).toBe(REDACTED);
+    recorder.requests.length = 0;
+    await t.api.registerServer({ config: { ...shown.config, description: 'edited in the UI' }, force: true });
+    expect(lastAuthorization().authorization).toBe('Bearer tok-kept');
+    expect((await t.api.getServer('edited')).description).toBe('edited in the UI');
+    const error = await t.api
+      .registerServer({ config: { name: 'fresh', url: recorder.url('streamable_http'), bearer_token: REDACTED } })
+      .catch((e: Error) => e);
+    expect(error.message).toMatch(/no value is stored for it/);
+  });
+
   it('passes env to a stdio child over the gateway environment', async () => {
     await t.api.registerServer({ config: { ...stdioConfigs.everything('envcheck'), env: { CANOPY_CHILD_SECRET: 'env-secret-42' } } });
     const result = await t.api.invokeTool('envcheck__get-env', {});
@@ -138,7 +153,7 @@ describe('static credentials and secrets', () => {
   });
 
   it('keeps every secret out of the database file, the logs, exports and API responses', async () => {
-    const secrets = ['tok-bearer-1', 'custom-1', 'tok-loses', 'tok-wins', 'env-secret-42'];
+    const secrets = ['tok-bearer-1', 'custom-1', 'tok-loses', 'tok-wins', 'env-secret-42', 'tok-kept'];
     const location = (await t.api.status()).store.description.replace(/^SQLite at /, '');
     const dbBytes = ['', '-wal', '-shm']
       .map((suffix) => location + suffix)

@@ -9,7 +9,7 @@ import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
 import type { ItemKind } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { exportableConfig, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
+import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
 import type { CatalogSource } from '../gateway/catalog.ts';
 import { isListed } from '../gateway/catalog.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
@@ -278,12 +278,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    * work is refused and nothing is kept (a replaced server keeps its previous config).
    */
   async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<RegisterServerResult> {
-    const config = parseServerConfig(body.config);
+    const parsed = parseServerConfig(body.config);
     const enabled = body.enabled ?? true;
-    const previous = this.records.get(config.name);
+    const previous = this.records.get(parsed.name);
     if (previous && !body.force) {
-      throw conflict(`a server named '${config.name}' is already registered: deregister it first or use --force to replace it`);
+      throw conflict(`a server named '${parsed.name}' is already registered: deregister it first or use --force to replace it`);
     }
+    const config = keepRedactedSecrets(parsed, previous && (await resolveSecrets(previous.config, this.options.secrets)));
     const warnings = this.options.connections.credentialWarnings(config);
 
     let connection: UpstreamConnection | undefined;

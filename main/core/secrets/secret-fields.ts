@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/server-config.ts';
 import { REDACTED } from '../api/contract.ts';
 import { SecretStoreError, type SecretStore } from './secret-store.ts';
+import { badRequest } from '../errors.ts';
 
 export interface SecretRefs {
   bearer_token?: string;
@@ -160,4 +161,29 @@ export function exportableConfig(stored: ServerConfig): ServerConfig {
     used.add(unique);
     return `\${${unique}}`;
   });
+}
+
+/**
+ * An edit sends back what the API showed: secrets as REDACTED. Those mean "keep what is stored", so
+ * each REDACTED secret value is taken from `previous` (the resolved current config).
+ */
+export function keepRedactedSecrets(incoming: ServerConfig, previous: ServerConfig | undefined): ServerConfig {
+  const keep = (path: string, value: string | undefined, old: string | undefined): string | undefined => {
+    if (value !== REDACTED) return value;
+    if (old === undefined) {
+      throw badRequest(`server '${incoming.name}': field '${path}' is ${REDACTED} but no value is stored for it: type the value`);
+    }
+    return old;
+  };
+  const keepMap = (kind: 'headers' | 'env') =>
+    incoming[kind] && mapValues(incoming[kind], (key, value) => keep(`${kind}.${key}`, value, previous?.[kind]?.[key])!);
+  return {
+    ...incoming,
+    ...(incoming.bearer_token !== undefined ? { bearer_token: keep('bearer_token', incoming.bearer_token, previous?.bearer_token) } : {}),
+    ...(incoming.oauth_client_secret !== undefined
+      ? { oauth_client_secret: keep('oauth_client_secret', incoming.oauth_client_secret, previous?.oauth_client_secret) }
+      : {}),
+    ...(incoming.headers ? { headers: keepMap('headers') } : {}),
+    ...(incoming.env ? { env: keepMap('env') } : {}),
+  };
 }
