@@ -1,0 +1,232 @@
+// `npm run bench`: what the gateway costs. Runs `canopy serve` as its own process on loopback with
+// real upstreams and prints a table: direct-to-upstream vs `/servers/{name}/mcp` vs `/mcp`, for a
+// trivial tool call on an HTTP and on a stdio upstream (p50/p99 at concurrency 1, calls/s at
+// concurrency 32), cached `tools/list` of 50 upstreams × 20 tools on `/mcp`, and the gateway's RSS
+// with 20 stdio upstreams running. Bounded: fixed call counts, every wait has a deadline.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { AdminClient } from '../../main/core/api/client.ts';
+import { everythingEntry, freePort, startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
+
+const LATENCY_CALLS = 1_000;
+const WARMUP_CALLS = 100;
+const CONCURRENCY = 32;
+const CALLS_PER_WORKER = 100;
+const LIST_CALLS = 300;
+const repo = resolve(import.meta.dirname, '..', '..');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function httpClient(url: string): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  await client.connect(transport);
+  // Close politely (DELETE), as a well-behaved client does, so sessions do not pile up.
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await transport.terminateSession().catch(() => {});
+    await close();
+  };
+  return client;
+}
+
+async function stdioClient(): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [everythingEntry, 'stdio'], stderr: 'ignore' }));
+  return client;
+}
+
+const echo = (client: Client, tool: string) => client.callTool({ name: tool, arguments: { message: 'x' } });
+
+async function latency(client: Client, tool: string): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < WARMUP_CALLS; i += 1) await echo(client, tool);
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_CALLS; i += 1) {
+    const start = performance.now();
+    await echo(client, tool);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** CONCURRENCY workers, each on its own client (session) when `clients` has that many. */
+async function throughput(clients: Client[], tool: string): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      const client = clients[worker % clients.length];
+      for (let i = 0; i < CALLS_PER_WORKER; i += 1) await echo(client, tool);
+    }),
+  );
+  return (CONCURRENCY * CALLS_PER_WORKER) / ((performance.now() - start) / 1000);
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+interface Row {
+  upstream: string;
+  path: string;
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+async function measure(upstream: string, path: string, open: () => Promise<Client>, tool: string, sessions: number): Promise<Row> {
+  const first = await open();
+  const lat = await latency(first, tool);
+  const clients = [first];
+  while (clients.length < sessions) clients.push(await open());
+  const rps = await throughput(clients, tool);
+  await Promise.all(clients.map((c) => c.close()));
+  return { upstream, path, p50: lat.p50, p99: lat.p99, rps };
+}
+
+interface RunningGateway {
+  base: string;
+  api: AdminClient;
+  pid: number;
+  child: ChildProcess;
+}
+
+async function startGateway(work: string, name: string): Promise<RunningGateway> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(repo, 'bin', 'canopy.mjs'), 'serve', '--port', String(port), '--db', join(work, `${name}.db`)], {
+    env: { ...process.env, CANOPY_SECRETS_BACKEND: 'file', XDG_DATA_HOME: join(work, name), CANOPY_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/health`)).ok, 30_000, 'the gateway');
+  return { base, api: new AdminClient({ baseUrl: base }), pid: child.pid!, child };
+}
+
+/** tools/list as raw JSON-RPC over fetch: the gateway's cost without a client library's validation. */
+async function rawToolsList(base: string): Promise<() => Promise<number>> {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const init = await fetch(`${base}/mcp`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }),
+  });
+  const session = init.headers.get('mcp-session-id')!;
+  await init.text();
+  const sessionHeaders = { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+  await (await fetch(`${base}/mcp`, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  let id = 1;
+  return async () => {
+    const response = await fetch(`${base}/mcp`, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/list' }) });
+    return (await response.text()).length;
+  };
+}
+
+async function timed(times: number, run: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'canopy-bench-'));
+  const farmPort = await freePort();
+  const children: ChildProcess[] = [];
+  const http = await startEverythingHttp();
+  try {
+    // Memory first, on a fresh gateway: RSS idle, then with 20 stdio upstreams running.
+    const fresh = await startGateway(work, 'memory');
+    children.push(fresh.child);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const idle = rssMiB(fresh.pid);
+    for (let i = 0; i < 20; i += 1) await fresh.api.registerServer({ config: stdioConfigs.memory(`mem${i}`, join(work, `mem${i}.jsonl`)) });
+    await waitFor(async () => (await fresh.api.listServers()).filter((s) => s.state.status === 'running').length === 20, 60_000, '20 stdio upstreams');
+    const loaded = rssMiB(fresh.pid);
+    fresh.child.kill('SIGTERM');
+
+    const gateway = await startGateway(work, 'calls');
+    children.push(gateway.child);
+    const { base, api } = gateway;
+    await api.registerServer({ config: { name: 'remote', url: http.url } });
+    await api.registerServer({ config: stdioConfigs.everything() });
+
+    const rows: Row[] = [];
+    rows.push(await measure('HTTP', 'direct', () => httpClient(http.url), 'echo', CONCURRENCY));
+    rows.push(await measure('HTTP', '/servers/remote/mcp', () => httpClient(`${base}/servers/remote/mcp`), 'echo', CONCURRENCY));
+    rows.push(await measure('HTTP', '/mcp', () => httpClient(`${base}/mcp`), 'remote__echo', CONCURRENCY));
+    // A stdio server has one client: direct means one client with 32 requests in flight.
+    rows.push(await measure('stdio', 'direct', stdioClient, 'echo', 1));
+    rows.push(await measure('stdio', '/servers/everything/mcp', () => httpClient(`${base}/servers/everything/mcp`), 'echo', CONCURRENCY));
+    rows.push(await measure('stdio', '/mcp', () => httpClient(`${base}/mcp`), 'everything__echo', CONCURRENCY));
+
+    console.log('\nTool call (echo), loopback');
+    console.log('upstream  path                      p50 ms   p99 ms   +p50 ms   calls/s @32   vs direct');
+    for (const row of rows) {
+      const direct = rows.find((r) => r.upstream === row.upstream && r.path === 'direct')!;
+      console.log(
+        `${row.upstream.padEnd(9)} ${row.path.padEnd(25)} ${row.p50.toFixed(3).padStart(6)}   ${row.p99.toFixed(3).padStart(6)}   ${(row.p50 - direct.p50)
+          .toFixed(3)
+          .padStart(7)}   ${row.rps.toFixed(0).padStart(11)}   ${((100 * row.rps) / direct.rps).toFixed(0).padStart(6)}%`,
+      );
+    }
+
+    // Catalog: 50 upstreams × 20 tools behind one /mcp.
+    const farm = spawn(process.execPath, [join(repo, 'bin', 'run-ts.mjs'), join(repo, 'test', 'support', 'tool-farm.ts'), String(farmPort), '50', '20'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(farm);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${farmPort}/s0/mcp`, { method: 'GET' })).status > 0, 30_000, 'the tool farm');
+    for (let i = 0; i < 50; i += 1) {
+      await api.registerServer({ config: { name: `farm${i}`, url: `http://127.0.0.1:${farmPort}/s${i}/mcp` } });
+    }
+    const lister = await httpClient(`${base}/mcp`);
+    const { tools } = await lister.listTools();
+    const farmTools = tools.filter((t) => t.name.startsWith('farm')).length;
+    const sdkSamples = await timed(LIST_CALLS, () => lister.listTools());
+    await lister.close();
+    const raw = await rawToolsList(base);
+    const bytes = await raw();
+    const rawSamples = await timed(LIST_CALLS, raw);
+    console.log(`\ntools/list on /mcp: ${tools.length} tools (${farmTools} from 50 farm upstreams), ${(bytes / 1024).toFixed(0)} KiB`);
+    console.log(`  raw JSON-RPC over HTTP: p50 ${percentile(rawSamples, 50).toFixed(3)} ms   p99 ${percentile(rawSamples, 99).toFixed(3)} ms`);
+    console.log(`  SDK client (incl. its schema validation): p50 ${percentile(sdkSamples, 50).toFixed(3)} ms   p99 ${percentile(sdkSamples, 99).toFixed(3)} ms`);
+
+    console.log(`\nGateway RSS: ${idle.toFixed(1)} MiB idle; ${loaded.toFixed(1)} MiB with 20 stdio upstreams running (+${(loaded - idle).toFixed(1)} MiB)`);
+
+    const group = (upstream: string) => rows.filter((r) => r.upstream === upstream);
+    const worst = (g: Row[]) => Math.max(...g.slice(1).map((r) => r.p50 - g[0].p50));
+    const ratio = (g: Row[]) => Math.min(...g.slice(1).map((r) => r.rps / g[0].rps));
+    console.log('\nTargets');
+    console.log(`  added p50 <= 1 ms:            HTTP ${worst(group('HTTP')).toFixed(3)} ms, stdio ${worst(group('stdio')).toFixed(3)} ms`);
+    console.log(`  throughput >= 60% of direct:  HTTP ${(100 * ratio(group('HTTP'))).toFixed(0)}%, stdio ${(100 * ratio(group('stdio'))).toFixed(0)}%`);
+    console.log(`  tools/list (1,000) p50 < 5 ms: ${percentile(rawSamples, 50).toFixed(3)} ms (raw)`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await http.stop();
+    await new Promise((r) => setTimeout(r, 1_000));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
