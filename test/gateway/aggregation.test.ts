@@ -11,6 +11,7 @@ import {
 import { startTestGateway, eventually, type TestGateway } from '../support/gateway.ts';
 import { startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
 import { ApiError } from '../../main/core/api/client.ts';
+import { startRecordingServer } from '../support/recording-server.ts';
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
@@ -145,6 +146,26 @@ describe('aggregated gateway with real upstreams', () => {
     await t.api.setServerEnabled('memory', true);
     await eventually(async () => (await client.listTools()).tools.some((tool) => tool.name === 'memory__read_graph'), 20_000);
     expect(changes).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refreshes when an upstream changes its tools, and tells clients', async () => {
+    const recorder = await startRecordingServer();
+    try {
+      await t.api.registerServer({ config: { name: 'growing', url: recorder.url('streamable_http') } });
+      const client = await t.connect();
+      let changes = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changes += 1;
+      });
+      expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('growing__added-1');
+      await client.callTool({ name: 'growing__add-tool', arguments: {} });
+      await eventually(() => changes > 0, 10_000, 'tools/list_changed after the upstream changed');
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('growing__added-1');
+      expect(text(await client.callTool({ name: 'growing__added-1', arguments: {} }))).toBe('added-1');
+    } finally {
+      await t.api.deregisterServer('growing').catch(() => {});
+      await recorder.close();
+    }
   });
 
   it('invokes a tool through the admin API', async () => {

@@ -84,6 +84,29 @@ describe('gateway edges', () => {
     expect(response.status).toBe(404);
   });
 
+  it('ends a session on DELETE and then answers it with 404', async () => {
+    const init = await fetch(`${t.url}/mcp`, { method: 'POST', headers: mcpHeaders, body: initialize });
+    const session = init.headers.get('mcp-session-id')!;
+    await init.text();
+    const headers = { ...mcpHeaders, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect((await fetch(`${t.url}/mcp`, { method: 'POST', headers, body: list })).status).toBe(200);
+    expect((await fetch(`${t.url}/mcp`, { method: 'DELETE', headers })).status).toBe(200);
+    expect((await fetch(`${t.url}/mcp`, { method: 'POST', headers, body: list })).status).toBe(404);
+  });
+
+  it('refuses an unsupported MCP-Protocol-Version', async () => {
+    const init = await fetch(`${t.url}/mcp`, { method: 'POST', headers: mcpHeaders, body: initialize });
+    const session = init.headers.get('mcp-session-id')!;
+    await init.text();
+    const response = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: { ...mcpHeaders, 'mcp-session-id': session, 'mcp-protocol-version': '1999-01-01' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(400);
+  });
+
   it('rejects bad configs with one clear error naming the field', async () => {
     const cases: [unknown, RegExp][] = [
       [{ name: 'bad name!', url: 'http://127.0.0.1:1/mcp' }, /field 'name' may contain only letters/],
