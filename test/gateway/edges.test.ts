@@ -6,6 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, eventually, type TestGateway } from '../support/gateway.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
 import { ApiError } from '../../main/core/api/client.ts';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 /** A raw HTTP request, so Host can be set to anything (fetch does not allow it). */
 function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }) {
@@ -28,15 +29,6 @@ const initialize = JSON.stringify({
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('gateway edges', () => {
   let t: TestGateway;
@@ -157,9 +149,9 @@ describe('shutdown', () => {
     await t.api.registerServer({ config: stdioConfigs.everything() });
     await t.api.registerServer({ config: stdioConfigs.memory() });
     const pids = (await t.api.listServers()).map((s) => s.state.pid!);
-    expect(pids.every((pid) => pid > 0 && isAlive(pid))).toBe(true);
+    expect(pids.every((pid) => pid > 0 && processAlive(pid))).toBe(true);
     await t.close();
-    await eventually(() => pids.every((pid) => !isAlive(pid)), 10_000, 'children gone');
+    await eventually(() => pids.every((pid) => !processAlive(pid)), 10_000, 'children gone');
   });
 });
 

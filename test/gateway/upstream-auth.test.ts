@@ -140,10 +140,9 @@ describe('static credentials and secrets', () => {
     await t.api.registerServer({ config: { ...shown.config, description: 'edited in the UI' }, force: true });
     expect(lastAuthorization().authorization).toBe('Bearer tok-kept');
     expect((await t.api.getServer('edited')).description).toBe('edited in the UI');
-    const error = await t.api
-      .registerServer({ config: { name: 'fresh', url: recorder.url('streamable_http'), bearer_token: REDACTED } })
-      .catch((e: Error) => e);
-    expect(error.message).toMatch(/no value is stored for it/);
+    await expect(
+      t.api.registerServer({ config: { name: 'fresh', url: recorder.url('streamable_http'), bearer_token: REDACTED } }),
+    ).rejects.toThrow(/no value is stored for it/);
   });
 
   it('passes env to a stdio child over the gateway environment', async () => {

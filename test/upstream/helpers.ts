@@ -30,12 +30,3 @@ export function textOf(result: unknown): string {
   return ((result as CallToolResult).content ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
-/** Whether a process (or, with a negative id, a process group) exists. */
-export function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -4,7 +4,8 @@ import { CallToolResultSchema, type ServerNotification, type ServerRequest } fro
 import { createUpstreamConnection } from '../../main/core/upstream/connection.ts';
 import type { UpstreamConnection, UpstreamState } from '../../main/core/upstream/types.ts';
 import { everythingEntry, stdioConfigs } from '../support/upstreams.ts';
-import { config, exists, fastBackoff, textOf, waitFor, waitForStatus } from './helpers.ts';
+import { config, fastBackoff, textOf, waitFor, waitForStatus } from './helpers.ts';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 const started: UpstreamConnection[] = [];
 function connect(...args: Parameters<typeof createUpstreamConnection>): UpstreamConnection {
@@ -121,10 +122,10 @@ describe('stdio upstream: supervision', () => {
     await server.start();
     const pid = server.state.pid!;
     const grandchild = Number(server.logLines().join('\n').match(/grandchild (\d+)/)![1]);
-    expect(exists(pid) && exists(grandchild)).toBe(true);
+    expect(processAlive(pid) && processAlive(grandchild)).toBe(true);
     await server.stop();
     expect(server.state.status).toBe('stopped');
-    await waitFor(() => !exists(pid) && !exists(grandchild) && !exists(-pid), 'the server and its grandchild to be gone', 5_000);
+    await waitFor(() => !processAlive(pid) && !processAlive(grandchild) && !processAlive(-pid), 'the server and its grandchild to be gone', 5_000);
   });
 
   it('says clearly when the command is not on PATH', async () => {

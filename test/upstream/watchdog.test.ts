@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exists, waitFor } from './helpers.ts';
+import { waitFor } from './helpers.ts';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 const runTs = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/orphan-gateway.ts', import.meta.url));
@@ -16,9 +17,9 @@ describe.skipIf(process.platform === 'win32')('orphan watchdog', () => {
     try {
       const match = await waitFor(() => output.match(/upstream-pid (\d+) grandchild-pid (\d+)/), 'the fixture to start its upstream', 20_000);
       const [upstreamPid, grandchildPid] = [Number(match[1]), Number(match[2])];
-      expect(exists(upstreamPid) && exists(grandchildPid)).toBe(true);
+      expect(processAlive(upstreamPid) && processAlive(grandchildPid)).toBe(true);
       gateway.kill('SIGKILL');
-      await waitFor(() => !exists(upstreamPid) && !exists(grandchildPid), 'server-everything and its grandchild to be killed by the watchdog', 8_000);
+      await waitFor(() => !processAlive(upstreamPid) && !processAlive(grandchildPid), 'server-everything and its grandchild to be killed by the watchdog', 8_000);
     } finally {
       if (gateway.exitCode === null && gateway.signalCode === null) gateway.kill('SIGKILL');
     }
