@@ -15,6 +15,10 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerStatusCommands } from './commands/status.ts';
 import { registerLoginCommand } from './commands/login.ts';
+import { registerInitServerCommands } from './commands/init-server.ts';
+import { registerIdentityCommands } from './commands/identities.ts';
+import { registerGroupCommands } from './commands/groups.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 
 // `canopy list tools | head` closes stdout early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -39,6 +43,10 @@ registerImportCommand(program, context);
 registerExportCommand(program, context);
 registerStatusCommands(program, context);
 registerLoginCommand(program, context);
+registerInitServerCommands(program, context);
+registerIdentityCommands(program, context);
+registerGroupCommands(program, context);
+registerAuditCommand(program, context);
 // ── Wired by the lead: `registerSetupCommand(program, context)` from ./commands/setup.ts and the
 // ── stdio-bridge command from ./commands/stdio-bridge.ts are registered here.
 

@@ -1,8 +1,8 @@
 // The gateway's public face: `createGateway(options)` wires store, secrets, upstreams, downstream
 // MCP endpoints and the admin API. Electron's main process, `canopy serve` and the tests all use it.
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 import { openStore, type StoreLocation } from './store/open.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { ServerConfig } from './config/server-config.ts';
@@ -17,11 +17,19 @@ import { isLoopbackHostname } from './http/origin-guard.ts';
 import { createUpstreamConnection, upstreamHeaders } from './upstream/index.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics, metricsEnabled } from './telemetry/metrics.ts';
+import { AuditTrail, DEFAULT_AUDIT_RETENTION_DAYS, actorOf } from './telemetry/audit-trail.ts';
+import { AccessControl } from './access/access-control.ts';
+import { AccessGuard } from './access/access-guard.ts';
+import { IdentityAdmin } from './access/identity-admin.ts';
+import { GroupAdmin } from './access/group-admin.ts';
+import { InitBootstrap } from './access/init-bootstrap.ts';
+import { claimStoreMode } from './access/store-mode.ts';
+import { createChangeFeed } from './store/change-feed.ts';
+import type { CallRecord } from './gateway/gateway-core.ts';
 import { CanopyError } from './errors.ts';
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 7450;
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -45,6 +53,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** How long a registration waits for a new server to start. Default 30 s. */
   initializeTimeoutMs?: number;
+  /**
+   * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN and
+   * CANOPY_AUDIT_RETENTION_DAYS; default process.env.
+   */
+  settingsEnv?: NodeJS.ProcessEnv;
 }
 
 export interface GatewayEvents {
@@ -72,6 +85,20 @@ export class PortInUseError extends CanopyError {
   }
 }
 
+function retentionDays(env: NodeJS.ProcessEnv): number {
+  const value = env.CANOPY_AUDIT_RETENTION_DAYS;
+  if (value === undefined || value === '') return DEFAULT_AUDIT_RETENTION_DAYS;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new CanopyError('bad_request', `CANOPY_AUDIT_RETENTION_DAYS must be a whole number of days (1 or more), not "${value}"`);
+  return days;
+}
+
+/** Serializes reloads, so an older picture never overwrites a newer one. */
+function inOrder(work: () => Promise<void>): () => Promise<void> {
+  let last = Promise.resolve();
+  return () => (last = last.then(work, work));
+}
+
 /** A remote server without static credentials may use OAuth; one with a token or an Authorization header does not. */
 function usesOAuth(config: ServerConfig): boolean {
   if (config.transport === 'stdio' || config.bearer_token) return false;
@@ -82,7 +109,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger();
   const host = options.host ?? DEFAULT_HOST;
   const mode: GatewayMode = options.mode ?? 'development';
+  const enterprise = mode === 'enterprise';
+  const env = options.settingsEnv ?? process.env;
   const store = await openStore(options.store);
+  try {
+    await claimStoreMode(store.settings, mode);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const secrets =
     options.secretStore ??
     (await chooseSecretStore({ storeKind: options.store.kind, dataDir: options.dataDir, db: store.db, env: process.env }));
@@ -98,7 +133,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // `core` is created after the registry (it reads from it); connections made before then have
   // nothing to relay to yet, so the late binding is safe.
   let core: GatewayCore | undefined;
+  const feed = createChangeFeed(options.store, store.db, logger);
+  const publishFailed = (error: unknown) => logger.warn({ err: error }, 'could not tell the other replicas about a change');
   const registry = new Registry({
+    onCommitted: () => void feed.publish('registry').catch(publishFailed),
     store,
     secrets,
     logger,
@@ -129,14 +167,76 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       credentialWarnings: (config) => (config.transport === 'stdio' ? [] : upstreamHeaders(config).warnings),
     },
   });
-  core = new GatewayCore({ source: registry, version: VERSION });
+  const access = new AccessControl(store);
+  const audit = enterprise ? new AuditTrail({ repository: store.auditLog, logger, retentionDays: retentionDays(env) }) : undefined;
+  const recordCall = (record: CallRecord) => {
+    const who = actorOf(record.session.identity);
+    metrics?.record({
+      kind: record.kind,
+      server: record.server ?? '-',
+      // Unresolved names are whatever a caller sent: kept out of metric labels.
+      name: record.server ? record.name : '-',
+      client: who.actorKind === 'client' ? who.actor : '-',
+      outcome: record.outcome,
+      durationMs: record.durationMs,
+    });
+    audit?.record({
+      ...who,
+      action: { tool: 'tool.call', prompt: 'prompt.get', resource: 'resource.read' }[record.kind],
+      server: record.server,
+      target: record.name,
+      outcome: record.outcome,
+      durationMs: record.durationMs,
+      detail: record.error?.slice(0, 500),
+    });
+  };
+  core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall });
   const endpoints = new McpEndpoints(core);
+  const metrics = metricsEnabled(mode, env)
+    ? createMetrics({
+        version: VERSION,
+        env,
+        sources: {
+          openSessions: () => endpoints.openSessions,
+          upstreams: () => [...registry.servers()].map(({ name }) => ({ server: name, status: registry.connection(name)?.state.status ?? 'stopped' })),
+        },
+      })
+    : undefined;
   registry.on('changed', () => {
     core!.invalidate();
     events.emit('changed');
   });
 
-  const api = createApiRoutes({ registry, invokeTool: (name, input) => core!.invokeTool(name, input), logger });
+  // Access changed (here or on another replica): sessions of revoked tokens close, every other
+  // session's lists are recomputed under the new allow-lists and groups (list_changed).
+  const reloadAccess = inOrder(async () => {
+    const revoked = await access.reload();
+    await Promise.allSettled(revoked.map((identity) => endpoints.closeSessionsOf(identity)));
+    core!.invalidate();
+  });
+  const reloadRegistry = inOrder(() => registry.reload());
+  const accessCommitted = async () => {
+    await reloadAccess();
+    await feed.publish('access').catch(publishFailed);
+  };
+  feed.onChange((topic) => {
+    const reload = topic === 'access' ? reloadAccess : reloadRegistry;
+    void reload().catch((error: unknown) => logger.error({ err: error, topic }, 'could not reload after a change on another replica'));
+  });
+
+  const bootstrap = new InitBootstrap(env.CANOPY_INIT_TOKEN || undefined);
+  const guard = new AccessGuard({ enterprise, access, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
+  const api = createApiRoutes({
+    registry,
+    invokeTool: (name, input, caller) => core!.invokeTool(name, input, caller),
+    guard,
+    callerOf: (principal) => access.callerOf(principal),
+    identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted }) : undefined,
+    bootstrap,
+    groups: new GroupAdmin({ store, groupUrl: (name) => `${url}/groups/${name}/mcp`, committed: accessCommitted }),
+    audit,
+    logger,
+  });
   const server = createHttpServer({
     endpoints,
     api,
@@ -144,8 +244,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     rendererDir: options.rendererDir,
     originPolicy: { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] },
     serverExists: (name) => [...registry.servers()].some((s) => s.name === name),
-    health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions }),
-    mcpCaller: async () => ({}),
+    groupExists: (name) => access.group(name) !== undefined,
+    health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions, ...(enterprise ? { initialized: access.initialized } : {}) }),
+    mcpCaller: (request, spec) => guard.mcpCaller(request, spec),
+    metrics: async (request) => {
+      if (!metrics) {
+        return Response.json({ error: { code: 'not_found', message: 'metrics are off: set OTEL_ENABLED=true on the gateway' } }, { status: 404 });
+      }
+      const refusal = await guard.metrics(request);
+      if (refusal) return refusal;
+      return new Response(await metrics.prometheusText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
+    },
     completeOAuth: async (params) => {
       const name = await oauth.completeAuthorization(Object.fromEntries(params));
       await registry.authorizationCompleted(name);
@@ -162,6 +271,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registry,
     logger,
     async start() {
+      await reloadAccess();
       if (!isLoopbackHostname(host) && !options.allowedHosts?.length) {
         logger.warn({ host }, 'listening beyond loopback without CANOPY_ALLOWED_HOSTS: only loopback Host names are accepted');
       }
@@ -181,7 +291,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       endpoints.start();
       started = true;
       await registry.load();
-      logger.info({ url: `${url}/mcp`, store: options.store.kind, secrets: secretsStatus.kind }, 'Canopy is listening');
+      await feed.start();
+      audit?.start();
+      logger.info({ url: `${url}/mcp`, store: options.store.kind, secrets: secretsStatus.kind, mode }, 'Canopy is listening');
+      if (enterprise && !access.initialized) {
+        logger.warn(
+          bootstrap.generatedSecret
+            ? `Canopy is not initialized: run \`canopy init-server\` on this host, or elsewhere \`canopy init-server --registry ${url} --init-token ${bootstrap.generatedSecret}\``
+            : 'Canopy is not initialized: run `canopy init-server --init-token <CANOPY_INIT_TOKEN>`',
+        );
+      }
     },
     async stop() {
       await endpoints.stop();
@@ -189,7 +308,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
+      await feed.close();
       await registry.stopAll();
+      await audit?.stop();
+      await metrics?.shutdown();
       await store.close();
     },
   };

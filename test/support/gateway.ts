@@ -18,10 +18,12 @@ export interface TestGateway {
   url: string;
   api: AdminClient;
   dataDir: string;
-  /** Connects an MCP client over streamable HTTP to `path` (default /mcp). */
-  connect(path?: string, capabilities?: ClientCapabilities): Promise<Client>;
+  /** Connects an MCP client over streamable HTTP to `path` (default /mcp), with a bearer token when given. */
+  connect(path?: string, capabilities?: ClientCapabilities, token?: string): Promise<Client>;
   /** Connects an MCP client over the legacy SSE transport. */
-  connectSse(capabilities?: ClientCapabilities): Promise<Client>;
+  connectSse(capabilities?: ClientCapabilities, token?: string): Promise<Client>;
+  /** An admin API client that sends `token`. */
+  apiAs(token: string): AdminClient;
   close(): Promise<void>;
 }
 
@@ -53,9 +55,18 @@ export async function startTestGateway(
     url: gateway.url,
     api: new AdminClient({ baseUrl: gateway.url }),
     dataDir,
-    connect: (path = '/mcp', capabilities = {}) =>
-      connectWith(new StreamableHTTPClientTransport(new URL(`${gateway.url}${path}`)), capabilities),
-    connectSse: (capabilities = {}) => connectWith(new SSEClientTransport(new URL(`${gateway.url}/sse`)), capabilities),
+    connect: (path = '/mcp', capabilities = {}, token) =>
+      connectWith(new StreamableHTTPClientTransport(new URL(`${gateway.url}${path}`), { requestInit: bearer(token) }), capabilities),
+    connectSse: (capabilities = {}, token) =>
+      connectWith(
+        new SSEClientTransport(new URL(`${gateway.url}/sse`), {
+          requestInit: bearer(token),
+          // The SSE stream itself is a GET made by EventSource: it needs the header too.
+          eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...bearer(token)?.headers } }) },
+        }),
+        capabilities,
+      ),
+    apiAs: (token) => new AdminClient({ baseUrl: gateway.url, token }),
     async close() {
       await Promise.allSettled(clients.map((c) => c.close()));
       await gateway.stop();
@@ -63,6 +74,10 @@ export async function startTestGateway(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function bearer(token: string | undefined): { headers: Record<string, string> } | undefined {
+  return token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
 }
 
 /** Polls `check` until it returns a truthy value (bounded: `timeoutMs`, 50 ms steps). */

@@ -2,6 +2,19 @@
 // (browser) share it.
 import {
   API_PREFIX,
+  type AuditEntryView,
+  type AuditQuery,
+  type CreateClientBody,
+  type CreateUserBody,
+  type GroupConfig,
+  type GroupView,
+  type InitBody,
+  type IssuedToken,
+  type McpClientView,
+  type TokenOptions,
+  type UpdateClientBody,
+  type UserView,
+  type WhoAmIView,
   type AuthorizeResult,
   type ErrorBody,
   type ErrorCode,
@@ -99,4 +112,36 @@ export class AdminClient {
     this.call<ResourceView[]>('GET', `/resources${server ? `?server=${encodeURIComponent(server)}` : ''}`);
 
   exportServers = () => this.call<ExportView>('GET', '/export');
+
+  // ---- enterprise mode ----
+
+  /** Creates the first administrator; answers its token (shown once). */
+  init = (body: InitBody = {}) => this.call<UserView & IssuedToken>('POST', '/init', body);
+  whoami = () => this.call<WhoAmIView>('GET', '/whoami');
+
+  listUsers = () => this.call<UserView[]>('GET', '/users');
+  createUser = (body: CreateUserBody) => this.call<UserView & IssuedToken>('POST', '/users', body);
+  deleteUser = (name: string) => this.call<void>('DELETE', `/users/${encodeURIComponent(name)}`);
+  rotateUserToken = (name: string, options: TokenOptions = {}) =>
+    this.call<IssuedToken>('POST', `/users/${encodeURIComponent(name)}/rotate`, options);
+
+  listClients = () => this.call<McpClientView[]>('GET', '/clients');
+  createClient = (body: CreateClientBody) => this.call<McpClientView & IssuedToken>('POST', '/clients', body);
+  updateClient = (name: string, body: UpdateClientBody) => this.call<McpClientView>('PATCH', `/clients/${encodeURIComponent(name)}`, body);
+  deleteClient = (name: string) => this.call<void>('DELETE', `/clients/${encodeURIComponent(name)}`);
+  rotateClientToken = (name: string, options: TokenOptions = {}) =>
+    this.call<IssuedToken>('POST', `/clients/${encodeURIComponent(name)}/rotate`, options);
+
+  listGroups = () => this.call<GroupView[]>('GET', '/groups');
+  getGroup = (name: string) => this.call<GroupView>('GET', `/groups/${encodeURIComponent(name)}`);
+  createGroup = (config: GroupConfig) => this.call<GroupView>('POST', '/groups', config);
+  updateGroup = (name: string, config: Omit<GroupConfig, 'name'>) => this.call<GroupView>('PUT', `/groups/${encodeURIComponent(name)}`, config);
+  deleteGroup = (name: string) => this.call<void>('DELETE', `/groups/${encodeURIComponent(name)}`);
+
+  audit = (query: AuditQuery = {}) => {
+    const params = new URLSearchParams(
+      Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+    ).toString();
+    return this.call<AuditEntryView[]>('GET', `/audit${params ? `?${params}` : ''}`);
+  };
 }

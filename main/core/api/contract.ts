@@ -4,6 +4,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';
 import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
+import type { AuditEntry } from '../store/audit-log.ts';
 
 export const API_PREFIX = '/api/v0';
 
@@ -120,4 +121,100 @@ export interface AuthorizeResult {
 export interface ExportView {
   /** Registered servers as config files would hold them, secrets left out. */
   servers: (ServerConfig & { enabled: boolean })[];
+}
+
+// ---- enterprise mode: identities, groups, audit ----
+
+export type UserRole = 'admin' | 'user';
+
+export interface UserView {
+  name: string;
+  role: UserRole;
+  /** ISO time after which the token stops working; absent: no expiry. */
+  tokenExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface McpClientView {
+  name: string;
+  description: string;
+  /** Server names, `server__tool`, group names, or `*`. */
+  allow: string[];
+  tokenExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Create, rotate and init answer with the new token, shown this once. */
+export interface IssuedToken {
+  token: string;
+}
+
+/** `token`: a custom token (≥ 32 characters, no whitespace) instead of a generated one. */
+export interface TokenOptions {
+  token?: string;
+  /** ISO time; absent: the token does not expire. */
+  expiresAt?: string;
+}
+
+export interface CreateUserBody extends TokenOptions {
+  name: string;
+  /** Default `user`. */
+  role?: UserRole;
+}
+
+export interface CreateClientBody extends TokenOptions {
+  name: string;
+  allow: string[];
+  description?: string;
+}
+
+export interface UpdateClientBody {
+  allow?: string[];
+  description?: string;
+}
+
+/** POST /init: the first administrator. `initToken`: the bootstrap secret (not needed from loopback unless CANOPY_INIT_TOKEN is set). */
+export interface InitBody extends TokenOptions {
+  /** Default `admin`. */
+  name?: string;
+  initToken?: string;
+}
+
+export type WhoAmIView = { kind: 'user'; name: string; role: UserRole } | { kind: 'client'; name: string; allow: string[] };
+
+/** A tool group as a config file holds it (MCPJungle's format). */
+export interface GroupConfig {
+  name: string;
+  description?: string;
+  included_servers?: string[];
+  /** `server__tool` (or `server__prompt`) names. */
+  included_tools?: string[];
+  /** `server__tool` names left out even when their server is included. */
+  excluded_tools?: string[];
+}
+
+export interface GroupView {
+  name: string;
+  description: string;
+  includedServers: string[];
+  includedTools: string[];
+  excludedTools: string[];
+  /** The group's MCP endpoint, e.g. http://127.0.0.1:7450/groups/NAME/mcp. */
+  mcpUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One audit log entry (`tool.call`, `prompt.get`, `resource.read`, or an admin change such as `POST /clients`). */
+export type AuditEntryView = AuditEntry & { id: number };
+
+export interface AuditQuery {
+  client?: string;
+  server?: string;
+  /** ISO time, or a duration back from now: `30m`, `24h`, `7d`. */
+  since?: string;
+  /** Default 100, at most 1000. */
+  limit?: number;
 }

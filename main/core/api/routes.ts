@@ -1,16 +1,23 @@
-// The admin REST API under /api/v0. Thin: validates the request shape, calls the registry, maps
-// errors to `{"error": {"code", "message"}}`. The CLI and the UI use nothing else.
+// The admin REST API under /api/v0. Thin: validates the request shape, calls the registry (or the
+// identity, group and audit services), maps errors to `{"error": {"code", "message"}}`. The CLI and
+// the UI use nothing else. The access guard runs first: who may call what is decided there.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { CanopyError, HTTP_STATUS, badRequest } from '../errors.ts';
-import { ConfigError, describeZodError } from '../config/server-config.ts';
+import { CanopyError, HTTP_STATUS } from '../errors.ts';
+import { ConfigError } from '../config/server-config.ts';
 import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult } from './contract.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
-import { readBodyLimited } from '../http/read-body.ts';
 import type { Logger } from '../telemetry/logger.ts';
-
-const MAX_API_BODY_BYTES = 1024 * 1024;
+import type { AuditTrail } from '../telemetry/audit-trail.ts';
+import type { Caller } from '../gateway/mcp-endpoints.ts';
+import type { AccessGuard, ApiEnv } from '../access/access-guard.ts';
+import type { Principal } from '../access/access-control.ts';
+import type { GroupAdmin } from '../access/group-admin.ts';
+import { readJson } from './read-json.ts';
+import { identityRoutes, type IdentityRouteServices } from './identity-routes.ts';
+import { groupRoutes } from './group-routes.ts';
+import { auditAdminChanges, auditRoutes } from './audit-routes.ts';
 
 const registerBody = z.object({
   config: z.record(z.string(), z.unknown()),
@@ -24,29 +31,31 @@ function errorResponse(c: Context, code: ErrorCode, message: string) {
   return c.json(body, HTTP_STATUS[code] as 400);
 }
 
-async function readJson<T extends z.ZodType>(c: Context, schema: T, what: string): Promise<z.output<T>> {
-  const body = await readBodyLimited(c.req.raw, MAX_API_BODY_BYTES);
-  if (!body.ok) throw new CanopyError('payload_too_large', `request body is larger than ${MAX_API_BODY_BYTES} bytes`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.text);
-  } catch {
-    throw badRequest('the request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw describeZodError(parsed.error, what);
-  return parsed.data;
-}
-
-export interface ApiServices {
+export interface ApiServices extends IdentityRouteServices {
   registry: Registry;
   /** Calls a tool through the gateway's own routing (switches, allow-lists, telemetry). */
-  invokeTool(name: string, input: Record<string, unknown>): Promise<InvokeToolResult>;
+  invokeTool(name: string, input: Record<string, unknown>, caller: Caller): Promise<InvokeToolResult>;
+  guard: AccessGuard;
+  /** The MCP caller an identity is (its allow-list applies to what it lists and invokes here too). */
+  callerOf(principal: Principal | undefined): Caller;
+  groups: GroupAdmin;
+  /** Undefined in development mode (no audit log). */
+  audit: AuditTrail | undefined;
   logger: Logger;
 }
 
-export function createApiRoutes({ registry, invokeTool, logger }: ApiServices): Hono {
-  const api = new Hono();
+type ItemKind = 'tool' | 'prompt' | 'resource';
+
+/** What an MCP client's allow-list lets it see of a list; users and admins see everything. */
+function visibleTo<T extends { server: string; originalName?: string }>(c: Context<ApiEnv>, kind: ItemKind, items: T[]): T[] {
+  const principal = c.get('principal');
+  if (principal?.kind !== 'client') return items;
+  return items.filter((item) => principal.allowList.allows(item.server, kind, kind === 'resource' ? '*' : item.originalName!));
+}
+
+export function createApiRoutes(services: ApiServices): Hono {
+  const { registry, invokeTool, logger } = services;
+  const api = new Hono<ApiEnv>();
 
   api.onError((error, c) => {
     if (error instanceof CanopyError) return errorResponse(c, error.code, error.message);
@@ -55,6 +64,9 @@ export function createApiRoutes({ registry, invokeTool, logger }: ApiServices): 
     return errorResponse(c, 'internal', 'internal error: see the Canopy log');
   });
   api.notFound((c) => errorResponse(c, 'not_found', `no such API endpoint: ${c.req.method} ${c.req.path}`));
+
+  api.use('*', auditAdminChanges(services.audit));
+  api.use('*', services.guard.api);
 
   api.get('/status', async (c) => c.json(await registry.status()));
 
@@ -74,16 +86,23 @@ export function createApiRoutes({ registry, invokeTool, logger }: ApiServices): 
   api.get('/servers/:name/logs', async (c) => c.json(registry.serverLogs(c.req.param('name'))));
   api.post('/servers/:name/authorize', async (c) => c.json(await registry.authorizeServer(c.req.param('name'))));
 
-  api.get('/tools', async (c) => c.json(registry.listTools(c.req.query('server'))));
-  api.get('/tools/:name', async (c) => c.json(registry.getTool(c.req.param('name'))));
+  api.get('/tools', async (c) => c.json(visibleTo(c, 'tool', registry.listTools(c.req.query('server')))));
+  api.get('/tools/:name', async (c) => {
+    const tool = registry.getTool(c.req.param('name'));
+    if (visibleTo(c, 'tool', [tool]).length === 0) throw new CanopyError('forbidden', `tool '${tool.name}' is not on this MCP client's allow-list`);
+    return c.json(tool);
+  });
   api.post('/tools/:name/enable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), true)));
   api.post('/tools/:name/disable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), false)));
   api.post('/tools/:name/invoke', async (c) => {
     const body = await readJson(c, invokeBody, 'request');
     const name = c.req.param('name');
-    registry.getTool(name); // a clear 404 for an unknown tool before anything runs
+    // A clear 404 for an unknown tool, 403 for one off the allow-list, before anything runs; the
+    // gateway checks again on the call itself.
+    const tool = registry.getTool(name);
+    if (visibleTo(c, 'tool', [tool]).length === 0) throw new CanopyError('forbidden', `tool '${name}' is not on this MCP client's allow-list`);
     try {
-      return c.json(await invokeTool(name, body.input));
+      return c.json(await invokeTool(name, body.input, services.callerOf(c.get('principal'))));
     } catch (error) {
       if (error instanceof McpError) {
         throw new CanopyError(error.code === McpErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message.replace(/^MCP error -?\d+: /, ''));
@@ -92,13 +111,17 @@ export function createApiRoutes({ registry, invokeTool, logger }: ApiServices): 
     }
   });
 
-  api.get('/prompts', async (c) => c.json(registry.listPrompts(c.req.query('server'))));
+  api.get('/prompts', async (c) => c.json(visibleTo(c, 'prompt', registry.listPrompts(c.req.query('server')))));
   api.post('/prompts/:name/enable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), true)));
   api.post('/prompts/:name/disable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), false)));
 
-  api.get('/resources', async (c) => c.json(registry.listResources(c.req.query('server'))));
+  api.get('/resources', async (c) => c.json(visibleTo(c, 'resource', registry.listResources(c.req.query('server')))));
 
   api.get('/export', async (c) => c.json(registry.exportServers()));
+
+  api.route('/', identityRoutes(services));
+  api.route('/', groupRoutes(services.groups));
+  api.route('/', auditRoutes(services.audit));
 
   return new Hono().route(API_PREFIX, api);
 }

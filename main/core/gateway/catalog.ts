@@ -11,13 +11,34 @@ import {
 import type { UpstreamConnection } from '../upstream/types.ts';
 import type { ItemKind } from '../store/item-settings.ts';
 
-/** Which servers a downstream endpoint shows, and whether names are prefixed. */
-export type ViewSpec = { kind: 'all' } | { kind: 'server'; server: string };
+/**
+ * Which servers a downstream endpoint shows, and whether names are prefixed: every server, one
+ * server (names unchanged), or a tool group (prefixed names, narrowed by the group's rules).
+ */
+export type ViewSpec = { kind: 'all' } | { kind: 'server'; server: string } | { kind: 'group'; group: string };
 
 /** Narrows a view further (enterprise allow-lists, tool groups). */
 export interface ItemFilter {
   readonly key: string;
   allows(server: string, kind: 'tool' | 'prompt' | 'resource', name: string): boolean;
+}
+
+/** A group's rules by name; undefined when no such group exists. */
+export type GroupLookup = (name: string) => ItemFilter | undefined;
+
+/** Identifies a view (cache keys, the endpoint a session is bound to). */
+export function viewKey(spec: ViewSpec): string {
+  if (spec.kind === 'all') return '*';
+  return spec.kind === 'server' ? `server:${spec.server}` : `group:${spec.group}`;
+}
+
+/** Shows nothing (a group that no longer exists). */
+const NOTHING: ItemFilter = { key: 'nothing', allows: () => false };
+
+/** Both filters must allow an item. */
+function bothOf(first: ItemFilter, second: ItemFilter | undefined): ItemFilter {
+  if (!second) return first;
+  return { key: `${first.key}&${second.key}`, allows: (...args) => first.allows(...args) && second.allows(...args) };
 }
 
 export interface CatalogSource {
@@ -58,7 +79,7 @@ export function isListed(connection: UpstreamConnection | undefined): boolean {
 }
 
 function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | undefined): CatalogView {
-  const prefixed = spec.kind === 'all';
+  const prefixed = spec.kind !== 'server';
   const tools: Tool[] = [];
   const prompts: Prompt[] = [];
   const resources: Resource[] = [];
@@ -69,7 +90,9 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
 
   for (const server of source.servers()) {
     if (spec.kind === 'server' && server.name !== spec.server) continue;
-    members.add(server.name);
+    // Under a filter a server belongs to the view only through what the filter lets through, so
+    // its logs and roots reach no one who cannot use it.
+    if (!filter || filter.allows(server.name, 'resource', '*')) members.add(server.name);
     if (!server.enabled) continue;
     const connection = source.connection(server.name);
     if (!isListed(connection)) continue;
@@ -80,6 +103,7 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
       const exposed = prefixed ? qualifiedName(server.name, tool.name) : tool.name;
       tools.push(prefixed ? { ...tool, name: exposed } : tool);
       toolIndex.set(exposed, { server: server.name, name: tool.name });
+      members.add(server.name);
     }
     for (const prompt of catalog.prompts) {
       if (!source.isItemEnabled(server.name, 'prompt', prompt.name)) continue;
@@ -87,6 +111,7 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
       const exposed = prefixed ? qualifiedName(server.name, prompt.name) : prompt.name;
       prompts.push(prefixed ? { ...prompt, name: exposed } : prompt);
       promptIndex.set(exposed, { server: server.name, name: prompt.name });
+      members.add(server.name);
     }
     if (filter && !filter.allows(server.name, 'resource', '*')) continue;
     for (const resource of catalog.resources) {
@@ -130,13 +155,18 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
 export class Catalog {
   private readonly views = new Map<string, CatalogView>();
 
-  constructor(private readonly source: CatalogSource) {}
+  constructor(
+    private readonly source: CatalogSource,
+    private readonly groups: GroupLookup = () => undefined,
+  ) {}
 
   view(spec: ViewSpec, filter?: ItemFilter): CatalogView {
-    const key = `${spec.kind === 'all' ? '*' : `s:${spec.server}`}|${filter?.key ?? ''}`;
+    const key = `${viewKey(spec)}|${filter?.key ?? ''}`;
     let view = this.views.get(key);
     if (!view) {
-      view = buildView(this.source, spec, filter);
+      // A group view is the aggregate narrowed by the group's rules (and then the caller's filter).
+      const effective = spec.kind === 'group' ? bothOf(this.groups(spec.group) ?? NOTHING, filter) : filter;
+      view = buildView(this.source, spec, effective);
       this.views.set(key, view);
     }
     return view;
@@ -155,7 +185,7 @@ export function explainMissing(
   exposed: string,
   spec: ViewSpec,
 ): string {
-  const ref = spec.kind === 'all' ? splitQualifiedName(exposed) : { server: spec.server, name: exposed };
+  const ref = spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
   if (!ref) return `unknown ${kind} '${exposed}': ${kind} names have the form server__${kind}`;
   const server = [...source.servers()].find((s) => s.name === ref.server);
   if (!server) return `unknown ${kind} '${exposed}': no server named '${ref.server}' is registered`;

@@ -34,7 +34,7 @@ import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/z
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { explainMissing, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
-import type { GatewayCore } from './gateway-core.ts';
+import type { CallRecord, GatewayCore } from './gateway-core.ts';
 import { mapContentUris } from './content-uris.ts';
 import type { SubscribingSession } from './subscriptions.ts';
 
@@ -53,11 +53,16 @@ const AGGREGATE_CAPABILITIES: ServerCapabilities = {
   completions: {},
 };
 
+/**
+ * The caller's current filter (enterprise allow-list). Asked on every request, so an allow-list
+ * change applies to open sessions at once.
+ */
+export type FilterSource = () => ItemFilter | undefined;
+
 export interface SessionOptions {
   id: string;
   spec: ViewSpec;
-  /** Enterprise allow-list / group filter. */
-  filter?: ItemFilter;
+  filter?: FilterSource;
   /** Who opened the session (for audit); undefined in development mode. */
   identity?: string;
 }
@@ -66,7 +71,7 @@ export class DownstreamSession implements SubscribingSession {
   readonly server: Server;
   readonly id: string;
   readonly spec: ViewSpec;
-  readonly filter: ItemFilter | undefined;
+  readonly filter: FilterSource | undefined;
   readonly identity: string | undefined;
   logLevel: LoggingLevel | undefined;
   lastActivity = Date.now();
@@ -92,7 +97,7 @@ export class DownstreamSession implements SubscribingSession {
   }
 
   view(): CatalogView {
-    return this.core.catalog.view(this.spec, this.filter);
+    return this.core.catalog.view(this.spec, this.filter?.());
   }
 
   async connect(transport: Transport): Promise<void> {
@@ -131,7 +136,7 @@ export class DownstreamSession implements SubscribingSession {
   }
 
   private capabilities(): ServerCapabilities {
-    if (this.spec.kind === 'all') return AGGREGATE_CAPABILITIES;
+    if (this.spec.kind !== 'server') return AGGREGATE_CAPABILITIES;
     // One server: mirror what it offers (as last seen), keeping list_changed since Canopy toggles items.
     const upstream = this.core.connection(this.spec.server)?.catalog?.capabilities;
     if (!upstream) return AGGREGATE_CAPABILITIES;
@@ -146,8 +151,9 @@ export class DownstreamSession implements SubscribingSession {
   private instructions(): string | undefined {
     if (this.spec.kind === 'server') return this.core.connection(this.spec.server)?.catalog?.instructions;
     const parts: string[] = [];
+    const view = this.view();
     for (const { name, enabled } of this.core.source.servers()) {
-      const text = enabled ? this.core.connection(name)?.catalog?.instructions : undefined;
+      const text = enabled && view.includesServer(name) ? this.core.connection(name)?.catalog?.instructions : undefined;
       if (text) parts.push(`## ${name}\nTools of this server are named ${name}__<tool>.\n${text}`);
     }
     return parts.length > 0 ? parts.join('\n\n') : undefined;
@@ -157,7 +163,7 @@ export class DownstreamSession implements SubscribingSession {
     const view = this.view();
     const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
     if (ref) return ref;
-    if (this.filter && this.core.isHiddenByFilter(this.spec, kind, exposed)) {
+    if (this.filter?.() && this.core.isHiddenByFilter(this.spec, kind, exposed)) {
       throw new McpError(ErrorCode.InvalidParams, `${kind} '${exposed}' is not allowed for this client`);
     }
     throw new McpError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
@@ -207,6 +213,40 @@ export class DownstreamSession implements SubscribingSession {
     }
   }
 
+  /**
+   * Runs a tool call, prompt get or resource read and reports it (metrics, audit) whatever the
+   * outcome — refusals included. `work` names the item it resolved through `resolved`.
+   */
+  private async recorded<R>(
+    kind: CallRecord['kind'],
+    exposed: string,
+    work: (resolved: (ref: ItemRef) => ItemRef) => Promise<{ result: R; outcome: 'ok' | 'tool_error' }>,
+  ): Promise<R> {
+    const started = performance.now();
+    let target: ItemRef | undefined;
+    let outcome: CallRecord['outcome'] = 'error';
+    let error: string | undefined;
+    try {
+      const done = await work((ref) => (target = ref));
+      outcome = done.outcome;
+      return done.result;
+    } catch (thrown) {
+      error = (thrown as Error).message;
+      if (!target && thrown instanceof McpError && thrown.code === ErrorCode.InvalidParams) outcome = 'denied';
+      throw thrown;
+    } finally {
+      this.core.recordCall({
+        session: this,
+        kind,
+        server: target?.server,
+        name: target?.name ?? exposed,
+        outcome,
+        durationMs: performance.now() - started,
+        error,
+      });
+    }
+  }
+
   /** Relays upstream progress with the token the downstream client chose. */
   private progressRelay(extra: Extra): ((progress: Progress) => void) | undefined {
     const token = extra._meta?.progressToken;
@@ -231,11 +271,9 @@ export class DownstreamSession implements SubscribingSession {
       return { tools: this.view().tools };
     });
 
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const ref = this.resolveOrThrow('tool', request.params.name);
-      const started = performance.now();
-      let outcome: 'ok' | 'error' | 'tool_error' = 'error';
-      try {
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.recorded('tool', request.params.name, async (resolved) => {
+        const ref = resolved(this.resolveOrThrow('tool', request.params.name));
         const result = (await this.forward(
           ref.server,
           {
@@ -246,52 +284,47 @@ export class DownstreamSession implements SubscribingSession {
           extra,
           { onprogress: this.progressRelay(extra), long: true },
         )) as CallToolResult;
-        outcome = result.isError ? 'tool_error' : 'ok';
-        return this.spec.kind === 'all' ? mapContentUris(result, (uri) => this.view().exposeResourceUri(ref.server, uri)) : result;
-      } finally {
-        this.core.recordCall({
-          session: this,
-          server: ref.server,
-          tool: ref.name,
-          outcome,
-          durationMs: performance.now() - started,
-        });
-      }
-    });
+        const mapped = this.spec.kind !== 'server' ? mapContentUris(result, (uri) => this.view().exposeResourceUri(ref.server, uri)) : result;
+        return { result: mapped, outcome: result.isError ? 'tool_error' : 'ok' };
+      }),
+    );
 
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: this.view().prompts }));
 
-    server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
-      const ref = this.resolveOrThrow('prompt', request.params.name);
-      return this.forward(
-        ref.server,
-        { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-        GetPromptResultSchema,
-        extra,
-        { onprogress: this.progressRelay(extra) },
-      );
-    });
+    server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+      this.recorded('prompt', request.params.name, async (resolved) => {
+        const ref = resolved(this.resolveOrThrow('prompt', request.params.name));
+        const result = await this.forward(
+          ref.server,
+          { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },
+          GetPromptResultSchema,
+          extra,
+          { onprogress: this.progressRelay(extra) },
+        );
+        return { result, outcome: 'ok' };
+      }),
+    );
 
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: this.view().resources }));
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
       resourceTemplates: this.view().resourceTemplates,
     }));
 
-    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-      const ref = this.resolveResourceOrThrow(request.params.uri);
-      const result = await this.forward(
-        ref.server,
-        { method: 'resources/read', params: { ...request.params, uri: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-        ReadResourceResultSchema,
-        extra,
-        { onprogress: this.progressRelay(extra) },
-      );
-      if (this.spec.kind !== 'all') return result;
-      return {
-        ...result,
-        contents: result.contents.map((content) => ({ ...content, uri: this.view().exposeResourceUri(ref.server, content.uri) })),
-      };
-    });
+    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+      this.recorded('resource', request.params.uri, async (resolved) => {
+        const ref = resolved(this.resolveResourceOrThrow(request.params.uri));
+        const result = await this.forward(
+          ref.server,
+          { method: 'resources/read', params: { ...request.params, uri: ref.name, _meta: withoutProgressToken(request.params._meta) } },
+          ReadResourceResultSchema,
+          extra,
+          { onprogress: this.progressRelay(extra) },
+        );
+        if (this.spec.kind === 'server') return { result, outcome: 'ok' };
+        const contents = result.contents.map((content) => ({ ...content, uri: this.view().exposeResourceUri(ref.server, content.uri) }));
+        return { result: { ...result, contents }, outcome: 'ok' };
+      }),
+    );
 
     server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
       const ref = this.resolveResourceOrThrow(request.params.uri);

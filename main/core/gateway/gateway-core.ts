@@ -15,25 +15,33 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Catalog, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
-import { DownstreamSession, type SessionOptions } from './downstream-session.ts';
+import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
+import { DownstreamSession, type FilterSource, type SessionOptions } from './downstream-session.ts';
 import { InflightCalls } from './inflight.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 
+/** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
 export interface CallRecord {
   session: DownstreamSession;
-  server: string;
-  tool: string;
-  outcome: 'ok' | 'error' | 'tool_error';
+  kind: 'tool' | 'prompt' | 'resource';
+  /** The server that owns the item; undefined when the name did not resolve. */
+  server?: string;
+  /** The upstream's own name (tool, prompt) or URI; the name as asked when it did not resolve. */
+  name: string;
+  /** `denied`: unknown, disabled or not allowed; `tool_error`: the tool answered isError. */
+  outcome: 'ok' | 'error' | 'tool_error' | 'denied';
   durationMs: number;
+  error?: string;
 }
 
 export interface GatewayCoreOptions {
   source: CatalogSource;
   version: string;
-  /** Telemetry / audit hook for every tool call. */
+  /** Tool groups by name (for group views). */
+  groups?: GroupLookup;
+  /** Telemetry / audit hook for every tool call, prompt get and resource read. */
   onCall?: (record: CallRecord) => void;
 }
 
@@ -51,7 +59,7 @@ export class GatewayCore {
   constructor(private readonly options: GatewayCoreOptions) {
     this.source = options.source;
     this.version = options.version;
-    this.catalog = new Catalog(options.source);
+    this.catalog = new Catalog(options.source, options.groups);
   }
 
   connection(name: string): UpstreamConnection | undefined {
@@ -81,7 +89,7 @@ export class GatewayCore {
    * Calls a tool the way an MCP client would (the admin API's invoke): through an in-process
    * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
    */
-  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: { identity?: string; filter?: ItemFilter } = {}): Promise<CallToolResult> {
+  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: { identity?: string; filter?: FilterSource } = {}): Promise<CallToolResult> {
     const session = this.createSession({ spec: { kind: 'all' }, ...caller });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 'canopy-admin-api', version: this.version });

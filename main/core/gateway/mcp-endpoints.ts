@@ -7,13 +7,13 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './gateway-core.ts';
-import type { ItemFilter, ViewSpec } from './catalog.ts';
-import type { DownstreamSession } from './downstream-session.ts';
+import { viewKey, type ViewSpec } from './catalog.ts';
+import type { DownstreamSession, FilterSource } from './downstream-session.ts';
 
 /** Who is calling and what they may see; decided by the access layer before a request gets here. */
 export interface Caller {
   identity?: string;
-  filter?: ItemFilter;
+  filter?: FilterSource;
 }
 
 interface StreamableSession {
@@ -23,8 +23,6 @@ interface StreamableSession {
   endpointKey: string;
   identity?: string;
 }
-
-const endpointKeyOf = (spec: ViewSpec) => (spec.kind === 'all' ? '*' : `server:${spec.server}`);
 
 function jsonRpcError(status: number, code: number, message: string): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
@@ -87,7 +85,7 @@ export class McpEndpoints {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const entry = this.streamable.get(sessionId);
-      if (!entry || entry.endpointKey !== endpointKeyOf(spec) || entry.identity !== caller.identity) {
+      if (!entry || entry.endpointKey !== viewKey(spec) || entry.identity !== caller.identity) {
         return jsonRpcError(404, -32001, 'Session not found: start a new session with initialize');
       }
       entry.session.lastActivity = Date.now();
@@ -101,7 +99,7 @@ export class McpEndpoints {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessioninitialized: () => {
-        this.streamable.set(id, { session, transport, endpointKey: endpointKeyOf(spec), identity: caller.identity });
+        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity });
       },
     });
     transport.onclose = () => {

@@ -1,5 +1,5 @@
 // The one HTTP listener: guards (Host/Origin, body size) first, then MCP endpoints, the admin API,
-// the OAuth callback, health, and the web UI.
+// the OAuth callback, health, metrics, and the web UI.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener } from '@hono/node-server';
@@ -19,9 +19,12 @@ export interface HttpServerParts {
   /** Completes an OAuth authorization; returns the server name. */
   completeOAuth(params: URLSearchParams): Promise<string>;
   serverExists(name: string): boolean;
+  groupExists(name: string): boolean;
   health(): Record<string, unknown>;
   /** Decides who calls an MCP endpoint; a Response refuses the request (401/403/503). */
-  mcpCaller(request: Request): Promise<Caller | Response>;
+  mcpCaller(request: Request, spec: ViewSpec): Promise<Caller | Response>;
+  /** GET /metrics: Prometheus text, or a refusal (404 when metrics are off, 401/403). */
+  metrics(request: Request): Promise<Response>;
   rendererDir?: string;
   originPolicy: OriginPolicy;
   logger: Logger;
@@ -53,9 +56,21 @@ async function readJsonBody(c: Context): Promise<{ ok: true; value: unknown } | 
 function createApp(parts: HttpServerParts): Hono {
   const app = new Hono();
 
+  // Existence is checked after access, so a caller without a token learns no names.
+  const missing = (spec: ViewSpec): Response | undefined => {
+    if (spec.kind === 'server' && !parts.serverExists(spec.server)) {
+      return jsonRpcError(404, -32001, `no server named '${spec.server}' is registered`);
+    }
+    if (spec.kind === 'group' && !parts.groupExists(spec.group)) {
+      return jsonRpcError(404, -32001, `no group named '${spec.group}': see \`canopy list groups\``);
+    }
+    return undefined;
+  };
   const mcp = async (c: Context, spec: ViewSpec) => {
-    const caller = await parts.mcpCaller(c.req.raw);
+    const caller = await parts.mcpCaller(c.req.raw, spec);
     if (caller instanceof Response) return caller;
+    const notFound = missing(spec);
+    if (notFound) return notFound;
     let body: unknown;
     if (c.req.method === 'POST') {
       const parsed = await readJsonBody(c);
@@ -65,13 +80,11 @@ function createApp(parts: HttpServerParts): Hono {
     return parts.endpoints.handleStreamable(c.req.raw, spec, caller, body);
   };
   app.all('/mcp', (c) => mcp(c, { kind: 'all' }));
-  app.all('/servers/:name/mcp', (c) => {
-    const name = c.req.param('name');
-    if (!parts.serverExists(name)) return jsonRpcError(404, -32001, `no server named '${name}' is registered`);
-    return mcp(c, { kind: 'server', server: name });
-  });
+  app.all('/servers/:name/mcp', (c) => mcp(c, { kind: 'server', server: c.req.param('name') }));
+  app.all('/groups/:name/mcp', (c) => mcp(c, { kind: 'group', group: c.req.param('name') }));
 
   app.get('/health', (c) => c.json(parts.health()));
+  app.get('/metrics', (c) => parts.metrics(c.req.raw));
 
   app.get('/oauth/callback', async (c) => {
     try {
@@ -129,7 +142,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
 
   // The legacy SSE transport needs Node's own request/response objects, so it is served here.
   const legacySse = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const caller = await parts.mcpCaller(toWebRequest(req));
+    const caller = await parts.mcpCaller(toWebRequest(req), { kind: 'all' });
     if (caller instanceof Response) return sendWebResponse(res, caller);
     if (req.method === 'GET' && url.pathname === '/sse') return parts.endpoints.openLegacySse(res, '/messages', caller);
     if (req.method === 'POST' && url.pathname === '/messages') {

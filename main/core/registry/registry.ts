@@ -51,6 +51,8 @@ export interface RegistryOptions {
   describe: () => Omit<StatusView, 'secrets' | 'store'>;
   /** How long a registration waits for the upstream's first start. */
   registrationTimeoutMs?: number;
+  /** Called after each committed write (so other replicas can reload). */
+  onCommitted?: () => void;
 }
 
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
@@ -92,6 +94,41 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     for (const record of records) {
       if (record.enabled) void this.launch(record).catch((error) => this.logStartFailure(record.name, error));
     }
+  }
+
+  /**
+   * Reads the store again after another replica changed it, and reconciles: new servers start,
+   * removed ones stop, changed ones (config replaced, enabled toggled) restart; the rest are left
+   * alone, their sessions and processes undisturbed.
+   */
+  async reload(): Promise<void> {
+    const [records, items] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list()]);
+    const next = new Map(records.map((record) => [record.name, record]));
+    const work: Promise<unknown>[] = [];
+    for (const name of this.records.keys()) {
+      if (!next.has(name)) work.push(this.detach(name));
+    }
+    for (const record of records) {
+      const previous = this.records.get(record.name);
+      const changed = !previous || previous.updatedAt !== record.updatedAt || JSON.stringify(previous.config) !== JSON.stringify(record.config);
+      if (!changed && (this.live.has(record.name) || !record.enabled)) continue;
+      work.push(
+        this.detach(record.name).then(() =>
+          record.enabled ? this.launch(record).catch((error) => this.logStartFailure(record.name, error)) : undefined,
+        ),
+      );
+    }
+    this.records.clear();
+    for (const record of records) this.records.set(record.name, record);
+    this.disabledItems.clear();
+    for (const item of items) if (!item.enabled) this.disabledItems.add(itemKey(item.server, item.kind, item.name));
+    this.emit('changed');
+    // Starting servers is the upstream's business; the reload is done once the picture is right.
+    void Promise.allSettled(work);
+  }
+
+  private committed(): void {
+    this.options.onCommitted?.();
   }
 
   /** Stops every connection (children killed), in parallel. */
@@ -332,6 +369,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (connection) this.attach(connection);
     else await this.detach(config.name);
     this.emit('changed');
+    this.committed();
     const server = this.view(this.records.get(config.name)!);
     return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
   }
@@ -354,6 +392,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     await this.deleteSecrets(record);
     await this.options.connections.forgetAuthorization(name);
     this.emit('changed');
+    this.committed();
   }
 
   /** Toggles a server at once: disabling stops it, enabling starts it in the background. */
@@ -361,11 +400,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const record = this.requireRecord(name);
     if (record.enabled !== enabled) {
       await this.options.store.servers.setEnabled(name, enabled);
-      this.records.set(name, { ...record, enabled, updatedAt: new Date().toISOString() });
+      // The stored row (its updatedAt) is what replicas compare on reload.
+      this.records.set(name, (await this.options.store.servers.get(name)) ?? { ...record, enabled });
     }
     if (!enabled) await this.detach(name);
     else if (!this.live.has(name)) void this.launch(this.records.get(name)!).catch((error) => this.logStartFailure(name, error));
     this.emit('changed');
+    if (record.enabled !== enabled) this.committed();
     return this.view(this.records.get(name)!);
   }
 
@@ -393,6 +434,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (enabled) this.disabledItems.delete(key);
     else this.disabledItems.add(key);
     this.emit('changed');
+    this.committed();
     return { ...item, enabled };
   }
 

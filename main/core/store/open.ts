@@ -10,6 +10,10 @@ import { migrations } from './migrations/index.ts';
 import { ServerRepository } from './servers.ts';
 import { ItemSettingsRepository } from './item-settings.ts';
 import { SettingsRepository } from './settings.ts';
+import { UserRepository } from './users.ts';
+import { McpClientRepository } from './mcp-clients.ts';
+import { ToolGroupRepository } from './tool-groups.ts';
+import { AuditLogRepository } from './audit-log.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -18,6 +22,10 @@ export interface Repositories {
   readonly servers: ServerRepository;
   readonly itemSettings: ItemSettingsRepository;
   readonly settings: SettingsRepository;
+  readonly users: UserRepository;
+  readonly mcpClients: McpClientRepository;
+  readonly toolGroups: ToolGroupRepository;
+  readonly auditLog: AuditLogRepository;
 }
 
 export interface Store extends Repositories {
@@ -33,6 +41,10 @@ function repositories(db: Kysely<Database>): Repositories {
     servers: new ServerRepository(db),
     itemSettings: new ItemSettingsRepository(db),
     settings: new SettingsRepository(db),
+    users: new UserRepository(db),
+    mcpClients: new McpClientRepository(db),
+    toolGroups: new ToolGroupRepository(db),
+    auditLog: new AuditLogRepository(db),
   };
 }
 

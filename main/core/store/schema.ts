@@ -39,11 +39,61 @@ export interface SecretsTable {
   updated_at: string;
 }
 
+/** Enterprise users (humans). Tokens are stored only as SHA-256 hashes (hex). */
+export interface UsersTable {
+  name: string;
+  role: string;
+  token_hash: string;
+  token_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Enterprise MCP clients (machine identities) and their allow-lists (JSON array of entries). */
+export interface McpClientsTable {
+  name: string;
+  description: string;
+  allow_list: string;
+  token_hash: string;
+  token_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Tool groups; the three lists are JSON arrays. */
+export interface ToolGroupsTable {
+  name: string;
+  description: string;
+  included_servers: string;
+  included_tools: string;
+  excluded_tools: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Who did what, with what outcome: tool calls, prompt gets, resource reads, admin changes. */
+export interface AuditLogTable {
+  id: AutoId;
+  at: string;
+  actor_kind: string;
+  actor: string;
+  action: string;
+  server: string | null;
+  target: string | null;
+  outcome: string;
+  duration_ms: number;
+  detail: string | null;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
   settings: SettingsTable;
   secrets: SecretsTable;
+  users: UsersTable;
+  mcp_clients: McpClientsTable;
+  tool_groups: ToolGroupsTable;
+  audit_log: AuditLogTable;
 }
 
 export type AutoId = Generated<number>;

@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import { m0001_initial } from './0001-initial.ts';
 import { m0002_secrets } from './0002-secrets.ts';
+import { m0003_enterprise } from './0003-enterprise.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001_initial,
   '0002-secrets': m0002_secrets,
+  '0003-enterprise': m0003_enterprise,
 };

@@ -1,0 +1,76 @@
+// The rules that narrow what a caller sees: a tool group's rules and an MCP client's allow-list.
+// Both are ItemFilters, so the catalog applies them the same way to every list and every call.
+import { NAME_SEPARATOR, qualifiedName } from '../config/names.ts';
+import type { ItemFilter } from '../gateway/catalog.ts';
+import type { ToolGroupContent } from '../store/tool-groups.ts';
+
+/** Whole servers (tools, prompts, resources), single tools/prompts by `server__name`; exclusions win. */
+export class GroupRules implements ItemFilter {
+  readonly key: string;
+  private readonly servers: Set<string>;
+  private readonly items: Set<string>;
+  private readonly excluded: Set<string>;
+
+  constructor(group: ToolGroupContent) {
+    this.key = `group:${group.name}`;
+    this.servers = new Set(group.includedServers);
+    this.items = new Set(group.includedTools);
+    this.excluded = new Set(group.excludedTools);
+  }
+
+  allows(server: string, kind: 'tool' | 'prompt' | 'resource', name: string): boolean {
+    if (kind === 'resource') return this.servers.has(server);
+    const qualified = qualifiedName(server, name);
+    if (this.excluded.has(qualified)) return false;
+    return this.servers.has(server) || this.items.has(qualified);
+  }
+
+  /** Whether anything of `server` may be in the group. */
+  touches(server: string): boolean {
+    const prefix = `${server}${NAME_SEPARATOR}`;
+    return this.servers.has(server) || [...this.items].some((item) => item.startsWith(prefix));
+  }
+}
+
+/**
+ * An MCP client's allow-list. An entry is `*` (everything), a server name (its tools, prompts and
+ * resources), `server__name` (one tool or prompt), or a group name (what the group holds). A name
+ * that is both a server and a group grants both.
+ */
+export class AllowList implements ItemFilter {
+  readonly key: string;
+
+  constructor(
+    client: string,
+    readonly entries: readonly string[],
+    private readonly groups: (name: string) => GroupRules | undefined,
+  ) {
+    this.key = `client:${client}`;
+  }
+
+  allows(server: string, kind: 'tool' | 'prompt' | 'resource', name: string): boolean {
+    return this.entries.some(
+      (entry) =>
+        entry === '*' ||
+        entry === server ||
+        (kind !== 'resource' && entry === qualifiedName(server, name)) ||
+        Boolean(this.groups(entry)?.allows(server, kind, name)),
+    );
+  }
+
+  /** Whether the list grants anything on `server` (else its endpoint answers 403). */
+  reachesServer(server: string): boolean {
+    const prefix = `${server}${NAME_SEPARATOR}`;
+    return this.entries.some(
+      (entry) => entry === '*' || entry === server || entry.startsWith(prefix) || Boolean(this.groups(entry)?.touches(server)),
+    );
+  }
+
+  /** A group's endpoint needs the group itself (or `*`) on the list. */
+  reachesGroup(group: string): boolean {
+    return this.entries.includes('*') || this.entries.includes(group);
+  }
+}
+
+/** Allows nothing: the filter of a client that no longer exists. */
+export const DENY_ALL: ItemFilter = { key: 'deny-all', allows: () => false };

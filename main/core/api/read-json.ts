@@ -1,0 +1,23 @@
+// Reads and validates an admin API request body (size-limited JSON, checked with zod).
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { CanopyError, badRequest } from '../errors.ts';
+import { describeZodError } from '../config/server-config.ts';
+import { readBodyLimited } from '../http/read-body.ts';
+
+const MAX_API_BODY_BYTES = 1024 * 1024;
+
+/** `optional`: an empty body reads as `{}` (e.g. a rotate with no options). */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T, what: string, options: { optional?: boolean } = {}): Promise<z.output<T>> {
+  const body = await readBodyLimited(c.req.raw, MAX_API_BODY_BYTES);
+  if (!body.ok) throw new CanopyError('payload_too_large', `request body is larger than ${MAX_API_BODY_BYTES} bytes`);
+  let raw: unknown;
+  try {
+    raw = options.optional && body.text.trim() === '' ? {} : JSON.parse(body.text);
+  } catch {
+    throw badRequest('the request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw describeZodError(parsed.error, what);
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import { replaceTokenHash } from './token-hashes.ts';
+import type { Database, UsersTable } from './schema.ts';
+import { isPostgres } from './dialect.ts';
+
+export type UserRole = 'admin' | 'user';
+
+/** A human identity. `tokenHash` is the SHA-256 of its token; the token itself is never stored. */
+export interface UserRecord {
+  name: string;
+  role: UserRole;
+  tokenHash: string;
+  tokenExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toRecord(row: UsersTable): UserRecord {
+  return {
+    name: row.name,
+    role: row.role as UserRole,
+    tokenHash: row.token_hash,
+    ...(row.token_expires_at ? { tokenExpiresAt: row.token_expires_at } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<UserRecord[]> {
+    return (await this.db.selectFrom('users').selectAll().orderBy('name').execute()).map(toRecord);
+  }
+
+  async get(name: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async insert(user: { name: string; role: UserRole; tokenHash: string; tokenExpiresAt?: string }): Promise<UserRecord> {
+    const now = new Date().toISOString();
+    const row: UsersTable = {
+      name: user.name,
+      role: user.role,
+      token_hash: user.tokenHash,
+      token_expires_at: user.tokenExpiresAt ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('users').values(row).execute();
+    return toRecord(row);
+  }
+
+  /** Returns false when no row has that name. */
+  replaceToken(name: string, tokenHash: string, tokenExpiresAt: string | undefined): Promise<boolean> {
+    return replaceTokenHash(this.db, 'users', name, tokenHash, tokenExpiresAt);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /**
+   * The admins' names, row-locked on PostgreSQL so two concurrent deletes cannot both pass the
+   * last-admin check (SQLite runs one write transaction at a time anyway).
+   */
+  async lockAdmins(): Promise<string[]> {
+    const query = this.db.selectFrom('users').select('name').where('role', '=', 'admin').orderBy('name');
+    const rows = await (isPostgres(this.db) ? query.forUpdate() : query).execute();
+    return rows.map((row) => row.name);
+  }
+}
