@@ -1,24 +1,13 @@
 // The web UI of an enterprise gateway: token login, then MCP clients (token shown once, rotate, delete).
-// Guarded until the enterprise admin API exists: run with CANOPY_UI_ENTERPRISE=1. The two
-// assumptions about that API (how the first admin token is obtained, the /clients routes) live in
-// `initializeAdmin` below and in renderer/src/features/identities/lib/identities-api.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { API_PREFIX } from '../../main/core/api/contract.ts';
+import { AdminClient } from '../../main/core/api/client.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { browserSkipReason, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { ensureRendererBuilt } from './support/renderer-build.ts';
 
-const skipReason =
-  process.env.CANOPY_UI_ENTERPRISE === '1' ? browserSkipReason() : 'the enterprise admin API (init, /clients, /users) is not built yet; set CANOPY_UI_ENTERPRISE=1 once it is';
+const skipReason = browserSkipReason();
 if (skipReason) console.log(`skipping enterprise web UI tests: ${skipReason}`);
-
-/** Initializes the gateway from loopback and returns the administrator's token. */
-async function initializeAdmin(url: string): Promise<string> {
-  const response = await fetch(`${url}${API_PREFIX}/init`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (!response.ok) throw new Error(`init failed: HTTP ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
 
 describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
   let gateway: TestGateway;
@@ -26,16 +15,14 @@ describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
   let page: Page;
   let adminToken: string;
 
-  const listClients = async () => {
-    const response = await fetch(`${gateway.url}${API_PREFIX}/clients`, { headers: { authorization: `Bearer ${adminToken}` } });
-    return (await response.json()) as { name: string; allow: string[] }[];
-  };
+  const listClients = () => new AdminClient({ baseUrl: gateway.url, token: adminToken }).listClients();
 
   beforeAll(async () => {
     const [rendererDir, chromium] = await Promise.all([ensureRendererBuilt(), launchChromium()]);
     browser = chromium;
     gateway = await startTestGateway({ rendererDir, mode: 'enterprise' });
-    adminToken = await initializeAdmin(gateway.url);
+    // From loopback, initialization needs no bootstrap secret.
+    adminToken = (await new AdminClient({ baseUrl: gateway.url }).init()).token;
     page = await openPage(browser, `${gateway.url}/`);
   }, 120_000);
 

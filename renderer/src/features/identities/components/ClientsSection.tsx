@@ -4,15 +4,16 @@ import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useIdentityCollection } from '../hooks/use-identity-collection.ts';
 import { parseAllowList } from '../lib/allow-list.ts';
-import { identitiesApi } from '../lib/identities-api.ts';
+import type { IdentityOperations } from '../hooks/use-identity-collection.ts';
+import type { CreateClientBody, McpClientView } from '../../../../../main/core/api/contract.ts';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 
-const operations = {
-  list: identitiesApi.listClients,
-  create: identitiesApi.createClient,
-  rotate: identitiesApi.rotateClient,
-  remove: identitiesApi.deleteClient,
+const operations: IdentityOperations<McpClientView, CreateClientBody> = {
+  list: (api) => api.listClients(),
+  create: (api, body) => api.createClient(body),
+  rotate: (api, name) => api.rotateClientToken(name),
+  remove: (api, name) => api.deleteClient(name),
 };
 
 export function ClientsSection() {

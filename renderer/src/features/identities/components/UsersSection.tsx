@@ -2,16 +2,16 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
-import { useIdentityCollection } from '../hooks/use-identity-collection.ts';
-import { identitiesApi, type UserRole } from '../lib/identities-api.ts';
+import { useIdentityCollection, type IdentityOperations } from '../hooks/use-identity-collection.ts';
+import type { CreateUserBody, UserRole, UserView } from '../../../../../main/core/api/contract.ts';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 
-const operations = {
-  list: identitiesApi.listUsers,
-  create: identitiesApi.createUser,
-  rotate: identitiesApi.rotateUser,
-  remove: identitiesApi.deleteUser,
+const operations: IdentityOperations<UserView, CreateUserBody> = {
+  list: (api) => api.listUsers(),
+  create: (api, body) => api.createUser(body),
+  rotate: (api, name) => api.rotateUserToken(name),
+  remove: (api, name) => api.deleteUser(name),
 };
 
 export function UsersSection() {
