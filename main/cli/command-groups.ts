@@ -2,6 +2,14 @@
 // `canopy create user` and `canopy create group`): the first file to ask makes it, later ones add to it.
 import type { Command } from 'commander';
 
-export function commandGroup(program: Command, name: string, description: string): Command {
-  return program.commands.find((command) => command.name() === name) ?? program.command(name).description(description);
+const GROUPS = {
+  list: 'List servers, tools, prompts, resources, users, MCP clients or groups',
+  create: 'Create a user, an MCP client or a tool group',
+  update: 'Change an MCP client or a tool group',
+  delete: 'Delete a user, an MCP client or a tool group',
+  get: 'Show one item in detail',
+} as const;
+
+export function commandGroup(program: Command, name: keyof typeof GROUPS): Command {
+  return program.commands.find((command) => command.name() === name) ?? program.command(name).description(GROUPS[name]);
 }

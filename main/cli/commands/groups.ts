@@ -57,11 +57,11 @@ function groupTable(groups: GroupView[], width?: number): string[] {
 }
 
 export function registerGroupCommands(program: Command, context: CliContext): void {
-  const create = commandGroup(program, 'create', 'Create a user, an MCP client or a tool group');
-  const update = commandGroup(program, 'update', 'Change an MCP client or a tool group');
-  const remove = commandGroup(program, 'delete', 'Delete a user, an MCP client or a tool group');
-  const list = commandGroup(program, 'list', 'List servers, tools, prompts, resources, users, MCP clients or groups');
-  const get = commandGroup(program, 'get', 'Show one item in detail');
+  const create = commandGroup(program, 'create');
+  const update = commandGroup(program, 'update');
+  const remove = commandGroup(program, 'delete');
+  const list = commandGroup(program, 'list');
+  const get = commandGroup(program, 'get');
 
   withExamples(
     addGroupFlags(

@@ -48,10 +48,10 @@ export function clientTable(clients: McpClientView[], width?: number): string[] 
 }
 
 export function registerIdentityCommands(program: Command, context: CliContext): void {
-  const create = commandGroup(program, 'create', 'Create a user, an MCP client or a tool group');
-  const list = commandGroup(program, 'list', 'List servers, tools, prompts, resources, users, MCP clients or groups');
-  const update = commandGroup(program, 'update', 'Change an MCP client or a tool group');
-  const remove = commandGroup(program, 'delete', 'Delete a user, an MCP client or a tool group');
+  const create = commandGroup(program, 'create');
+  const list = commandGroup(program, 'list');
+  const update = commandGroup(program, 'update');
+  const remove = commandGroup(program, 'delete');
 
   withExamples(
     addTokenFlags(

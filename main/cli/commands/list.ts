@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
+import { commandGroup } from '../command-groups.ts';
 import { promptTable, resourceTable, serverTable, toolTable } from '../format/lists.ts';
 
 interface ListOptions {
@@ -42,7 +43,7 @@ function addListing<T>(list: Command, context: CliContext, listing: Listing<T>, 
 }
 
 export function registerListCommands(program: Command, context: CliContext): void {
-  const list = program.command('list').description('List servers, tools, prompts or resources');
+  const list = commandGroup(program, 'list');
   addListing(
     list,
     context,
