@@ -15,6 +15,8 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerStatusCommands } from './commands/status.ts';
 import { registerLoginCommand } from './commands/login.ts';
+import { registerSetupCommand } from './commands/setup.ts';
+import { registerStdioBridgeCommand } from './commands/stdio-bridge.ts';
 import { registerInitServerCommands } from './commands/init-server.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerGroupCommands } from './commands/groups.ts';
@@ -47,8 +49,8 @@ registerInitServerCommands(program, context);
 registerIdentityCommands(program, context);
 registerGroupCommands(program, context);
 registerAuditCommand(program, context);
-// ── Wired by the lead: `registerSetupCommand(program, context)` from ./commands/setup.ts and the
-// ── stdio-bridge command from ./commands/stdio-bridge.ts are registered here.
+registerSetupCommand(program, context);
+registerStdioBridgeCommand(program, context);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,8 @@ export interface ServeFlags {
   db?: string;
   databaseUrl?: string;
   enterprise?: boolean;
+  allowedHosts?: string;
+  allowedOrigins?: string;
 }
 
 /** Host and port stay undefined when not given: the gateway applies its defaults. */
@@ -21,6 +23,27 @@ export interface ServeSettings {
   store: StoreLocation;
   dataDir: string;
   mode: GatewayMode;
+  /** Host names besides loopback names that requests may carry (a gateway reached by name). */
+  allowedHosts: string[];
+  /** Origins besides loopback that browsers may call from. */
+  allowedOrigins: string[];
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function origins(value: string | undefined, source: string): string[] {
+  return commaList(value).map((origin) => {
+    try {
+      return new URL(origin).origin;
+    } catch {
+      throw new CliError(`${source}: "${origin}" is not an origin (e.g. https://canopy.example.com)`);
+    }
+  });
 }
 
 function parsePort(value: string, source: string): number {
@@ -65,5 +88,7 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     store: storeLocation(flags, env, paths),
     dataDir: userDataDir(paths),
     mode: gatewayMode(flags, env),
+    allowedHosts: commaList(flags.allowedHosts ?? env.CANOPY_ALLOWED_HOSTS),
+    allowedOrigins: origins(flags.allowedOrigins ?? env.CANOPY_ALLOWED_ORIGINS, flags.allowedOrigins !== undefined ? '--allowed-origins' : 'CANOPY_ALLOWED_ORIGINS'),
   };
 }

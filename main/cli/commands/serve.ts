@@ -95,6 +95,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       .option('--db <path>', 'SQLite database file')
       .option('--database-url <url>', 'PostgreSQL URL, for a gateway shared by a team')
       .option('--enterprise', 'enterprise mode: clients and users must authenticate')
+      .option('--allowed-hosts <names>', 'comma-separated host names clients may use besides loopback names (env CANOPY_ALLOWED_HOSTS)')
+      .option('--allowed-origins <origins>', 'comma-separated browser origins allowed besides loopback (env CANOPY_ALLOWED_ORIGINS)')
       .action((flags: ServeFlags) => serve(context, flags)),
     ['canopy serve', 'canopy serve --port 7451 --db ./canopy.db', 'DATABASE_URL=postgres://canopy@db/canopy canopy serve --host 0.0.0.0 --enterprise'],
   );
