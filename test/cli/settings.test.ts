@@ -46,7 +46,20 @@ describe('canopy serve settings', () => {
       store: { kind: 'sqlite', path: '/home/ann/.local/share/canopy/canopy.db' },
       dataDir: '/home/ann/.local/share/canopy',
       mode: 'development',
+      allowedHosts: [],
+      allowedOrigins: [],
     });
+  });
+
+  it('allowed hosts and origins for a gateway reached by name', () => {
+    const fromEnv = resolveServeSettings(
+      {},
+      { CANOPY_ALLOWED_HOSTS: 'canopy.example.com, gw.internal', CANOPY_ALLOWED_ORIGINS: 'https://canopy.example.com/' },
+      linux,
+    );
+    expect(fromEnv).toMatchObject({ allowedHosts: ['canopy.example.com', 'gw.internal'], allowedOrigins: ['https://canopy.example.com'] });
+    expect(resolveServeSettings({ allowedHosts: 'a.example' }, { CANOPY_ALLOWED_HOSTS: 'b.example' }, linux).allowedHosts).toEqual(['a.example']);
+    expect(() => resolveServeSettings({ allowedOrigins: 'not an origin' }, {}, linux)).toThrow('--allowed-origins: "not an origin" is not an origin');
   });
 
   it('environment', () => {
