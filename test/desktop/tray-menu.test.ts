@@ -1,7 +1,7 @@
 // The tray menu model, its labels and icons, for the states a user meets.
 import { describe, expect, it } from 'vitest';
 import { buildTrayMenu, type TrayItem, type TrayState } from '../../main/desktop/tray/menu-model.ts';
-import { serverItemLabel, serverStateLabel, statusLine, trayTooltip, type TrayServer } from '../../main/desktop/tray/labels.ts';
+import { serverItemLabel, trayStateLabel, statusLine, trayTooltip, type TrayServer } from '../../main/desktop/tray/labels.ts';
 import { allTrayIconFiles, trayIconFile } from '../../main/desktop/tray/icons.ts';
 import type { UpstreamState } from '../../main/core/upstream/types.ts';
 
@@ -37,16 +37,16 @@ function find(items: TrayItem[], label: string | RegExp): TrayItem {
 
 describe('labels', () => {
   it('names every state the way the tray shows it', () => {
-    expect(servers.map(serverStateLabel)).toEqual([
+    expect(servers.map(trayStateLabel)).toEqual([
       'running · 9 tools',
       'needs authorization',
       'crashed 2×, retrying',
       'error',
-      'starting…',
-      'idle',
-      'off',
+      'starting',
+      'stopped',
+      'disabled',
     ]);
-    expect(serverStateLabel(server('one', { status: 'running' }, { toolCount: 1 }))).toBe('running · 1 tool');
+    expect(trayStateLabel(server('one', { status: 'running' }, { toolCount: 1 }))).toBe('running · 1 tool');
     expect(serverItemLabel(servers[0])).toBe('memory — running · 9 tools');
   });
 
@@ -67,14 +67,14 @@ describe('menu model', () => {
       'broken — error',
       'flaky — crashed 2×, retrying',
       'github — needs authorization',
-      'idle — idle',
+      'idle — stopped',
       'memory — running · 9 tools',
-      'off — off',
-      'slow — starting…',
+      'off — disabled',
+      'slow — starting',
       'Start at login',
     ]);
     expect(find(items, 'memory — running · 9 tools')).toMatchObject({ checked: true, enabled: true, action: { kind: 'toggle-server', name: 'memory', enabled: false } });
-    expect(find(items, 'off — off')).toMatchObject({ checked: false, action: { kind: 'toggle-server', name: 'off', enabled: true } });
+    expect(find(items, 'off — disabled')).toMatchObject({ checked: false, action: { kind: 'toggle-server', name: 'off', enabled: true } });
     expect(find(items, 'broken — error')).toMatchObject({ detail: 'command not found: uvx' });
     expect(find(items, /Authorize github/)).toMatchObject({ type: 'action', action: { kind: 'open-window', route: '/servers/github' } });
     expect(find(items, /Show flaky's log/)).toMatchObject({ action: { kind: 'open-window', route: '/servers/flaky' } });

@@ -2,6 +2,7 @@
 // `canopy doctor` (what is wrong and which command fixes it).
 import type { ServerView } from '../../core/api/contract.ts';
 import { formatDuration } from './duration.ts';
+import { serverStateLabel } from '../../core/api/server-state-label.ts';
 
 type ServerStateView = Pick<ServerView, 'name' | 'enabled' | 'state'>;
 
@@ -10,21 +11,17 @@ function retryIn(state: ServerView['state'], now: number): string | undefined {
   return formatDuration(Math.max(0, Date.parse(state.nextRetryAt) - now));
 }
 
-/** e.g. "running", "disabled", "crashed 3× (retry in 4s)", "needs authorization". */
-export function stateLabel({ enabled, state }: ServerStateView, now = Date.now()): string {
-  if (!enabled) return 'disabled';
-  switch (state.status) {
-    case 'crashed': {
-      const retry = retryIn(state, now);
-      return `crashed ${state.crashes}×${retry ? ` (retry in ${retry})` : ''}`;
-    }
-    case 'error':
-      return state.crashes > 0 ? `error (crashed ${state.crashes}×)` : 'error';
-    case 'needs_authorization':
-      return 'needs authorization';
-    default:
-      return state.status;
+/** e.g. "running", "disabled", "crashed 3× (retry in 4s)", "error (crashed 2×)". */
+export function stateLabel(server: ServerStateView, now = Date.now()): string {
+  const label = serverStateLabel(server);
+  if (!server.enabled) return label;
+  const { state } = server;
+  if (state.status === 'crashed') {
+    const retry = retryIn(state, now);
+    return retry ? `${label} (retry in ${retry})` : label;
   }
+  if (state.status === 'error' && state.crashes > 0) return `${label} (crashed ${state.crashes}×)`;
+  return label;
 }
 
 export interface ServerHealth {

@@ -1,5 +1,6 @@
 // Words the tray shows: the status line and each server's state.
 import type { ServerView } from '../../core/api/contract.ts';
+import { serverStateLabel } from '../../core/api/server-state-label.ts';
 
 export type TrayServer = Pick<ServerView, 'name' | 'enabled' | 'state' | 'toolCount'>;
 
@@ -10,27 +11,17 @@ export type GatewayPhase =
   | { phase: 'stopped' }
   | { phase: 'failed'; message: string };
 
-/** e.g. "running · 12 tools", "crashed 2×, retrying", "needs authorization", "off". */
-export function serverStateLabel({ enabled, state, toolCount }: TrayServer): string {
-  if (!enabled) return 'off';
-  switch (state.status) {
-    case 'running':
-      return `running · ${toolCount} ${toolCount === 1 ? 'tool' : 'tools'}`;
-    case 'starting':
-      return 'starting…';
-    case 'stopped':
-      return 'idle';
-    case 'crashed':
-      return `crashed ${state.crashes}×, retrying`;
-    case 'error':
-      return 'error';
-    case 'needs_authorization':
-      return 'needs authorization';
-  }
+/** e.g. "running · 12 tools", "crashed 2×, retrying", "needs authorization", "disabled". */
+export function trayStateLabel(server: TrayServer): string {
+  const label = serverStateLabel(server);
+  if (!server.enabled) return label;
+  if (server.state.status === 'running') return `${label} · ${server.toolCount} ${server.toolCount === 1 ? 'tool' : 'tools'}`;
+  if (server.state.status === 'crashed') return `${label}, retrying`;
+  return label;
 }
 
 export function serverItemLabel(server: TrayServer): string {
-  return `${server.name} — ${serverStateLabel(server)}`;
+  return `${server.name} — ${trayStateLabel(server)}`;
 }
 
 /** A server the user has to act on. */

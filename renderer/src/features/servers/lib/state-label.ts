@@ -1,5 +1,6 @@
 // How a server's state reads in the list: a short label, a tone for its badge, and a hint.
 import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import { serverStateLabel } from '../../../../../main/core/api/server-state-label.ts';
 
 export type StateTone = 'ok' | 'busy' | 'warn' | 'error' | 'off';
 
@@ -18,18 +19,20 @@ function retryHint(nextRetryAt: string | undefined, now: Date): string | undefin
 
 export function describeState(server: Pick<ServerView, 'enabled' | 'state'>, now = new Date()): StateLabel {
   const { state } = server;
+  const label = serverStateLabel(server);
+  if (!server.enabled) return { label, tone: 'off' };
   switch (state.status) {
     case 'running':
-      return { label: 'running', tone: 'ok' };
+      return { label, tone: 'ok' };
     case 'starting':
-      return { label: 'starting', tone: 'busy' };
+      return { label, tone: 'busy' };
     case 'crashed':
-      return { label: `crashed ${state.crashes}×`, tone: 'warn', hint: retryHint(state.nextRetryAt, now) };
+      return { label, tone: 'warn', hint: retryHint(state.nextRetryAt, now) };
     case 'error':
-      return { label: 'error', tone: 'error', hint: state.lastError };
+      return { label, tone: 'error', hint: state.lastError };
     case 'needs_authorization':
-      return { label: 'needs authorization', tone: 'warn', hint: 'Click "Authorize" and sign in to the server in your browser.' };
+      return { label, tone: 'warn', hint: 'Click "Authorize" and sign in to the server in your browser.' };
     case 'stopped':
-      return server.enabled ? { label: 'stopped', tone: 'off', hint: 'starts on first use' } : { label: 'disabled', tone: 'off' };
+      return { label, tone: 'off', hint: 'starts on first use' };
   }
 }
