@@ -16,7 +16,8 @@ export default defineConfig({
     emptyOutDir: true,
   },
   server: {
-    // `vite dev` talks to a gateway running on the default port.
-    proxy: { '/api': 'http://127.0.0.1:7450' },
+    // `vite dev` talks to a gateway running on the default port, as if the page came from it (the
+    // gateway refuses admin API writes from other origins).
+    proxy: { '/api': { target: 'http://127.0.0.1:7450', changeOrigin: true, headers: { origin: 'http://127.0.0.1:7450' } } },
   },
 });

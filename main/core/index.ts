@@ -15,6 +15,7 @@ import { McpEndpoints } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
 import { createUpstreamConnection, upstreamHeaders } from './upstream/index.ts';
+import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, metricsEnabled } from './telemetry/metrics.ts';
@@ -111,7 +112,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const mode: GatewayMode = options.mode ?? 'development';
   const enterprise = mode === 'enterprise';
   const env = options.settingsEnv ?? process.env;
-  const store = await openStore(options.store);
+  const store = await openStore(options.store, {
+    onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was lost; it will be replaced'),
+  });
   try {
     await claimStoreMode(store.settings, mode);
   } catch (error) {
@@ -144,17 +147,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connections: {
       create(config) {
         const connection = createUpstreamConnection(config, {
-          env: options.env,
+          env: childBaseEnvironment(options.env ?? process.env),
           initializeTimeoutMs: options.initializeTimeoutMs,
           authProvider: usesOAuth(config) ? oauth.providerFor(config) : undefined,
           clientInfo: { name: 'canopy', version: VERSION },
           logger: (level, message, server) => logger[level]({ server }, message),
         });
         connection.setServerRequestHandler((request, signal) => core!.routeServerRequest(config.name, request, signal));
-        connection.on('notification', (notification) => void core?.relayUpstreamNotification(config.name, notification));
+        const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
+        connection.on('notification', (notification) => {
+          core?.relayUpstreamNotification(config.name, notification).catch(relayFailed);
+        });
         let wasRunning = false;
         connection.on('state', (state) => {
-          if (state.status === 'running' && !wasRunning) void core?.restoreUpstreamSession(config.name);
+          if (state.status === 'running' && !wasRunning) core?.restoreUpstreamSession(config.name).catch(relayFailed);
           wasRunning = state.status === 'running';
         });
         return connection;

@@ -2,6 +2,7 @@
 // sessions, crash recovery and shutdown without orphans — and the same registry on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, eventually, type TestGateway } from '../support/gateway.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
@@ -48,6 +49,26 @@ describe('gateway edges', () => {
     expect(origin.status).toBe(403);
     const fine = await raw(`${t.url}/health`, { headers: { host: `localhost:${new URL(t.url).port}`, origin: 'http://127.0.0.1:5173' } });
     expect(fine.status).toBe(200);
+  });
+
+  it('refuses admin API writes from another local page (CSRF), allows its own pages and the CLI', async () => {
+    const port = new URL(t.url).port;
+    const body = JSON.stringify({ config: { name: 'csrf', transport: 'stdio', command: 'sh', args: ['-c', 'true'] } });
+    const attack = await raw(`${t.url}/api/v0/servers`, {
+      method: 'POST',
+      headers: { host: `127.0.0.1:${port}`, origin: 'http://localhost:3000', 'content-type': 'text/plain' },
+      body,
+    });
+    expect(attack.status).toBe(403);
+    expect(attack.body).toMatch(/admin API changes from 'http:\/\/localhost:3000' are not allowed/);
+    const disable = await raw(`${t.url}/api/v0/servers/everything/disable`, { method: 'POST', headers: { host: `127.0.0.1:${port}`, origin: 'http://127.0.0.1:8080' } });
+    expect(disable.status).toBe(403);
+    expect((await t.api.getServer('everything')).enabled).toBe(true);
+    const reads = await raw(`${t.url}/api/v0/servers`, { headers: { host: `127.0.0.1:${port}`, origin: 'http://localhost:3000' } });
+    expect(reads.status).toBe(200);
+    const own = await raw(`${t.url}/api/v0/servers/everything/logs`, { headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` } });
+    expect(own.status).toBe(200);
+    expect(await t.api.listServers()).toHaveLength(1);
   });
 
   it('answers malformed JSON with a JSON-RPC parse error and keeps running', async () => {
@@ -135,6 +156,21 @@ describe('gateway edges', () => {
     const client = await t.connect();
     const result = (await client.callTool({ name: 'everything__echo', arguments: { message: 'back' } })) as CallToolResult;
     expect(result.content[0]).toMatchObject({ text: 'Echo: back' });
+  });
+
+  it('leaves no process running when a server is enabled and at once disabled', async () => {
+    const marker = `race-marker-${process.pid}`;
+    const config = stdioConfigs.everything('racer');
+    await t.api.registerServer({ config: { ...config, args: [...config.args, marker] }, enabled: false });
+    const running = () => execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((line) => line.includes(marker)).length;
+    for (let round = 0; round < 5; round += 1) {
+      await t.api.setServerEnabled('racer', true);
+      await t.api.setServerEnabled('racer', false);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await t.api.getServer('racer')).state.status).toBe('stopped');
+    expect(running()).toBe(0);
+    await t.api.deregisterServer('racer');
   });
 
   it('serves the stderr log of a server', async () => {

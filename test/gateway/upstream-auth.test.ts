@@ -145,10 +145,17 @@ describe('static credentials and secrets', () => {
     ).rejects.toThrow(/no value is stored for it/);
   });
 
-  it('passes env to a stdio child over the gateway environment', async () => {
-    await t.api.registerServer({ config: { ...stdioConfigs.everything('envcheck'), env: { CANOPY_CHILD_SECRET: 'env-secret-42' } } });
-    const result = await t.api.invokeTool('envcheck__get-env', {});
-    expect(text(result)).toContain('env-secret-42');
+  it("passes env to a stdio child over the gateway environment, without Canopy's own secrets", async () => {
+    process.env.CANOPY_SECRET_KEY = 'gateway-master-key-never-for-children';
+    try {
+      await t.api.registerServer({ config: { ...stdioConfigs.everything('envcheck'), env: { CHILD_SECRET: 'env-secret-42' } } });
+      const result = text(await t.api.invokeTool('envcheck__get-env', {}));
+      expect(result).toContain('env-secret-42');
+      expect(result).toContain('PATH');
+      expect(result).not.toContain('gateway-master-key-never-for-children');
+    } finally {
+      delete process.env.CANOPY_SECRET_KEY;
+    }
   });
 
   it('keeps every secret out of the database file, the logs, exports and API responses', async () => {

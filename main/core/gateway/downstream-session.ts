@@ -130,7 +130,7 @@ export class DownstreamSession implements SubscribingSession {
   }
 
   /** Relays a notification from an upstream this session can see. */
-  async relay(server: string, notification: ServerNotification): Promise<void> {
+  async relay(notification: ServerNotification): Promise<void> {
     if (this.closed || !this.signatures) return;
     await this.server.notification(notification).catch(() => {});
   }
@@ -199,6 +199,8 @@ export class DownstreamSession implements SubscribingSession {
     }
     const untrack = this.core.inflight.track(server, {
       sessionId: this.id,
+      identity: this.identity,
+      accepts: (method) => this.accepts(method),
       sendRequest: (req, resultSchema, opts) => extra.sendRequest(req, resultSchema, opts),
     });
     try {
@@ -245,6 +247,15 @@ export class DownstreamSession implements SubscribingSession {
         error,
       });
     }
+  }
+
+  /** Whether this session's client declared what a server→client request of `method` needs. */
+  accepts(method: string): boolean {
+    const capabilities = this.server.getClientCapabilities();
+    if (method === 'sampling/createMessage') return Boolean(capabilities?.sampling);
+    if (method === 'elicitation/create') return Boolean(capabilities?.elicitation);
+    if (method === 'roots/list') return Boolean(capabilities?.roots);
+    return false;
   }
 
   /** Relays upstream progress with the token the downstream client chose. */

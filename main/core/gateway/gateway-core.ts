@@ -10,7 +10,9 @@ import {
   ElicitResultSchema,
   ErrorCode,
   ListRootsResultSchema,
+  LoggingMessageNotificationSchema,
   McpError,
+  ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
   type ServerNotification,
   type ServerRequest,
@@ -134,18 +136,22 @@ export class GatewayCore {
 
   /** A notification an upstream sent (other than list_changed, which the connection handles). */
   async relayUpstreamNotification(server: string, notification: ServerNotification): Promise<void> {
+    // Upstreams are not trusted to send well-formed notifications: check before reading them.
     if (notification.method === 'notifications/resources/updated') {
-      await this.subscriptions.updated(server, notification.params.uri);
+      const updated = ResourceUpdatedNotificationSchema.safeParse(notification);
+      if (updated.success) await this.subscriptions.updated(server, updated.data.params.uri);
       return;
     }
     if (notification.method === 'notifications/message') {
-      const message = notification as LoggingMessageNotification;
+      const parsed = LoggingMessageNotificationSchema.safeParse(notification);
+      if (!parsed.success) return;
+      const message = parsed.data;
       const logger = message.params.logger ? `${server}/${message.params.logger}` : server;
       const relayed: LoggingMessageNotification = { ...message, params: { ...message.params, logger } };
       await Promise.allSettled(
         this.sessionsSeeing(server)
           .filter((s) => passes(message.params.level, s.logLevel))
-          .map((s) => s.relay(server, relayed)),
+          .map((s) => s.relay(relayed)),
       );
     }
   }
@@ -188,8 +194,9 @@ export class GatewayCore {
 
   /**
    * Answers a request an upstream sent to its client (sampling, elicitation, roots). It goes to the
-   * client whose call to that upstream is in flight; roots (asked outside any call) go to the most
-   * recent session that can see the server and declared roots.
+   * client whose call to that upstream is in flight (see InflightCalls); roots, asked outside any
+   * call, go to the most recent session that can see the server and declared roots. Either way only
+   * while one identity is in question: a request is never handed to another identity's client.
    */
   async routeServerRequest(server: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
     const schema =
@@ -201,18 +208,20 @@ export class GatewayCore {
             ? ListRootsResultSchema
             : undefined;
     if (!schema) throw new McpError(ErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
-    const call = this.inflight.latest(server);
+    const call = this.inflight.pick(server, request.method);
+    if (call === 'ambiguous') {
+      throw new McpError(ErrorCode.InvalidRequest, `several clients are calling '${server}' at once: Canopy cannot tell which one ${request.method} is for`);
+    }
     if (call) return (await call.sendRequest(request, schema, { signal })) as Record<string, unknown>;
     if (request.method === 'roots/list') {
-      const session = this.sessionsSeeing(server)
-        .filter((s) => s.server.getClientCapabilities()?.roots)
-        .sort((a, b) => b.lastActivity - a.lastActivity)[0];
-      if (session) return (await session.server.listRoots(undefined, { signal })) as Record<string, unknown>;
-      return { roots: [] };
+      const candidates = this.sessionsSeeing(server).filter((s) => s.accepts('roots/list'));
+      if (new Set(candidates.map((s) => s.identity)).size !== 1) return { roots: [] };
+      const session = candidates.sort((a, b) => b.lastActivity - a.lastActivity)[0];
+      return (await session.server.listRoots(undefined, { signal })) as Record<string, unknown>;
     }
     throw new McpError(
       ErrorCode.InvalidRequest,
-      `no client call to '${server}' is in progress to answer ${request.method}`,
+      `no call to '${server}' from a client that supports ${request.method} is in progress`,
     );
   }
 }

@@ -1,13 +1,18 @@
 // Which downstream request is waiting on which upstream. An upstream's own requests (sampling,
 // elicitation, roots) carry no link to the call that caused them, so they go to the client whose
-// call to that upstream started most recently and is still running; over streamable HTTP they then
-// travel on that call's response stream.
+// call to that upstream started most recently and is still running (over streamable HTTP they then
+// travel on that call's response stream) — and only while all such calls come from one identity:
+// with two identities' calls in flight Canopy cannot tell whose data the request carries.
 import type { ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 
 export interface InflightCall {
   sessionId: string;
+  /** Who made the call (enterprise mode); undefined in development mode. */
+  identity: string | undefined;
+  /** Whether the calling client declared the capability `method` needs. */
+  accepts(method: string): boolean;
   /** Sends a request to the downstream client, related to the call in flight. */
   sendRequest<U extends AnySchema>(request: ServerRequest, schema: U, options?: RequestOptions): Promise<SchemaOutput<U>>;
 }
@@ -29,9 +34,13 @@ export class InflightCalls {
     };
   }
 
-  /** The most recently started call to `server` that is still running. */
-  latest(server: string): InflightCall | undefined {
-    const calls = this.byServer.get(server);
-    return calls?.[calls.length - 1];
+  /**
+   * The most recently started call to `server`, still running, whose client accepts `method`;
+   * 'ambiguous' when such calls come from more than one identity.
+   */
+  pick(server: string, method: string): InflightCall | 'ambiguous' | undefined {
+    const calls = (this.byServer.get(server) ?? []).filter((call) => call.accepts(method));
+    if (new Set(calls.map((call) => call.identity)).size > 1) return 'ambiguous';
+    return calls[calls.length - 1];
   }
 }

@@ -107,7 +107,10 @@ export class McpEndpoints {
       void this.core.closeSession(id);
     };
     await session.connect(transport);
-    return transport.handleRequest(request, { parsedBody });
+    const response = await transport.handleRequest(request, { parsedBody });
+    // The transport refused the initialize (Accept, Content-Type, protocol version): no session.
+    if (!this.streamable.has(id)) await this.core.closeSession(id);
+    return response;
   }
 
   /** GET /sse: opens a legacy SSE session; the client posts to /messages?sessionId=… */

@@ -45,3 +45,26 @@ export function refuseForeignOrigin(
   if (policy.allowedHosts.some((h) => h.toLowerCase() === url.hostname.toLowerCase())) return undefined;
   return `Origin '${origin}' is not allowed`;
 }
+
+/**
+ * Cross-site writes to the admin API. Another page on a loopback port (any local dev server) passes
+ * the checks above, and a `text/plain` POST needs no CORS preflight, so without this it could
+ * register a stdio server — that is, run a command. Browsers send Origin on every POST/PUT/PATCH/
+ * DELETE: it must be the gateway's own origin or an allowed one. Requests without Origin (the CLI,
+ * scripts) are not from a browser page.
+ */
+export function refuseCrossSiteWrite(
+  request: { method: string; host?: string; origin?: string },
+  policy: OriginPolicy,
+): string | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || !request.origin) return undefined;
+  let origin: URL;
+  try {
+    origin = new URL(request.origin);
+  } catch {
+    return `Origin '${request.origin}' is not a valid origin`;
+  }
+  if (origin.host === request.host?.toLowerCase()) return undefined;
+  if (policy.allowedOrigins.includes(origin.origin)) return undefined;
+  return `admin API changes from '${request.origin}' are not allowed (only from Canopy's own pages or CANOPY_ALLOWED_ORIGINS)`;
+}

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener } from '@hono/node-server';
-import { refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
+import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { serveUi } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
 import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
@@ -160,12 +160,15 @@ export function createHttpServer(parts: HttpServerParts): Server {
   };
 
   return createServer((req, res) => {
-    const refused = refuseForeignOrigin({ host: req.headers.host, origin: req.headers.origin }, parts.originPolicy);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { host, origin } = req.headers;
+    const refused =
+      refuseForeignOrigin({ host, origin }, parts.originPolicy) ??
+      (url.pathname.startsWith('/api/') ? refuseCrossSiteWrite({ method: req.method ?? 'GET', host, origin }, parts.originPolicy) : undefined);
     if (refused) {
       res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: refused } }));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const done = url.pathname === '/sse' || url.pathname === '/messages' ? legacySse(req, res, url) : listener(req, res);
     Promise.resolve(done).catch((error: unknown) => {
       parts.logger.error({ err: error, path: url.pathname }, 'request failed');

@@ -61,6 +61,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   private readonly records = new Map<string, ServerRecord>();
   private readonly disabledItems = new Set<string>();
   private readonly live = new Map<string, UpstreamConnection>();
+  private readonly generations = new Map<string, number>();
+  /** The registry's own listener on each connection it attached. */
+  private readonly watchers = new Map<UpstreamConnection, () => void>();
 
   constructor(private readonly options: RegistryOptions) {
     super();
@@ -135,37 +138,59 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   async stopAll(): Promise<void> {
     const all = [...this.live.values()];
     this.live.clear();
-    await Promise.allSettled(all.map((c) => c.stop()));
+    for (const name of all.map((c) => c.name)) this.nextGeneration(name);
+    await Promise.allSettled(all.map((c) => this.release(c)));
   }
 
   private logStartFailure(name: string, error: unknown): void {
     this.options.logger.warn({ server: name, reason: (error as Error).message }, 'server did not start');
   }
 
+  /**
+   * Starts a new generation of a server's connection: a launch still resolving its secrets from an
+   * older one (the server was disabled, removed or relaunched meanwhile) then gives up.
+   */
+  private nextGeneration(name: string): number {
+    const generation = (this.generations.get(name) ?? 0) + 1;
+    this.generations.set(name, generation);
+    return generation;
+  }
+
   private attach(connection: UpstreamConnection): void {
     const previous = this.live.get(connection.name);
+    if (previous && previous !== connection) void this.release(previous);
     this.live.set(connection.name, connection);
-    if (previous && previous !== connection) void previous.stop();
     const changed = () => {
       if (this.live.get(connection.name) === connection) this.emit('changed');
     };
+    this.watchers.set(connection, changed);
     connection.on('state', changed);
     connection.on('catalog', changed);
   }
 
-  private async detach(name: string): Promise<void> {
-    const connection = this.live.get(name);
-    this.live.delete(name);
-    if (connection) {
-      connection.removeAllListeners('state');
-      connection.removeAllListeners('catalog');
-      await connection.stop();
+  /** Stops a connection after removing only the registry's own listeners (waiting callers still hear it stop). */
+  private async release(connection: UpstreamConnection): Promise<void> {
+    const changed = this.watchers.get(connection);
+    if (changed) {
+      connection.off('state', changed);
+      connection.off('catalog', changed);
+      this.watchers.delete(connection);
     }
+    await connection.stop();
   }
 
-  /** Creates the connection for a stored record and starts it. */
-  private async launch(record: ServerRecord): Promise<UpstreamConnection> {
+  private async detach(name: string): Promise<void> {
+    this.nextGeneration(name);
+    const connection = this.live.get(name);
+    this.live.delete(name);
+    if (connection) await this.release(connection);
+  }
+
+  /** Creates the connection for a stored record and starts it (unless superseded meanwhile). */
+  private async launch(record: ServerRecord): Promise<UpstreamConnection | undefined> {
+    const generation = this.nextGeneration(record.name);
     const config = await resolveSecrets(record.config, this.options.secrets);
+    if (this.generations.get(record.name) !== generation || !this.records.get(record.name)?.enabled) return undefined;
     const connection = this.options.connections.create(config);
     this.attach(connection);
     this.emit('changed');
@@ -366,8 +391,10 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     // Committed: the previous secrets are no longer referenced.
     if (previous) await this.deleteSecrets(previous);
 
-    if (connection) this.attach(connection);
-    else await this.detach(config.name);
+    if (connection) {
+      this.nextGeneration(config.name);
+      this.attach(connection);
+    } else await this.detach(config.name);
     this.emit('changed');
     this.committed();
     const server = this.view(this.records.get(config.name)!);

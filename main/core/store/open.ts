@@ -67,8 +67,12 @@ function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({ database });
 }
 
-function postgresDialect(url: string): PostgresDialect {
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+function postgresDialect(url: string, onIdleConnectionError: (error: Error) => void): PostgresDialect {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle pooled connection that dies (server restart, failover, idle timeout) is reported as an
+  // 'error' event; unheard, it would crash the process. The pool opens a new one on next use.
+  pool.on('error', onIdleConnectionError);
+  return new PostgresDialect({ pool });
 }
 
 /** Describes a location without credentials (for logs and errors). */
@@ -82,10 +86,15 @@ export function describeLocation(location: StoreLocation): string {
   }
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
+export interface OpenStoreOptions {
+  /** A pooled PostgreSQL connection was lost while idle (the pool replaces it). */
+  onIdleConnectionError?: (error: Error) => void;
+}
+
+export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   try {
-    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url) });
+    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url, options.onIdleConnectionError ?? ((error) => console.error(`canopy: database connection lost: ${error.message}`))) });
   } catch (error) {
     throw new StoreError(`cannot open ${describeLocation(location)}: ${(error as Error).message}`);
   }
