@@ -23,18 +23,21 @@ function service(options: Partial<UpstreamOAuthOptions> = {}) {
   return { secrets, oauth: new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, ...options }) };
 }
 
-describe('detect', () => {
-  it('recognizes an upstream that answers 401 and advertises OAuth', async () => {
+/** The authorization server a started flow sends the browser to. */
+const authorizationOrigin = async (oauth: UpstreamOAuth, name: string, url: string, transport?: 'sse') =>
+  new URL((await oauth.startAuthorization({ name, url, transport })).authorizationUrl).origin;
+
+describe('discovery', () => {
+  it('finds the authorization server of an upstream that answers 401 and advertises OAuth', async () => {
     const upstream = await track(startProtectedMcpServer());
     const { oauth } = service();
-    expect(await oauth.detect(upstream.mcpUrl)).toEqual({ requiresOAuth: true, status: 401, authorizationServerUrl: upstream.url });
-    expect(await oauth.detect(upstream.sseUrl, 'sse')).toMatchObject({ requiresOAuth: true });
+    expect(await authorizationOrigin(oauth, 'todo', upstream.mcpUrl)).toBe(upstream.url);
+    expect(await authorizationOrigin(oauth, 'todo-sse', upstream.sseUrl, 'sse')).toBe(upstream.url);
   });
 
   it('falls back to OpenID discovery on the origin when there is no RFC 9728 metadata', async () => {
     const upstream = await track(startProtectedMcpServer({ resourceMetadata: false, authServerOptions: { discovery: 'oidc' } }));
     const { oauth } = service();
-    expect(await oauth.detect(upstream.mcpUrl)).toMatchObject({ requiresOAuth: true, authorizationServerUrl: `${upstream.url}/` });
     // Without RFC 9728 metadata the resource is still the canonical server URL, and the flow works.
     expect(await authorize(oauth, { name: 'oidc', url: upstream.mcpUrl })).toBe('oidc');
     expect(upstream.authServer.lastAuthorizationRequest?.get('resource')).toBe(upstream.mcpUrl);
@@ -43,7 +46,7 @@ describe('detect', () => {
     await client.close();
   });
 
-  it('says no for an open server and for a 401 without OAuth', async () => {
+  it('says clearly when a 401 comes without OAuth, or with metadata that is not metadata', async () => {
     let junkMetadata = false;
     const plain = createServer((req, res) => {
       const junk = junkMetadata && req.url === '/.well-known/oauth-authorization-server';
@@ -54,14 +57,12 @@ describe('detect', () => {
     running.push({ url: '', close: () => new Promise<void>((resolve) => plain.close(() => resolve())) });
     const origin = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
     const { oauth } = service();
-    expect(await oauth.detect(`${origin}/mcp`)).toEqual({ requiresOAuth: false, status: 200 });
-    expect(await oauth.detect(`${origin}/locked`)).toEqual({ requiresOAuth: false, status: 401 });
     await expect(oauth.startAuthorization({ name: 'plain', url: `${origin}/locked` })).rejects.toThrow(
       "server 'plain' does not advertise an OAuth authorization server",
     );
     // Metadata that is not metadata: one readable line, not a schema dump.
     junkMetadata = true;
-    await expect(oauth.detect(`${origin}/locked`)).rejects.toThrow(
+    await expect(oauth.startAuthorization({ name: 'plain', url: `${origin}/locked?api_key=sekrit` })).rejects.toThrow(
       `cannot discover OAuth for ${origin}/locked: malformed metadata (issuer: Invalid input: expected string, received undefined)`,
     );
   });
@@ -69,7 +70,7 @@ describe('detect', () => {
   it('reports an unreachable upstream as an upstream error', async () => {
     const { oauth } = service();
     const closed = `http://127.0.0.1:${await freePort()}/mcp`;
-    await expect(oauth.detect(closed)).rejects.toMatchObject({
+    await expect(oauth.startAuthorization({ name: 'gone', url: closed })).rejects.toMatchObject({
       code: 'upstream_error',
       message: expect.stringContaining(`cannot discover OAuth for ${closed}: fetch failed (connect ECONNREFUSED`),
     });
@@ -94,7 +95,6 @@ describe('authorization', () => {
     const callback = await playBrowser(authorizationUrl);
     expect(callback.redirectedTo.origin + callback.redirectedTo.pathname).toBe(REDIRECT_URI);
     expect(await oauth.completeAuthorization(callback)).toBe('todo');
-    expect(await oauth.isAuthorized('todo')).toBe(true);
     expect((await secrets.entries()).map(({ ref }) => ref).sort()).toEqual(['oauth/todo/client', 'oauth/todo/tokens']);
     // The tokens are in the store, encrypted: no file holds them in plaintext.
     const tokens = JSON.parse((await secrets.get('oauth/todo/tokens'))!) as { access_token: string; refresh_token: string };
@@ -132,7 +132,7 @@ describe('authorization', () => {
     const as = await track(startAuthorizationServer());
     const upstream = await track(startProtectedMcpServer({ authServer: as.authServer }));
     const { oauth } = service();
-    expect(await oauth.detect(upstream.mcpUrl)).toMatchObject({ authorizationServerUrl: as.url });
+    expect(await authorizationOrigin(oauth, 'external', upstream.mcpUrl)).toBe(as.url);
     await authorize(oauth, { name: 'external', url: upstream.mcpUrl });
     const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'external' }));
     expect(await echo(client, 'x')).toBe('echo: x');
@@ -166,7 +166,7 @@ describe('authorization', () => {
 
   it('refuses an expired pending authorization', async () => {
     const upstream = await track(startProtectedMcpServer());
-    const { oauth } = service({ pendingTtlMs: 100 });
+    const { oauth, secrets } = service({ pendingTtlMs: 100 });
     const { authorizationUrl } = await oauth.startAuthorization({ name: 'slow', url: upstream.mcpUrl });
     const callback = await playBrowser(authorizationUrl);
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -175,7 +175,7 @@ describe('authorization', () => {
       message: "the authorization of server 'slow' expired (after 0 s): run `canopy authorize slow` again",
     });
     expect(upstream.authServer.counters.codeExchanges).toBe(0);
-    expect(await oauth.isAuthorized('slow')).toBe(false);
+    expect(await secrets.get('oauth/slow/tokens')).toBeUndefined();
   });
 
   it('reports a refusal from the authorization server', async () => {

@@ -97,7 +97,7 @@ describe('stored tokens on a connection', () => {
 
 describe('when no refresh is possible', () => {
   it('fails with an authorization-required error after a 401, and authorizing again restores access', async () => {
-    const { upstream, oauth } = await setup();
+    const { upstream, oauth, secrets } = await setup();
     await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
     const client = await open(upstream, oauth, 'todo');
     upstream.authServer.failRefresh = true;
@@ -108,7 +108,7 @@ describe('when no refresh is possible', () => {
     expect(error.message).toBe(
       "server 'todo' needs authorization (the authorization server refused the refresh token): run `canopy authorize todo` or open Canopy",
     );
-    expect(await oauth.isAuthorized('todo')).toBe(false);
+    expect(await secrets.get('oauth/todo/tokens')).toBeUndefined();
     expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }))))).toBe(true);
 
     upstream.authServer.failRefresh = false;

@@ -43,10 +43,6 @@ export interface UpstreamOAuthOptions {
   requestTimeoutMs?: number;
 }
 
-export type OAuthDetection =
-  | { requiresOAuth: false; status: number }
-  | { requiresOAuth: true; status: number; authorizationServerUrl: string };
-
 /** What the browser brings back to the redirect URI (`/oauth/callback`), as query parameters. */
 export interface AuthorizationCallback {
   state?: string;
@@ -71,16 +67,6 @@ export class UpstreamOAuth {
     this.credentials = new OAuthCredentialStore(options.secrets);
     this.pending = new PendingAuthorizations(options.pendingTtlMs ?? 10 * 60_000);
     this.fetchFn = boundedFetch(options.requestTimeoutMs ?? 15_000);
-  }
-
-  /** Does this upstream refuse an unauthenticated client (401) and name an OAuth authorization server? */
-  async detect(url: string, transport: ServerConfig['transport'] = 'streamable_http'): Promise<OAuthDetection> {
-    const challenge = await this.reach(url, () => probeUpstream(url, transport, this.fetchFn));
-    if (challenge.status !== 401) return { requiresOAuth: false, status: challenge.status };
-    const discovery = await this.reach(url, () => discoverAuthorizationServer(url, challenge, this.fetchFn));
-    return discovery
-      ? { requiresOAuth: true, status: challenge.status, authorizationServerUrl: discovery.authorizationServerUrl }
-      : { requiresOAuth: false, status: challenge.status };
   }
 
   /** Begins an authorization: the user opens the returned URL; the redirect comes back to completeAuthorization. */
@@ -161,11 +147,6 @@ export class UpstreamOAuth {
     return provider;
   }
 
-  /** True when tokens are stored for this server (they may still need a refresh). */
-  async isAuthorized(server: string): Promise<boolean> {
-    return (await this.credentials.getTokens(server)) !== undefined;
-  }
-
   /** Deletes everything OAuth holds for this server: tokens, client, pending authorizations. */
   async forget(server: string): Promise<void> {
     this.pending.dropServer(server);
@@ -206,7 +187,9 @@ export class UpstreamOAuth {
     try {
       return await step();
     } catch (error) {
-      throw upstreamError(`cannot discover OAuth for ${url}: ${messageOf(error)}`);
+      // Origin and path only: some hosted servers carry an API key in the query string.
+      const { origin, pathname } = new URL(url);
+      throw upstreamError(`cannot discover OAuth for ${origin}${pathname}: ${messageOf(error)}`);
     }
   }
 }
