@@ -11,6 +11,7 @@ import { startRecordingServer, type RecordingServer } from '../support/recording
 import { stdioConfigs } from '../support/upstreams.ts';
 import { createLogger } from '../../main/core/telemetry/logger.ts';
 import { REDACTED } from '../../main/core/api/contract.ts';
+import { FileSecretStore } from '../../main/core/secrets/file-secret-store.ts';
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
@@ -145,6 +146,21 @@ describe('static credentials and secrets', () => {
     ).rejects.toThrow(/no value is stored for it/);
   });
 
+  it('shows a lost secret as the server’s error, and registering it again with --force recovers', async () => {
+    const config = { name: 'lost', url: recorder.url('streamable_http'), bearer_token: 'tok-lost-1' };
+    await t.api.registerServer({ config });
+    const store = new FileSecretStore(t.dataDir);
+    for (const { ref } of await store.entries()) if (ref.startsWith('server/lost/')) await store.delete(ref);
+    await t.api.restartServer('lost');
+    const broken = await t.api.getServer('lost');
+    expect(broken.state.status).toBe('error');
+    expect(broken.state.lastError).toMatch(/secret for server 'lost' field 'bearer_token' is missing/);
+    recorder.requests.length = 0;
+    await t.api.registerServer({ config: { ...config, bearer_token: 'tok-lost-2' }, force: true });
+    expect((await t.api.getServer('lost')).state.status).toBe('running');
+    expect(lastAuthorization().authorization).toBe('Bearer tok-lost-2');
+  });
+
   it("passes env to a stdio child over the gateway environment, without Canopy's own secrets", async () => {
     process.env.CANOPY_SECRET_KEY = 'gateway-master-key-never-for-children';
     try {
@@ -159,7 +175,7 @@ describe('static credentials and secrets', () => {
   });
 
   it('keeps every secret out of the database file, the logs, exports and API responses', async () => {
-    const secrets = ['tok-bearer-1', 'custom-1', 'tok-loses', 'tok-wins', 'env-secret-42', 'tok-kept'];
+    const secrets = ['tok-bearer-1', 'custom-1', 'tok-loses', 'tok-wins', 'env-secret-42', 'tok-kept', 'tok-lost-2'];
     const location = (await t.api.status()).store.description.replace(/^SQLite at /, '');
     const dbBytes = ['', '-wal', '-shm']
       .map((suffix) => location + suffix)

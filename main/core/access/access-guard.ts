@@ -2,6 +2,7 @@
 // admin API a token whose identity has the route's level; /metrics an administrator (or
 // CANOPY_METRICS_PUBLIC=1). 503 before initialization, 401 for a missing or bad token, 403 for a
 // known identity without access. In development mode every check passes.
+import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { MiddlewareHandler } from 'hono';
 import { API_PREFIX, type ErrorBody, type ErrorCode } from '../api/contract.ts';
 import { HTTP_STATUS } from '../errors.ts';
@@ -25,10 +26,7 @@ function apiRefusal(code: ErrorCode, message: string): Response {
 }
 
 function mcpRefusal(code: ErrorCode, message: string): Response {
-  return Response.json(
-    { jsonrpc: '2.0', error: { code: -32001, message }, id: null },
-    { status: HTTP_STATUS[code], headers: code === 'unauthorized' ? AUTHENTICATE : {} },
-  );
+  return jsonRpcError(HTTP_STATUS[code], -32001, message, code === 'unauthorized' ? AUTHENTICATE : {});
 }
 
 export interface AccessGuardOptions {

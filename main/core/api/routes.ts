@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
+import { SecretStoreError } from '../secrets/secret-store.ts';
 import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult } from './contract.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
@@ -60,6 +61,8 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.onError((error, c) => {
     if (error instanceof CanopyError) return errorResponse(c, error.code, error.message);
     if (error instanceof ConfigError) return errorResponse(c, 'bad_request', error.message);
+    // The secret backend failed (keychain locked, a secret missing): its message says what to do.
+    if (error instanceof SecretStoreError) return errorResponse(c, 'internal', error.message);
     logger.error({ err: error, path: c.req.path }, 'admin API request failed');
     return errorResponse(c, 'internal', 'internal error: see the Canopy log');
   });

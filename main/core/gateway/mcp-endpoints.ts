@@ -7,6 +7,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './gateway-core.ts';
+import { jsonRpcError } from './json-rpc-error.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession, FilterSource } from './downstream-session.ts';
 
@@ -22,13 +23,6 @@ interface StreamableSession {
   /** Sessions are bound to the endpoint (and caller) that created them. */
   endpointKey: string;
   identity?: string;
-}
-
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
 }
 
 export class McpEndpoints {

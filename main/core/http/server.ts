@@ -6,6 +6,8 @@ import { getRequestListener } from '@hono/node-server';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { serveUi } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
+import { jsonRpcError } from '../gateway/json-rpc-error.ts';
+import { Readable } from 'node:stream';
 import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -30,10 +32,6 @@ export interface HttpServerParts {
   logger: Logger;
 }
 
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
@@ -43,8 +41,9 @@ function page(title: string, message: string, status = 200): Response {
   return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } });
 }
 
-async function readJsonBody(c: Context): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const body = await readBodyLimited(c.req.raw, MAX_MCP_BODY_BYTES);
+/** An MCP request body: JSON, at most MAX_MCP_BODY_BYTES; otherwise the JSON-RPC error to answer. */
+async function readJsonRpcBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const body = await readBodyLimited(request, MAX_MCP_BODY_BYTES);
   if (!body.ok) return { ok: false, response: jsonRpcError(413, -32600, `request body is larger than ${MAX_MCP_BODY_BYTES} bytes`) };
   try {
     return { ok: true, value: JSON.parse(body.text) };
@@ -73,7 +72,7 @@ function createApp(parts: HttpServerParts): Hono {
     if (notFound) return notFound;
     let body: unknown;
     if (c.req.method === 'POST') {
-      const parsed = await readJsonBody(c);
+      const parsed = await readJsonRpcBody(c.req.raw);
       if (!parsed.ok) return parsed.response;
       body = parsed.value;
     }
@@ -104,32 +103,19 @@ function createApp(parts: HttpServerParts): Hono {
   return app;
 }
 
-/** Reads a Node request body up to `limit` bytes; undefined when it is larger. */
-function readNodeBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
+/** A web Request over a Node request (its body streams from `req` when there is one). */
 function toWebRequest(req: IncomingMessage): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (typeof value === 'string') headers.set(key, value);
     else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
   }
-  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: req.method, headers });
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
+  } as RequestInit);
 }
 
 function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -142,19 +128,14 @@ export function createHttpServer(parts: HttpServerParts): Server {
 
   // The legacy SSE transport needs Node's own request/response objects, so it is served here.
   const legacySse = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const caller = await parts.mcpCaller(toWebRequest(req), { kind: 'all' });
+    const request = toWebRequest(req);
+    const caller = await parts.mcpCaller(request, { kind: 'all' });
     if (caller instanceof Response) return sendWebResponse(res, caller);
     if (req.method === 'GET' && url.pathname === '/sse') return parts.endpoints.openLegacySse(res, '/messages', caller);
     if (req.method === 'POST' && url.pathname === '/messages') {
-      const text = await readNodeBody(req, MAX_MCP_BODY_BYTES);
-      if (text === undefined) return sendWebResponse(res, jsonRpcError(413, -32600, 'request body is too large'));
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return sendWebResponse(res, jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON'));
-      }
-      return parts.endpoints.postLegacyMessage(req, res, url.searchParams.get('sessionId'), caller, body);
+      const parsed = await readJsonRpcBody(request);
+      if (!parsed.ok) return sendWebResponse(res, parsed.response);
+      return parts.endpoints.postLegacyMessage(req, res, url.searchParams.get('sessionId'), caller, parsed.value);
     }
     return sendWebResponse(res, jsonRpcError(405, -32600, `${req.method} is not supported on ${url.pathname}`));
   };

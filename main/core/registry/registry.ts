@@ -7,6 +7,7 @@ import { qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../conf
 import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
+import { isUniqueViolation } from '../store/dialect.ts';
 import type { ItemKind } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
@@ -62,6 +63,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   private readonly disabledItems = new Set<string>();
   private readonly live = new Map<string, UpstreamConnection>();
   private readonly generations = new Map<string, number>();
+  /** Why a server has no connection, when its launch failed before one was made. */
+  private readonly launchErrors = new Map<string, string>();
   /** The registry's own listener on each connection it attached. */
   private readonly watchers = new Map<UpstreamConnection, () => void>();
 
@@ -143,7 +146,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   private logStartFailure(name: string, error: unknown): void {
-    this.options.logger.warn({ server: name, reason: (error as Error).message }, 'server did not start');
+    const reason = (error as Error).message;
+    this.options.logger.warn({ server: name, reason }, 'server did not start');
+    // Failing before any connection exists (e.g. a secret missing from the store) is shown as the server's error.
+    if (!this.live.has(name)) {
+      this.launchErrors.set(name, reason);
+      this.emit('changed');
+    }
   }
 
   /**
@@ -157,6 +166,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   private attach(connection: UpstreamConnection): void {
+    this.launchErrors.delete(connection.name);
     const previous = this.live.get(connection.name);
     if (previous && previous !== connection) void this.release(previous);
     this.live.set(connection.name, connection);
@@ -181,6 +191,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   private async detach(name: string): Promise<void> {
     this.nextGeneration(name);
+    this.launchErrors.delete(name);
     const connection = this.live.get(name);
     this.live.delete(name);
     if (connection) await this.release(connection);
@@ -206,6 +217,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return record;
   }
 
+  private idleState(record: ServerRecord): ServerView['state'] {
+    const lastError = this.launchErrors.get(record.name);
+    return lastError ? { status: 'error', crashes: 0, lastError, since: record.updatedAt } : { status: 'stopped', crashes: 0, since: record.updatedAt };
+  }
+
   private view(record: ServerRecord): ServerView {
     const connection = this.live.get(record.name);
     const catalog = connection?.catalog;
@@ -214,7 +230,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       transport: record.transport,
       description: record.description,
       enabled: record.enabled,
-      state: connection?.state ?? { status: 'stopped', crashes: 0, since: record.updatedAt },
+      state: connection?.state ?? this.idleState(record),
       toolCount: catalog?.tools.length ?? 0,
       promptCount: catalog?.prompts.length ?? 0,
       resourceCount: (catalog?.resources.length ?? 0) + (catalog?.resourceTemplates.length ?? 0),
@@ -346,7 +362,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (previous && !body.force) {
       throw conflict(`a server named '${parsed.name}' is already registered: deregister it first or use --force to replace it`);
     }
-    const config = keepRedactedSecrets(parsed, previous && (await resolveSecrets(previous.config, this.options.secrets)));
+    const config = await keepRedactedSecrets(parsed, previous && (() => resolveSecrets(previous.config, this.options.secrets)));
     const warnings = this.options.connections.credentialWarnings(config);
 
     let connection: UpstreamConnection | undefined;
@@ -386,6 +402,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     } catch (error) {
       await connection?.stop();
       await Promise.allSettled(secrets.map((s) => this.options.secrets.delete(s.ref)));
+      if (!previous && isUniqueViolation(error)) throw conflict(`a server named '${config.name}' was registered meanwhile: use --force to replace it`);
       throw error;
     }
     // Committed: the previous secrets are no longer referenced.

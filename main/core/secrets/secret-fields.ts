@@ -165,9 +165,13 @@ export function exportableConfig(stored: ServerConfig): ServerConfig {
 
 /**
  * An edit sends back what the API showed: secrets as REDACTED. Those mean "keep what is stored", so
- * each REDACTED secret value is taken from `previous` (the resolved current config).
+ * each REDACTED secret value is taken from the current config, which `previous` resolves (only when
+ * some value is REDACTED).
  */
-export function keepRedactedSecrets(incoming: ServerConfig, previous: ServerConfig | undefined): ServerConfig {
+export async function keepRedactedSecrets(incoming: ServerConfig, previous: (() => Promise<ServerConfig>) | undefined): Promise<ServerConfig> {
+  const values = [incoming.bearer_token, incoming.oauth_client_secret, ...Object.values(incoming.headers ?? {}), ...Object.values(incoming.env ?? {})];
+  if (!values.includes(REDACTED)) return incoming;
+  const current = await previous?.();
   const keep = (path: string, value: string | undefined, old: string | undefined): string | undefined => {
     if (value !== REDACTED) return value;
     if (old === undefined) {
@@ -176,12 +180,12 @@ export function keepRedactedSecrets(incoming: ServerConfig, previous: ServerConf
     return old;
   };
   const keepMap = (kind: 'headers' | 'env') =>
-    incoming[kind] && mapValues(incoming[kind], (key, value) => keep(`${kind}.${key}`, value, previous?.[kind]?.[key])!);
+    incoming[kind] && mapValues(incoming[kind], (key, value) => keep(`${kind}.${key}`, value, current?.[kind]?.[key])!);
   return {
     ...incoming,
-    ...(incoming.bearer_token !== undefined ? { bearer_token: keep('bearer_token', incoming.bearer_token, previous?.bearer_token) } : {}),
+    ...(incoming.bearer_token !== undefined ? { bearer_token: keep('bearer_token', incoming.bearer_token, current?.bearer_token) } : {}),
     ...(incoming.oauth_client_secret !== undefined
-      ? { oauth_client_secret: keep('oauth_client_secret', incoming.oauth_client_secret, previous?.oauth_client_secret) }
+      ? { oauth_client_secret: keep('oauth_client_secret', incoming.oauth_client_secret, current?.oauth_client_secret) }
       : {}),
     ...(incoming.headers ? { headers: keepMap('headers') } : {}),
     ...(incoming.env ? { env: keepMap('env') } : {}),
