@@ -129,9 +129,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   let url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port ?? DEFAULT_PORT}`;
   const events = new EventEmitter<GatewayEvents>();
-  // Made at start, once the port (and so the OAuth redirect URI) is known; connections and the
-  // callback only run after that.
-  let oauth!: UpstreamOAuth;
+  // The redirect URI follows `url`, which is final once the gateway listens (port 0 picks one).
+  const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${url}/oauth/callback` });
 
   // `core` is created after the registry (it reads from it); connections made before then have
   // nothing to relay to yet, so the late binding is safe.
@@ -293,7 +292,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
       const port = (server.address() as AddressInfo).port;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      oauth = new UpstreamOAuth({ secrets, redirectUri: `${url}/oauth/callback` });
       endpoints.start();
       started = true;
       await registry.load();

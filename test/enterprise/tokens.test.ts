@@ -100,6 +100,10 @@ describe('tokens', () => {
     issued.push(custom);
     await t.apiAs(t.adminToken).createClient({ name: 'ci', allow: ['*'], token: custom });
     expect(await t.apiAs(custom).whoami()).toMatchObject({ kind: 'client', name: 'ci' });
+    // The same token for another identity would make one of them speak as the other: refused.
+    await expect(t.apiAs(t.adminToken).createUser({ name: 'copycat', token: custom })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(t.apiAs(t.adminToken).rotateUserToken('admin', { token: custom })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await t.apiAs(t.adminToken).whoami()).toMatchObject({ kind: 'user', name: 'admin' });
   });
 
   it('keeps no token in the database, only hashes', async () => {

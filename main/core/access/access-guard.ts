@@ -37,12 +37,26 @@ export interface AccessGuardOptions {
   metricsPublic: boolean;
 }
 
+/** How often an uninitialized gateway looks in the store for an initialization made elsewhere. */
+const UNINITIALIZED_REFRESH_MS = 1_000;
+
 export class AccessGuard {
+  private lastRefresh: { at: number; done: Promise<void> } | undefined;
+
   constructor(private readonly options: AccessGuardOptions) {}
+
+  /** Reloads access at most once a second, however many requests reach an uninitialized gateway. */
+  private refreshThrottled(): Promise<void> {
+    const now = Date.now();
+    if (!this.lastRefresh || now - this.lastRefresh.at >= UNINITIALIZED_REFRESH_MS) {
+      this.lastRefresh = { at: now, done: this.options.refresh() };
+    }
+    return this.lastRefresh.done;
+  }
 
   /** Authenticates a request: a principal, or the refusal to answer with. */
   private async authenticate(request: Request, refuse: (code: ErrorCode, message: string) => Response): Promise<Principal | Response> {
-    if (!this.options.access.initialized) await this.options.refresh();
+    if (!this.options.access.initialized) await this.refreshThrottled();
     if (!this.options.access.initialized) return refuse('not_initialized', NOT_INITIALIZED);
     const result: Authentication = this.options.access.authenticate(bearerToken(request.headers.get('authorization')));
     return result.ok ? result.principal : refuse('unauthorized', result.reason);

@@ -27,6 +27,15 @@ export function auditRoutes(audit: AuditTrail | undefined): Hono<ApiEnv> {
   return api;
 }
 
+/** A path segment decoded; kept as it came when it is not valid percent-encoding. */
+function decodeOrKeep(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Records each admin change: who, which route, the outcome (refusals included), how long. */
 export function auditAdminChanges(audit: AuditTrail | undefined): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
@@ -35,7 +44,7 @@ export function auditAdminChanges(audit: AuditTrail | undefined): MiddlewareHand
     const started = performance.now();
     await next();
     const principal = c.get('principal');
-    const [collection, name] = path.split('/').slice(1).map((part) => decodeURIComponent(part));
+    const [collection, name] = path.split('/').slice(1).map(decodeOrKeep);
     audit.record({
       actorKind: principal?.kind ?? 'anonymous',
       actor: principal?.name ?? '-',

@@ -40,6 +40,8 @@ import type { SubscribingSession } from './subscriptions.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+const RESOURCE_NOT_FOUND = -32002;
+
 /** Long-running tools are normal; progress notifications reset the clock. */
 const CALL_TIMEOUT_MS = 10 * 60_000;
 /** How long a request waits for a starting upstream. */
@@ -125,7 +127,8 @@ export class DownstreamSession implements SubscribingSession {
   }
 
   async sendResourceUpdated(exposedUri: string): Promise<void> {
-    if (this.closed) return;
+    // The allow-list may have changed since the subscription: only what the session may still read.
+    if (this.closed || !this.view().resolveResource(exposedUri)) return;
     await this.server.sendResourceUpdated({ uri: exposedUri }).catch(() => {});
   }
 
@@ -171,9 +174,10 @@ export class DownstreamSession implements SubscribingSession {
 
   private resolveResourceOrThrow(uri: string): ItemRef {
     const ref = this.view().resolveResource(uri);
-    if (!ref) throw new McpError(ErrorCode.InvalidParams, `unknown resource '${uri}'`);
+    // -32002: the MCP error for a resource that is not there.
+    if (!ref) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}'`);
     const server = [...this.core.source.servers()].find((s) => s.name === ref.server);
-    if (!server) throw new McpError(ErrorCode.InvalidParams, `unknown resource '${uri}': no server named '${ref.server}'`);
+    if (!server) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}': no server named '${ref.server}'`);
     if (!server.enabled) {
       throw new McpError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
     }

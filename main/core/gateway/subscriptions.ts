@@ -40,7 +40,11 @@ export class Subscriptions {
     if (this.watchers.delete(k)) await send({ method: 'resources/unsubscribe', params: { uri: ref.name } });
   }
 
-  /** Forgets a closed session. Upstream subscriptions stay until the upstream restarts (harmless). */
+  /**
+   * Forgets a closed session. An upstream subscription nobody watches any more is not cancelled
+   * (the session's transport is gone, so there is no request to send it with): the upstream may go
+   * on sending updates, which are dropped here, until it restarts.
+   */
   dropSession(session: SubscribingSession): void {
     for (const [k, list] of this.watchers) {
       const rest = list.filter((w) => w.session !== session);

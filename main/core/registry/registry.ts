@@ -205,7 +205,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const connection = this.options.connections.create(config);
     this.attach(connection);
     this.emit('changed');
-    await connection.start();
+    try {
+      await connection.start();
+    } catch (error) {
+      // Stopped or replaced while starting: not a failure of the server.
+      if (this.live.get(record.name) !== connection) return undefined;
+      throw error;
+    }
     return connection;
   }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { replaceTokenHash } from './token-hashes.ts';
+import { assertTokenHashFree, replaceTokenHash } from './token-hashes.ts';
 import type { Database, McpClientsTable } from './schema.ts';
 
 /** A machine identity. `tokenHash` is the SHA-256 of its token; the token itself is never stored. */
@@ -39,6 +39,7 @@ export class McpClientRepository {
   }
 
   async insert(client: { name: string; description: string; allow: string[]; tokenHash: string; tokenExpiresAt?: string }): Promise<McpClientRecord> {
+    await assertTokenHashFree(this.db, client.tokenHash);
     const now = new Date().toISOString();
     const row: McpClientsTable = {
       name: client.name,

@@ -79,7 +79,6 @@ export class ServerRepository {
 
   /** Returns false when no server has that name. Item settings go with it (ON DELETE CASCADE). */
   async delete(name: string): Promise<boolean> {
-    await this.db.deleteFrom('item_settings').where('server_name', '=', name).execute();
     const result = await this.db.deleteFrom('servers').where('name', '=', name).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }

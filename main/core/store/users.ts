@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { replaceTokenHash } from './token-hashes.ts';
+import { assertTokenHashFree, replaceTokenHash } from './token-hashes.ts';
 import type { Database, UsersTable } from './schema.ts';
 import { isPostgres } from './dialect.ts';
 
@@ -39,6 +39,7 @@ export class UserRepository {
   }
 
   async insert(user: { name: string; role: UserRole; tokenHash: string; tokenExpiresAt?: string }): Promise<UserRecord> {
+    await assertTokenHashFree(this.db, user.tokenHash);
     const now = new Date().toISOString();
     const row: UsersTable = {
       name: user.name,

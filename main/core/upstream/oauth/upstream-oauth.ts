@@ -32,9 +32,10 @@ export type OAuthServerConfig = Pick<
 
 export interface UpstreamOAuthOptions {
   secrets: SecretStore;
-  /** Where authorization servers send the browser back, e.g. http://127.0.0.1:7450/oauth/callback.
-   *  A server's own `oauth_redirect_uri` wins. */
-  redirectUri: string;
+  /** Where authorization servers send the browser back, e.g. http://127.0.0.1:7450/oauth/callback
+   *  (a function when the port is known only once the gateway listens). A server's own
+   *  `oauth_redirect_uri` wins. */
+  redirectUri: string | (() => string);
   /** How long a started authorization may take to come back. Default 10 minutes. */
   pendingTtlMs?: number;
   /** Refresh an access token when it expires within this long. Default 60 s. */
@@ -69,6 +70,11 @@ export class UpstreamOAuth {
     this.fetchFn = boundedFetch(options.requestTimeoutMs ?? 15_000);
   }
 
+  private defaultRedirectUri(): string {
+    const { redirectUri } = this.options;
+    return typeof redirectUri === 'function' ? redirectUri() : redirectUri;
+  }
+
   /** Begins an authorization: the user opens the returned URL; the redirect comes back to completeAuthorization. */
   async startAuthorization(server: OAuthServerConfig): Promise<AuthorizeResult> {
     const challenge = await this.reach(server.url, () => probeUpstream(server.url, server.transport ?? 'streamable_http', this.fetchFn));
@@ -78,7 +84,7 @@ export class UpstreamOAuth {
         `server '${server.name}' does not advertise an OAuth authorization server (no RFC 9728, RFC 8414 or OpenID metadata found)`,
       );
     }
-    const redirectUri = server.oauth_redirect_uri ?? this.options.redirectUri;
+    const redirectUri = server.oauth_redirect_uri ?? this.defaultRedirectUri();
     const resource = resourceFor(server, discovery);
     const scope = server.oauth_scopes?.join(' ') || challenge.scope || discovery.resourceMetadata?.scopes_supported?.join(' ') || undefined;
     const client = await this.clientFor(server, discovery, redirectUri, scope);
@@ -132,7 +138,7 @@ export class UpstreamOAuth {
 
   /** The provider an HTTP/SSE connection to this server passes to its SDK transport as `authProvider`. */
   providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri'>): OAuthClientProvider {
-    const redirectUri = server.oauth_redirect_uri ?? this.options.redirectUri;
+    const redirectUri = server.oauth_redirect_uri ?? this.defaultRedirectUri();
     let provider = this.providers.get(server.name);
     if (!provider || provider.redirectUrl !== redirectUri) {
       provider = new StoredTokenProvider({
