@@ -171,6 +171,18 @@ async function main(): Promise<void> {
     await api.registerServer({ config: { name: 'remote', url: http.url } });
     await api.registerServer({ config: stdioConfigs.everything() });
 
+    // Warm the gateway's code paths (JIT) so no row pays for being measured first.
+    for (const [path, tool] of [
+      ['/servers/remote/mcp', 'echo'],
+      ['/mcp', 'remote__echo'],
+      ['/servers/everything/mcp', 'echo'],
+      ['/mcp', 'everything__echo'],
+    ]) {
+      const client = await httpClient(`${base}${path}`);
+      for (let i = 0; i < 500; i += 1) await echo(client, tool);
+      await client.close();
+    }
+
     const rows: Row[] = [];
     rows.push(await measure('HTTP', 'direct', () => httpClient(http.url), 'echo', CONCURRENCY));
     rows.push(await measure('HTTP', '/servers/remote/mcp', () => httpClient(`${base}/servers/remote/mcp`), 'echo', CONCURRENCY));

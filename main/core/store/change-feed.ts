@@ -62,6 +62,12 @@ class PostgresChangeFeed implements ChangeFeed {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
+    // Closed while connecting: nobody would end this connection, and it would keep the process alive.
+    if (this.closed) {
+      client.removeAllListeners();
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
   }
 

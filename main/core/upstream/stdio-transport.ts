@@ -120,10 +120,10 @@ export class StdioProcessTransport implements Transport {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    // The leader is gone; anything it left in its group goes too. (Not on Windows: without a
-    // group, the pid alone could by now name an unrelated process.)
+    // The leader is gone; anything it left in its group goes too, with the usual grace to exit
+    // cleanly. (Not on Windows: without a group, the pid alone could by now name an unrelated process.)
     const pid = this.child?.pid;
-    if (pid && process.platform !== 'win32') void killProcessGroup(pid, 0);
+    if (pid && process.platform !== 'win32') void killProcessGroup(pid, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     this.readBuffer.clear();
     this.onclose?.();
   }
