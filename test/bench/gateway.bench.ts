@@ -11,6 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { AdminClient } from '../../main/core/api/client.ts';
+import { fetchOnSharedSignal } from '../../main/core/upstream/http-transport.ts';
 import { everythingEntry, freePort, startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
 
 const LATENCY_CALLS = 1_000;
@@ -35,7 +36,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 
 async function httpClient(url: string): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1' });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: fetchOnSharedSignal });
   await client.connect(transport);
   // Close politely (DELETE), as a well-behaved client does, so sessions do not pile up.
   const close = client.close.bind(client);

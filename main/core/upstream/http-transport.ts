@@ -1,6 +1,7 @@
 // Transports for remote upstreams (streamable HTTP and legacy SSE) with the server's own static
 // credentials. Only the server config feeds the headers: nothing from a downstream client's request
 // is ever forwarded upstream.
+import { setMaxListeners } from 'node:events';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -27,10 +28,21 @@ export function upstreamHeaders(config: Pick<ServerConfig, 'bearer_token' | 'hea
   return { headers, warnings };
 }
 
+/**
+ * The SDK's transports pass one long-lived AbortSignal to every request; fetch hangs a listener on
+ * it per request and lets go of it only when the request is garbage-collected. On a busy upstream
+ * that is thousands of listeners at once — expected, not a leak — so the signal's listener warning
+ * is turned off rather than printed into the gateway's log over and over.
+ */
+export const fetchOnSharedSignal: typeof fetch = (input, init) => {
+  if (init?.signal) setMaxListeners(0, init.signal);
+  return fetch(input, init);
+};
+
 export function createHttpTransport(config: ServerConfig, headers: Record<string, string>, authProvider?: OAuthClientProvider): Transport {
   if (!config.url) throw new Error(`server '${config.name}' has no url`);
   const url = new URL(config.url);
   // SSE: `requestInit.headers` reach both the EventSource GET and the message POSTs.
-  const options = { requestInit: { headers }, authProvider };
+  const options = { requestInit: { headers }, authProvider, fetch: fetchOnSharedSignal };
   return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }
