@@ -54,6 +54,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** How long a registration waits for a new server to start. Default 30 s. */
   initializeTimeoutMs?: number;
+  /** A session with no request and no open stream for this long is closed. Default 1 h. */
+  idleSessionMs?: number;
   /**
    * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN and
    * CANOPY_AUDIT_RETENTION_DAYS; default process.env.
@@ -196,7 +198,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   };
   core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall });
-  const endpoints = new McpEndpoints(core);
+  const endpoints = new McpEndpoints(core, { idleSessionMs: options.idleSessionMs ?? 60 * 60_000 });
   const metrics = metricsEnabled(mode, env)
     ? createMetrics({
         version: VERSION,

@@ -179,6 +179,31 @@ describe('gateway edges', () => {
   });
 });
 
+describe('idle sessions', () => {
+  it('closes a session that went quiet, and keeps one that holds its GET stream open', async () => {
+    const t = await startTestGateway({ idleSessionMs: 1_000 });
+    try {
+      const open = async () => {
+        const init = await fetch(`${t.url}/mcp`, { method: 'POST', headers: mcpHeaders, body: initialize });
+        await init.text();
+        return { ...mcpHeaders, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+      };
+      const quiet = await open();
+      const listening = await open();
+      const stream = new AbortController();
+      const get = await fetch(`${t.url}/mcp`, { headers: { ...listening, accept: 'text/event-stream' }, signal: stream.signal });
+      expect(get.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      expect((await fetch(`${t.url}/mcp`, { method: 'POST', headers: quiet, body: list })).status).toBe(404);
+      expect((await fetch(`${t.url}/mcp`, { method: 'POST', headers: listening, body: list })).status).toBe(200);
+      stream.abort();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('leaves no child process behind', async () => {
     const t = await startTestGateway();

@@ -23,6 +23,8 @@ interface StreamableSession {
   /** Sessions are bound to the endpoint (and caller) that created them. */
   endpointKey: string;
   identity?: string;
+  /** GET streams the client holds open: a session that only listens is not idle. */
+  openStreams: number;
 }
 
 export class McpEndpoints {
@@ -58,7 +60,7 @@ export class McpEndpoints {
   private sweepIdle(): void {
     const cutoff = Date.now() - this.options.idleSessionMs;
     for (const entry of this.streamable.values()) {
-      if (entry.session.lastActivity < cutoff) void entry.transport.close();
+      if (entry.openStreams === 0 && entry.session.lastActivity < cutoff) void entry.transport.close();
     }
   }
 
@@ -83,6 +85,13 @@ export class McpEndpoints {
         return jsonRpcError(404, -32001, 'Session not found: start a new session with initialize');
       }
       entry.session.lastActivity = Date.now();
+      if (request.method === 'GET') {
+        entry.openStreams += 1;
+        request.signal.addEventListener('abort', () => {
+          entry.openStreams -= 1;
+          entry.session.lastActivity = Date.now();
+        }, { once: true });
+      }
       return entry.transport.handleRequest(request, { parsedBody });
     }
     if (request.method !== 'POST' || !isInitializeRequest(parsedBody)) {
@@ -93,7 +102,7 @@ export class McpEndpoints {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessioninitialized: () => {
-        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity });
+        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity, openStreams: 0 });
       },
     });
     transport.onclose = () => {

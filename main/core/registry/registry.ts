@@ -117,7 +117,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     for (const record of records) {
       const previous = this.records.get(record.name);
       const changed = !previous || previous.updatedAt !== record.updatedAt || JSON.stringify(previous.config) !== JSON.stringify(record.config);
-      if (!changed && (this.live.has(record.name) || !record.enabled)) continue;
+      // Unchanged servers are left alone, unless they wait for an authorization another replica may have finished.
+      const waiting = this.live.get(record.name)?.state.status === 'needs_authorization';
+      if (!changed && !waiting && (this.live.has(record.name) || !record.enabled)) continue;
       work.push(
         this.detach(record.name).then(() =>
           record.enabled ? this.launch(record).catch((error) => this.logStartFailure(record.name, error)) : undefined,
@@ -501,5 +503,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (!record?.enabled) return;
     await this.detach(name);
     await this.launch(record).catch((error) => this.logStartFailure(name, error));
+    // Other replicas read the new tokens from the shared store when they reload.
+    this.committed();
   }
 }
