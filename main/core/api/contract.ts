@@ -68,8 +68,9 @@ export interface RegisterServerResult {
   warnings: string[];
 }
 
-export interface ToolView {
-  /** `server__tool` */
+/** What tools and prompts share: a `server__name` name, the upstream's own name, a switch. */
+export interface CatalogItemView {
+  /** `server__name` */
   name: string;
   server: string;
   /** The upstream's own name. */
@@ -77,18 +78,15 @@ export interface ToolView {
   enabled: boolean;
   title?: string;
   description?: string;
+}
+
+export interface ToolView extends CatalogItemView {
   inputSchema: Tool['inputSchema'];
   outputSchema?: Tool['outputSchema'];
   annotations?: Tool['annotations'];
 }
 
-export interface PromptView {
-  name: string;
-  server: string;
-  originalName: string;
-  enabled: boolean;
-  title?: string;
-  description?: string;
+export interface PromptView extends CatalogItemView {
   arguments?: { name: string; description?: string; required?: boolean }[];
 }
 

@@ -1,10 +1,25 @@
 // The server's tools and prompts, each with a switch (a disabled one is hidden from MCP clients).
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { CatalogItemView, ServerView } from '../../../../../main/core/api/contract.ts';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Spinner } from '../../../components/Spinner.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useServerCatalog } from '../hooks/use-server-catalog.ts';
-import { ItemToggle } from './ItemToggle.tsx';
+import { ItemToggle, type ItemToggleProps } from './ItemToggle.tsx';
+
+interface ItemListProps extends Pick<ItemToggleProps, 'kind' | 'setEnabled' | 'onChanged'> {
+  label: string;
+  items: CatalogItemView[];
+}
+
+function ItemList({ label, items, ...toggle }: ItemListProps) {
+  return (
+    <ul className="item-list" aria-label={label}>
+      {items.map((item) => (
+        <ItemToggle key={item.name} {...toggle} name={item.name} originalName={item.originalName} description={item.description} enabled={item.enabled} />
+      ))}
+    </ul>
+  );
+}
 
 export function ServerCatalog({ server }: { server: ServerView }) {
   const { client } = useGateway();
@@ -17,39 +32,13 @@ export function ServerCatalog({ server }: { server: ServerView }) {
       </h3>
       <ErrorNote message={catalog.error} />
       {data && data.tools.length === 0 && <p className="empty">No tools{server.state.status === 'running' ? '' : ' (the server is not running)'}.</p>}
-      <ul className="item-list" aria-label={`${server.name} tools`}>
-        {data?.tools.map((tool) => (
-          <ItemToggle
-            key={tool.name}
-            kind="tool"
-            name={tool.name}
-            originalName={tool.originalName}
-            description={tool.description}
-            enabled={tool.enabled}
-            setEnabled={client.setToolEnabled}
-            onChanged={catalog.reload}
-          />
-        ))}
-      </ul>
+      <ItemList label={`${server.name} tools`} kind="tool" items={data?.tools ?? []} setEnabled={client.setToolEnabled} onChanged={catalog.reload} />
       {data && data.prompts.length > 0 && (
         <>
           <h3>
             Prompts <span className="muted">({data.prompts.length})</span>
           </h3>
-          <ul className="item-list" aria-label={`${server.name} prompts`}>
-            {data.prompts.map((prompt) => (
-              <ItemToggle
-                key={prompt.name}
-                kind="prompt"
-                name={prompt.name}
-                originalName={prompt.originalName}
-                description={prompt.description}
-                enabled={prompt.enabled}
-                setEnabled={client.setPromptEnabled}
-                onChanged={catalog.reload}
-              />
-            ))}
-          </ul>
+          <ItemList label={`${server.name} prompts`} kind="prompt" items={data.prompts} setEnabled={client.setPromptEnabled} onChanged={catalog.reload} />
         </>
       )}
     </section>
