@@ -19,6 +19,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   type ExportView,
+  type InvokeToolBody,
   type InvokeToolResult,
   type LogsView,
   type PromptView,
@@ -102,7 +103,7 @@ export class AdminClient {
   setToolEnabled = (name: string, enabled: boolean) =>
     this.call<ToolView>('POST', `/tools/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`);
   invokeTool = (name: string, input: Record<string, unknown>) =>
-    this.call<InvokeToolResult>('POST', `/tools/${encodeURIComponent(name)}/invoke`, { input });
+    this.call<InvokeToolResult>('POST', `/tools/${encodeURIComponent(name)}/invoke`, { input } satisfies InvokeToolBody);
 
   listPrompts = (server?: string) => this.call<PromptView[]>('GET', `/prompts${server ? `?server=${encodeURIComponent(server)}` : ''}`);
   setPromptEnabled = (name: string, enabled: boolean) =>
