@@ -250,7 +250,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     rendererDir: options.rendererDir,
     originPolicy: { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] },
-    serverExists: (name) => [...registry.servers()].some((s) => s.name === name),
+    serverExists: (name) => registry.server(name) !== undefined,
     groupExists: (name) => access.group(name) !== undefined,
     health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions, ...(enterprise ? { initialized: access.initialized } : {}) }),
     mcpCaller: (request, spec) => guard.mcpCaller(request, spec),

@@ -44,6 +44,8 @@ function bothOf(first: ItemFilter, second: ItemFilter | undefined): ItemFilter {
 export interface CatalogSource {
   /** Registered servers in name order. */
   servers(): Iterable<{ name: string; enabled: boolean }>;
+  /** One registered server, looked up without listing them all (request paths use it). */
+  server(name: string): { name: string; enabled: boolean } | undefined;
   connection(name: string): UpstreamConnection | undefined;
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean;
 }
@@ -187,7 +189,7 @@ export function explainMissing(
 ): string {
   const ref = spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
   if (!ref) return `unknown ${kind} '${exposed}': ${kind} names have the form server__${kind}`;
-  const server = [...source.servers()].find((s) => s.name === ref.server);
+  const server = source.server(ref.server);
   if (!server) return `unknown ${kind} '${exposed}': no server named '${ref.server}' is registered`;
   if (!server.enabled) return `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``;
   const connection = source.connection(ref.server);

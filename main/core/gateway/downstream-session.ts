@@ -176,7 +176,7 @@ export class DownstreamSession implements SubscribingSession {
     const ref = this.view().resolveResource(uri);
     // -32002: the MCP error for a resource that is not there.
     if (!ref) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}'`);
-    const server = [...this.core.source.servers()].find((s) => s.name === ref.server);
+    const server = this.core.source.server(ref.server);
     if (!server) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}': no server named '${ref.server}'`);
     if (!server.enabled) {
       throw new McpError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);

@@ -80,6 +80,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
   }
 
+  server(name: string): { name: string; enabled: boolean } | undefined {
+    const record = this.records.get(name);
+    return record && { name: record.name, enabled: record.enabled };
+  }
+
   connection(name: string): UpstreamConnection | undefined {
     return this.live.get(name);
   }
