@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { CanopyError, badRequest } from '../errors.ts';
-import { describeZodError } from '../config/server-config.ts';
+import { parseOrThrow } from '../config/server-config.ts';
 import { readBodyLimited } from '../http/read-body.ts';
 
 const MAX_API_BODY_BYTES = 1024 * 1024;
@@ -17,7 +17,5 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T, what:
   } catch {
     throw badRequest('the request body is not valid JSON');
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw describeZodError(parsed.error, what);
-  return parsed.data;
+  return parseOrThrow(schema, raw, what);
 }

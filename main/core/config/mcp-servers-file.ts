@@ -2,7 +2,7 @@
 //   { "mcpServers": { "name": { "command", "args", "env" } | { "url", "headers", "type" } } }
 // VS Code's user mcp.json uses `servers` instead of `mcpServers`; both are read.
 import { z } from 'zod';
-import { ConfigError, type ServerConfigInput } from './server-config.ts';
+import { ConfigError, parseOrThrow, type ServerConfigInput } from './server-config.ts';
 
 const entrySchema = z
   .object({
@@ -44,9 +44,12 @@ export function parseMcpServersFile(json: unknown): ImportEntry[] {
     throw new ConfigError('the file has no "mcpServers" object (expected a Claude Desktop / Cursor config)');
   }
   return Object.entries(servers as Record<string, unknown>).map(([name, raw]): ImportEntry => {
-    const parsed = entrySchema.safeParse(raw);
-    if (!parsed.success) return { name, error: 'entry is not an object with command/args/env or url', disabled: false };
-    const entry = parsed.data;
+    let entry: z.infer<typeof entrySchema>;
+    try {
+      entry = parseOrThrow(entrySchema, raw, 'entry');
+    } catch (error) {
+      return { name, error: (error as ConfigError).message, disabled: false };
+    }
     const url = entry.url ?? entry.serverUrl;
     if (!entry.command && !url) return { name, error: 'entry has neither "command" nor "url"', disabled: Boolean(entry.disabled) };
     const transport = toTransport(entry);

@@ -77,22 +77,59 @@ export class ConfigError extends Error {
   }
 }
 
-/** Formats a zod error as one line naming the first offending field. */
-export function describeZodError(error: z.ZodError, what: string): ConfigError {
+const TYPE_WORDS: Record<string, string> = {
+  array: 'an array',
+  object: 'an object',
+  record: 'an object',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** What a JSON value is, in words: "a string", "null", "an array". */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  const shown = JSON.stringify(value) ?? String(value);
+  return `${TYPE_WORDS[typeof value] ?? typeof value} (${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown})`;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_type':
+      // A missing field and a field of the wrong type are different mistakes: say which it is.
+      if (issue.input === undefined) return 'is required';
+      return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}, not ${describeValue(issue.input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Formats a zod error as one line naming the first offending field. Issues need `input` (parse with `reportInput`). */
+function describeZodError(error: z.ZodError, what: string): ConfigError {
   const issue = error.issues[0];
   if (!issue) return new ConfigError(`invalid ${what}`);
   const field = issue.path.map(String).join('.');
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`
-      : issue.code === 'invalid_type' && issue.input === undefined
-        ? 'is required'
-        : issue.message;
+  const message = issueMessage(issue);
   return new ConfigError(field ? `invalid ${what}: field '${field}' ${message}` : `invalid ${what}: ${message}`, field || undefined);
 }
 
-export function parseServerConfig(input: unknown): ServerConfig {
-  const result = serverConfigSchema.safeParse(input);
-  if (!result.success) throw describeZodError(result.error, 'server config');
+/**
+ * Validates `input` against `schema`; a ConfigError naming the field and what was wrong with it
+ * otherwise. Every edge (config files, API bodies, imports) validates through here.
+ */
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) throw describeZodError(result.error, what);
   return result.data;
+}
+
+export function parseServerConfig(input: unknown): ServerConfig {
+  return parseOrThrow(serverConfigSchema, input, 'server config');
 }

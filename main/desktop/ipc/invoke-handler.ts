@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { IpcResult } from '../../../preload/ipc-channels.ts';
 import { isTrustedSender } from '../window/security.ts';
+import { parseOrThrow } from '../../core/config/server-config.ts';
 
 export interface InvokeHandlerOptions<Args extends unknown[], T> {
   /** The gateway's origin now (it changes with the port); undefined while it is not running. */
@@ -16,12 +17,14 @@ export type InvokeHandler = (senderUrl: string | undefined, args: unknown[]) => 
 export function invokeHandler<Args extends unknown[], T>({ appOrigin, args, run }: InvokeHandlerOptions<Args, T>): InvokeHandler {
   return async (senderUrl, raw) => {
     if (!isTrustedSender(senderUrl, appOrigin())) return { ok: false, message: 'this page may not use the Canopy desktop bridge' };
-    const parsed = args.safeParse(raw);
-    if (!parsed.success) {
-      return { ok: false, message: `invalid request: ${parsed.error.issues.map((issue) => issue.message).join('; ')}` };
+    let parsed: Args;
+    try {
+      parsed = parseOrThrow(args, raw, 'request');
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
     }
     try {
-      return { ok: true, value: await run(...parsed.data) };
+      return { ok: true, value: await run(...parsed) };
     } catch (error) {
       return { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
