@@ -50,16 +50,22 @@ export interface RunningHttpUpstream {
   stop(): Promise<void>;
 }
 
-/** Starts server-everything's streamable-HTTP (or SSE) mode on a free loopback port. */
-export async function startEverythingHttp(mode: 'streamableHttp' | 'sse' = 'streamableHttp'): Promise<RunningHttpUpstream> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [everythingEntry, mode], {
-    env: { ...process.env, PORT: String(port) },
+/** Starts server-everything's streamable-HTTP (or SSE) mode on a free loopback port (or `port`). */
+export async function startEverythingHttp(mode: 'streamableHttp' | 'sse' = 'streamableHttp', port?: number): Promise<RunningHttpUpstream> {
+  const chosen = port ?? (await freePort());
+  const path = mode === 'sse' ? '/sse' : '/mcp';
+  return startListeningChild([everythingEntry, mode], { PORT: String(chosen) }, chosen, path, `server-everything ${mode}`);
+}
+
+/** Spawns `node ARGS` and waits (15 s at most) until it says it listens on `port`. */
+export async function startListeningChild(args: string[], env: Record<string, string>, port: number, path: string, what: string): Promise<RunningHttpUpstream> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server-everything ${mode} did not start in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 15 s:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/listening on port|running on port/i.test(output)) {
@@ -71,11 +77,10 @@ export async function startEverythingHttp(mode: 'streamableHttp' | 'sse' = 'stre
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server-everything ${mode} exited (${code}):\n${output}`));
+      reject(new Error(`${what} exited (${code}):\n${output}`));
     });
   });
   await ready;
-  const path = mode === 'sse' ? '/sse' : '/mcp';
   return {
     url: `http://127.0.0.1:${port}${path}`,
     port,

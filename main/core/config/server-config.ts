@@ -43,6 +43,8 @@ export const serverConfigSchema = z
     oauth_client_id: z.string().min(1).optional(),
     oauth_client_secret: z.string().min(1).optional(),
     oauth_scopes: z.array(z.string()).optional(),
+    /** Largest single message (a tool result, a resource) read from the server; default 10 MB. */
+    max_response_bytes: z.number().int().min(1024, 'must be at least 1024 (bytes)').max(1024 ** 3, 'must be at most 1 GB (1073741824 bytes)').optional(),
   })
   .strict()
   .transform((config, ctx) => {

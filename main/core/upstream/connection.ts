@@ -257,12 +257,14 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
         env,
         onStderrLine: (line) => this.append(line),
         killGraceMs: this.options.killGraceMs,
+        serverName: this.name,
+        maxMessageBytes: config.max_response_bytes,
       });
     }
     // Origin and path only: some hosted servers put an API key in the query string.
     const { origin, pathname } = new URL(config.url!);
     this.note(`connecting to ${origin}${pathname} (${config.transport})`);
-    return createHttpTransport(config, this.headers, this.options.authProvider);
+    return createHttpTransport(config, this.headers, this.options.authProvider, (text) => this.note(text, 'warn'));
   }
 
   private createClient(): Client {

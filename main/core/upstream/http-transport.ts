@@ -7,6 +7,8 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ServerConfig } from '../config/server-config.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
+import { fetchWithResponseLimit } from './response-limit.ts';
 
 export interface UpstreamHeaders {
   headers: Record<string, string>;
@@ -39,10 +41,19 @@ export const fetchOnSharedSignal: typeof fetch = (input, init) => {
   return fetch(input, init);
 };
 
-export function createHttpTransport(config: ServerConfig, headers: Record<string, string>, authProvider?: OAuthClientProvider): Transport {
+/** `onDropped`: a message over `max_response_bytes` that no call waits for was skipped (its text says so). */
+export function createHttpTransport(
+  config: ServerConfig,
+  headers: Record<string, string>,
+  authProvider?: OAuthClientProvider,
+  onDropped?: (text: string) => void,
+): Transport {
   if (!config.url) throw new Error(`server '${config.name}' has no url`);
   const url = new URL(config.url);
+  const limitBytes = config.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const text = tooLargeText(config.name, limitBytes);
+  const limited = fetchWithResponseLimit(fetchOnSharedSignal, { limitBytes, text, onDropped: () => onDropped?.(text) });
   // SSE: `requestInit.headers` reach both the EventSource GET and the message POSTs.
-  const options = { requestInit: { headers }, authProvider, fetch: fetchOnSharedSignal };
+  const options = { requestInit: { headers }, authProvider, fetch: limited };
   return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }

@@ -2,11 +2,12 @@
 // stop kills everything it started), registers that group with the orphan watchdog, reads JSON-RPC
 // from stdout and hands stderr out line by line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { SpawnPlan } from './command-resolution.ts';
 import { LineSplitter } from './log-ring.ts';
+import { answerOversized, BoundedLineReader, DEFAULT_MAX_RESPONSE_BYTES, tooLargeText, type OversizedMessage } from './message-size.ts';
 import { orphanWatchdog } from './orphan-watchdog.ts';
 import { DEFAULT_KILL_GRACE_MS, killProcessGroup } from './process-group.ts';
 
@@ -15,6 +16,10 @@ export interface StdioProcessTransportOptions {
   env: NodeJS.ProcessEnv;
   onStderrLine: (line: string) => void;
   killGraceMs?: number;
+  /** The server's name, for the error a too large message turns into. */
+  serverName: string;
+  /** Longest stdout line (one JSON-RPC message) read; default 10 MB. */
+  maxMessageBytes?: number;
 }
 
 export class StdioProcessTransport implements Transport {
@@ -23,13 +28,19 @@ export class StdioProcessTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcessWithoutNullStreams | undefined;
-  private readonly readBuffer = new ReadBuffer();
+  private readonly reader: BoundedLineReader;
   private exited: Promise<void> | undefined;
   private closed = false;
   /** How the child ended ("exited with code 1", "killed by SIGKILL"), once it has. */
   exitDescription: string | undefined;
 
-  constructor(private readonly options: StdioProcessTransportOptions) {}
+  constructor(private readonly options: StdioProcessTransportOptions) {
+    this.reader = new BoundedLineReader(
+      options.maxMessageBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      (line) => this.receiveLine(line),
+      (found) => this.receiveOversized(found),
+    );
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -76,25 +87,29 @@ export class StdioProcessTransport implements Transport {
   }
 
   private receive(chunk: Buffer): void {
+    this.reader.write(chunk);
+  }
+
+  private receiveLine(line: Buffer): void {
+    let message: JSONRPCMessage;
     try {
-      this.readBuffer.append(chunk);
+      message = deserializeMessage(line.toString('utf8').replace(/\r$/, ''));
     } catch (error) {
-      this.onerror?.(error as Error); // over the size limit: the buffer was dropped
+      // A line that is not JSON-RPC (a server printing to stdout): report it, read on.
+      this.onerror?.(error as Error);
       return;
     }
-    // Ends: every readMessage consumes a line, also one that fails to parse.
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.readBuffer.readMessage();
-      } catch (error) {
-        // A line that is not JSON-RPC (a server printing to stdout): report it, read on.
-        this.onerror?.(error as Error);
-        continue;
-      }
-      if (!message) return;
-      this.onmessage?.(message);
-    }
+    this.onmessage?.(message);
+  }
+
+  /** A line over the limit was skipped: the call it answers fails now, with an error naming the limit. */
+  private receiveOversized(found: OversizedMessage): void {
+    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const text = tooLargeText(this.options.serverName, limit);
+    const { toClient, toServer } = answerOversized(found, text, limit);
+    this.onerror?.(new Error(text));
+    if (toServer) this.send(toServer).catch(() => {});
+    if (toClient) this.onmessage?.(toClient);
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -124,7 +139,7 @@ export class StdioProcessTransport implements Transport {
     // cleanly. (Not on Windows: without a group, the pid alone could by now name an unrelated process.)
     const pid = this.child?.pid;
     if (pid && process.platform !== 'win32') void killProcessGroup(pid, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-    this.readBuffer.clear();
+    this.reader.clear();
     this.onclose?.();
   }
 }
