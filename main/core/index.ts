@@ -25,6 +25,7 @@ import { AccessGuard } from './access/access-guard.ts';
 import { IdentityAdmin } from './access/identity-admin.ts';
 import { GroupAdmin } from './access/group-admin.ts';
 import { InitBootstrap } from './access/init-bootstrap.ts';
+import { TokenExpiryTimer } from './access/token-expiry.ts';
 import { claimStoreMode } from './access/store-mode.ts';
 import { createChangeFeed } from './store/change-feed.ts';
 import type { CallRecord } from './gateway/gateway-core.ts';
@@ -215,10 +216,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   // Access changed (here or on another replica): sessions of revoked tokens close, every other
-  // session's lists are recomputed under the new allow-lists and groups (list_changed).
+  // session's lists are recomputed under the new allow-lists and groups (list_changed). Sessions
+  // of a token that expires close at its expiry.
+  const closeSessionsOf = async (identities: string[]) => {
+    await Promise.allSettled(identities.map((identity) => endpoints.closeSessionsOf(identity)));
+  };
+  const expiry = new TokenExpiryTimer(access, closeSessionsOf);
   const reloadAccess = inOrder(async () => {
-    const revoked = await access.reload();
-    await Promise.allSettled(revoked.map((identity) => endpoints.closeSessionsOf(identity)));
+    await closeSessionsOf(await access.reload());
+    expiry.arm();
     core!.invalidate();
   });
   const reloadRegistry = inOrder(() => registry.reload());
@@ -309,6 +315,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
     async stop() {
+      expiry.stop();
       await endpoints.stop();
       if (started) {
         server.closeAllConnections();

@@ -2,6 +2,7 @@
 // custom tokens; and no token anywhere in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { eventually } from '../support/gateway.ts';
 import { freshPostgres, type TestLocation } from '../support/databases.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
@@ -93,6 +94,31 @@ describe('tokens', () => {
     const expired = await rawInitialize(t.url, '/mcp', created.token);
     expect(expired.status).toBe(401);
     expect(JSON.stringify(expired.body)).toMatch(/expired/);
+  });
+
+  it('closes the open sessions and GET streams of a token when it expires', async () => {
+    const admin = t.apiAs(t.adminToken);
+    const sessions = async () => ((await (await fetch(`${t.url}/health`)).json()) as { sessions: number }).sessions;
+    const created = await admin.createClient({ name: 'brief', allow: ['*'], expiresAt: new Date(Date.now() + 4_000).toISOString() });
+    issued.push(created.token);
+    const open = await sessions();
+    const streamable = await t.connect('/mcp', {}, created.token);
+    const sse = await t.connectSse({}, created.token);
+    const listChanged: string[] = [];
+    for (const client of [streamable, sse]) {
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void listChanged.push('tools'));
+    }
+    expect(await sessions()).toBe(open + 2);
+    // Before expiry the streams carry list changes…
+    await admin.registerServer({ config: stdioConfigs.everything('before-expiry') });
+    await eventually(() => listChanged.length === 2, 10_000, 'list_changed on both sessions');
+    // …at expiry both sessions close (no request needed), so later changes reach neither.
+    await eventually(async () => (await sessions()) === open, 6_000, 'the expired sessions to close');
+    expect(Date.parse(created.tokenExpiresAt!)).toBeLessThanOrEqual(Date.now());
+    listChanged.length = 0;
+    await admin.deregisterServer('before-expiry');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(listChanged).toEqual([]);
   });
 
   it('takes a custom token', async () => {

@@ -84,6 +84,21 @@ export class AccessControl {
     return { ok: true, principal: holder.principal };
   }
 
+  /** The earliest token expiry after `now` (ms since the epoch); undefined when no token will expire. */
+  nextExpiry(now = Date.now()): number | undefined {
+    let next: number | undefined;
+    for (const { tokenExpiresAt } of this.holders.values()) {
+      const at = tokenExpiresAt ? Date.parse(tokenExpiresAt) : NaN;
+      if (at > now && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /** Identities whose token has expired by `now`. */
+  expiredIdentities(now = Date.now()): string[] {
+    return [...this.holders.values()].filter((h) => h.tokenExpiresAt && Date.parse(h.tokenExpiresAt) <= now).map((h) => h.key);
+  }
+
   /** The current allow-list of a client; allows nothing once the client is gone. */
   clientFilter(name: string): ItemFilter {
     return this.allowLists.get(name) ?? DENY_ALL;
