@@ -14,7 +14,7 @@ import { GatewayCore } from './gateway/gateway-core.ts';
 import { McpEndpoints } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
-import { createUpstreamConnection, upstreamHeaders } from './upstream/index.ts';
+import { createUpstreamConnection, upstreamHeaders, type BackoffSettings } from './upstream/index.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -55,6 +55,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** How long a registration waits for a new server to start. Default 30 s. */
   initializeTimeoutMs?: number;
+  /** Restart timing of upstream connections (default: 1 s doubling to 60 s); tests shorten it. */
+  upstreamBackoff?: Partial<BackoffSettings>;
   /** A session with no request and no open stream for this long is closed. Default 1 h. */
   idleSessionMs?: number;
   /**
@@ -151,6 +153,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         const connection = createUpstreamConnection(config, {
           env: childBaseEnvironment(options.env ?? process.env),
           initializeTimeoutMs: options.initializeTimeoutMs,
+          backoff: options.upstreamBackoff,
           authProvider: usesOAuth(config) ? oauth.providerFor(config) : undefined,
           clientInfo: { name: 'canopy', version: VERSION },
           logger: (level, message, server) => logger[level]({ server }, message),

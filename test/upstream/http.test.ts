@@ -5,7 +5,7 @@ import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { createUpstreamConnection, type UpstreamConnectionOptions } from '../../main/core/upstream/connection.ts';
-import type { CatalogPart, UpstreamConnection } from '../../main/core/upstream/types.ts';
+import type { CatalogPart, UpstreamConnection, UpstreamState } from '../../main/core/upstream/types.ts';
 import { everythingEntry, freePort, startEverythingHttp, type RunningHttpUpstream } from '../support/upstreams.ts';
 import { startRecordingServer, type RecordingServer } from '../support/recording-server.ts';
 import { config, fastBackoff, textOf, waitFor, waitForStatus } from './helpers.ts';
@@ -67,13 +67,44 @@ describe('HTTP upstreams: server-everything', () => {
       { pingIntervalMs: 200, backoff: { ...fastBackoff, maxFailuresBeforeReady: 100 } },
     );
     await connection.start();
+    const states: UpstreamState[] = [];
+    connection.on('state', (state) => states.push(state));
     first.kill('SIGKILL');
-    const crashed = await waitForStatus(connection, 'crashed');
+    const crashed = await waitFor(() => states.find((state) => state.status === 'crashed'), 'the first crash');
     expect(crashed.lastError).toMatch(/server 'restarting' stopped working: connection lost/);
     await everythingOnPort(port);
     await waitForStatus(connection, 'running');
     expect(connection.state.crashes).toBeGreaterThanOrEqual(1);
     expect(textOf(await connection.client!.callTool({ name: 'echo', arguments: { message: 'back' } }))).toBe('Echo: back');
+  });
+});
+
+describe('HTTP upstreams that are down', () => {
+  it('are never given up on: retried with backoff until they come back', async () => {
+    const port = await freePort();
+    const connection = connect({ name: 'late', transport: 'streamable_http', url: `http://127.0.0.1:${port}/mcp` });
+    await expect(connection.start()).rejects.toThrow(/failed to start/);
+    // Far more failed starts than maxFailuresBeforeReady (3): still crashed, with a next attempt.
+    await waitFor(() => connection.state.crashes >= 6, 'six failed starts');
+    expect(connection.state).toMatchObject({ status: 'crashed', nextRetryAt: expect.any(String) });
+    expect(connection.state.lastError).toMatch(/Reconnecting in \d+ ms \(or at the next call\)/);
+    await everythingOnPort(port);
+    await waitForStatus(connection, 'running');
+  });
+
+  it('are tried at once by the next call instead of after the backoff', async () => {
+    const port = await freePort();
+    const connection = connect(
+      { name: 'called', transport: 'streamable_http', url: `http://127.0.0.1:${port}/mcp` },
+      { backoff: { ...fastBackoff, initialDelayMs: 120_000, maxDelayMs: 120_000 } },
+    );
+    await expect(connection.start()).rejects.toThrow(/failed to start/);
+    expect(connection.state.status).toBe('crashed');
+    // A call while it is still down fails with the reason, not after a 30 s wait.
+    await expect(connection.ready(20_000)).rejects.toThrow(/failed to start/);
+    await everythingOnPort(port);
+    const client = await connection.ready(20_000);
+    expect(textOf(await client.callTool({ name: 'echo', arguments: { message: 'now' } }))).toBe('Echo: now');
   });
 });
 

@@ -107,7 +107,7 @@ describe('stdio upstream: supervision', () => {
     process.kill(firstPid, 'SIGKILL');
     await waitFor(() => states.length === 5, 'a restart');
     expect(states.map((state) => state.status)).toEqual(['starting', 'running', 'crashed', 'starting', 'running']);
-    expect(states[2]).toMatchObject({ crashes: 1, nextRetryAt: expect.any(String), lastError: expect.stringContaining('Restarting in 50 ms') });
+    expect(states[2]).toMatchObject({ crashes: 1, nextRetryAt: expect.any(String), lastError: expect.stringMatching(/Restarting in \d+ ms/) });
     expect(everything.state).toMatchObject({ status: 'running', crashes: 1 });
     expect(everything.state.pid).not.toBe(firstPid);
     expect(everything.logLines().join('\n')).toContain('process killed by SIGKILL');

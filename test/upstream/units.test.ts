@@ -1,6 +1,6 @@
 // The small pure pieces: backoff, the pager, the bounded log, header precedence.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../main/core/upstream/backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF, withJitter } from '../../main/core/upstream/backoff.ts';
 import { collectPages } from '../../main/core/upstream/catalog.ts';
 import { upstreamHeaders } from '../../main/core/upstream/http-transport.ts';
 import { LineSplitter, LogRing } from '../../main/core/upstream/log-ring.ts';
@@ -10,6 +10,16 @@ describe('backoffDelay', () => {
     expect([0, 1, 2, 3, 5, 6, 7, 100].map((attempt) => backoffDelay(attempt, DEFAULT_BACKOFF))).toEqual([
       1_000, 2_000, 4_000, 8_000, 32_000, 60_000, 60_000, 60_000,
     ]);
+  });
+
+  it('jitters between half the delay and the delay, never above the cap', () => {
+    expect(withJitter(60_000, () => 0)).toBe(30_000);
+    expect(withJitter(60_000, () => 0.999_999)).toBe(60_000);
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const delay = withJitter(backoffDelay(attempt, DEFAULT_BACKOFF));
+      expect(delay).toBeGreaterThanOrEqual(500);
+      expect(delay).toBeLessThanOrEqual(60_000);
+    }
   });
 });
 

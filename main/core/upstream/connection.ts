@@ -22,7 +22,7 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/server-config.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
 import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
 import { resolveCommandOnThisMachine } from './command-resolution.ts';
 import { withTimeout } from './deadline.ts';
@@ -166,6 +166,9 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     const { status, lastError } = this._state;
     if (status === 'error' || status === 'needs_authorization') return Promise.reject(new Error(lastError));
     if (status === 'stopped') this.start().catch(() => {}); // the outcome arrives as 'state' events
+    // A call wants the server now: the scheduled retry is not waited for (a server that came back
+    // is used at once; one still down fails this try and schedules the next as usual).
+    if (status === 'crashed' && !this.starting) this.attempt().catch(() => {});
     return new Promise((resolve, reject) => {
       const finish = (error?: Error) => {
         clearTimeout(timer);
@@ -175,7 +178,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       };
       const onState = (state: UpstreamState) => {
         if (state.status === 'running') finish();
-        else if (state.status === 'error' || state.status === 'needs_authorization') finish(new Error(state.lastError));
+        // 'crashed': the try this call waited for failed; the call says why instead of waiting out the backoff.
+        else if (state.status === 'error' || state.status === 'needs_authorization' || state.status === 'crashed') finish(new Error(state.lastError));
         else if (state.status === 'stopped') finish(new Error(`server '${this.name}' was stopped`));
       };
       const timer = setTimeout(() => {
@@ -360,18 +364,16 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     const reason = `server '${this.name}' ${attempt.ready ? 'stopped working' : 'failed to start'}: ${exit ? `process ${exit}` : errorText(error)}.`;
     const crashes = this._state.crashes + 1;
     if (!attempt.ready) this.failuresBeforeReady++;
-    if (this.failuresBeforeReady >= this.backoff.maxFailuresBeforeReady) {
-      const advice =
-        this.config.transport === 'stdio'
-          ? 'Check its command, args and env, then start the server again.'
-          : 'Check its url and that the server is up, then start the server again.';
+    if (this.config.transport === 'stdio' && this.failuresBeforeReady >= this.backoff.maxFailuresBeforeReady) {
+      const advice = 'Check its command, args and env, then start the server again.';
       attempt.failure = `${reason} Gave up after ${this.failuresBeforeReady} failed starts in a row.${formatOutputTail(output)} ${advice}`;
       this.setState({ crashes });
       this.giveUp(attempt.failure);
       return attempt.failure;
     }
-    const delay = backoffDelay(this.restartNumber++, this.backoff);
-    attempt.failure = `${reason} Restarting in ${formatDelay(delay)}.${formatOutputTail(output)}`;
+    const delay = withJitter(backoffDelay(this.restartNumber++, this.backoff));
+    const again = this.config.transport === 'stdio' ? 'Restarting' : 'Reconnecting';
+    attempt.failure = `${reason} ${again} in ${formatDelay(delay)} (or at the next call).${formatOutputTail(output)}`;
     this.note(attempt.failure, 'warn');
     this.retryTimer = setTimeout(() => this.attempt().catch(() => {}), delay);
     this.retryTimer.unref();
