@@ -144,6 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const publishFailed = (error: unknown) => logger.warn({ err: error }, 'could not tell the other replicas about a change');
   const registry = new Registry({
     onCommitted: () => void feed.publish('registry').catch(publishFailed),
+    onGroupsChanged: () => accessCommitted(),
     store,
     secrets,
     logger,

@@ -172,7 +172,14 @@ describe('status and doctor', () => {
     expect(report.lines).toContain('  ✓ ok (stdio): running, 2 tools');
     expect(report.lines).toContain('  ✗ gh (stdio): needs authorization: run `canopy authorize gh`');
     expect(report.lines).toContain('  - off (stdio): disabled: `canopy enable server off` turns it on');
-    expect(report.lines.at(-1)).toBe('1 problem found.');
+    expect(report.warnings).toBe(1);
+    expect(report.lines.at(-1)).toBe('1 problem found, and 1 warning (marked ! above).');
+  });
+
+  it('doctor does not call a warning "no problems"', () => {
+    const report = doctorReport(status, [serverView('ok', {}, { toolCount: 2 })], 'http://127.0.0.1:7450', NOW);
+    expect(report.problems).toBe(0);
+    expect(report.lines.at(-1)).toBe('No problems found, but 1 warning (marked ! above).');
   });
 
   it('doctor with nothing registered says how to add servers', () => {

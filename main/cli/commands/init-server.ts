@@ -34,12 +34,18 @@ export function registerInitServerCommands(program: Command, context: CliContext
     program
       .command('whoami')
       .summary('show who the token in use belongs to')
-      .description('Show the identity of the token the CLI sends (CANOPY_TOKEN or the one `canopy login` saved): a user and its role, or an MCP client and its allow-list.')
+      .description('Show the identity of the token the CLI sends (CANOPY_TOKEN or the one `canopy login` saved): a user and its role, or an MCP client and its allow-list. A development-mode gateway needs no identity, and says so.')
       .option('--json', 'print JSON')
       .action(async (options: { json?: boolean }) => {
         const me = await context.client().whoami();
         if (options.json) return context.output.json(me);
-        context.output.line(me.kind === 'user' ? `user ${me.name} (${me.role})` : `MCP client ${me.name} (allowed: ${me.allow.join(', ') || 'nothing'})`);
+        context.output.line(
+          me.kind === 'development'
+            ? 'nobody: this gateway runs in development mode, where no identity is needed (requests need no token)'
+            : me.kind === 'user'
+              ? `user ${me.name} (${me.role})`
+              : `MCP client ${me.name} (allowed: ${me.allow.join(', ') || 'nothing'})`,
+        );
       }),
     ['canopy whoami'],
   );

@@ -12,10 +12,14 @@ export function registerServerCommands(program: Command, context: CliContext): v
       .command('deregister')
       .argument('<name>', 'registered server name')
       .summary('remove a server (and its stored secrets)')
-      .description('Remove a server from Canopy: its process stops, its tools leave every list, its secrets are deleted.')
+      .description(
+        'Remove a server from Canopy: its process stops, its tools leave every list, its secrets are deleted, ' +
+          'and it is taken out of every tool group that named it (the groups are listed).',
+      )
       .action(async (name: string) => {
-        await context.client().deregisterServer(name);
-        context.output.line(`✓ deregistered '${name}'`);
+        const { removedFromGroups } = await context.client().deregisterServer(name);
+        const groups = removedFromGroups.map((group) => `'${group}'`).join(', ');
+        context.output.line(`✓ deregistered '${name}'${groups ? `; removed from group${removedFromGroups.length > 1 ? 's' : ''} ${groups}` : ''}`);
       }),
     ['canopy deregister memory'],
   );

@@ -46,7 +46,7 @@ export function registerToggleCommands(program: Command, context: CliContext): v
             'Without a kind, a name containing "__" is a tool and any other name a server.',
         )
         .action((first: string, second: string | undefined) => toggle(context, first, second, enabled)),
-      [`canopy ${verb} server github`, `canopy ${verb} tool github__delete_repo`, `canopy ${verb} prompt everything__simple_prompt`, `canopy ${verb} github__delete_repo`],
+      [`canopy ${verb} server github`, `canopy ${verb} tool github__delete_repo`, `canopy ${verb} prompt everything__simple-prompt`, `canopy ${verb} github__delete_repo`],
     );
   }
 }

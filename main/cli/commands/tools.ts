@@ -59,6 +59,6 @@ export function registerToolCommands(program: Command, context: CliContext): voi
         else for (const line of formatToolResult(result)) context.output.line(line);
         if (result.isError) throw new CliError(`tool '${name}' returned an error`);
       }),
-    [`canopy invoke everything__echo --input '{"message": "hello"}'`, 'canopy invoke memory__read_graph', `canopy invoke everything__add --input '{"a": 1, "b": 2}' --json`],
+    [`canopy invoke everything__echo --input '{"message": "hello"}'`, 'canopy invoke memory__read_graph', `canopy invoke everything__get-sum --input '{"a": 1, "b": 2}' --json`],
   );
 }

@@ -17,19 +17,31 @@ export function formatStatus(status: StatusView, registryUrl: string): string[] 
 
 export interface DoctorReport {
   lines: string[];
+  /** Things that need the user (non-zero exit). */
   problems: number;
+  /** Things that work but the user should know (the `!` lines). */
+  warnings: number;
+}
+
+/** The closing line: never "No problems found" right under a warning. */
+function verdict(problems: number, warnings: number): string {
+  const warned = warnings > 0 ? `${plural(warnings, 'warning')} (marked ! above)` : '';
+  if (problems > 0) return `${plural(problems, 'problem')} found${warned ? `, and ${warned}` : ''}.`;
+  return warned ? `No problems found, but ${warned}.` : 'No problems found.';
 }
 
 const MARKS = { ok: '✓', info: '-', problem: '✗' } as const;
 
 export function doctorReport(status: StatusView, servers: ServerView[], registryUrl: string, now = Date.now()): DoctorReport {
   let problems = 0;
+  let warnings = 0;
   const lines = [
     `Canopy ${status.version} (${status.mode} mode)`,
     `✓ gateway reachable at ${registryUrl}; MCP clients connect to ${status.mcpUrl}`,
     `✓ store: ${status.store.description}`,
   ];
   // A secrets fallback works, so it is a warning the user must see, not a failure.
+  if (status.secrets.warning) warnings += 1;
   lines.push(
     status.secrets.warning
       ? `! secrets: ${status.secrets.warning}`
@@ -46,6 +58,6 @@ export function doctorReport(status: StatusView, servers: ServerView[], registry
       lines.push(`  ${MARKS[health.level]} ${server.name} (${server.transport}): ${detail}`);
     }
   }
-  lines.push('', problems === 0 ? 'No problems found.' : `${plural(problems, 'problem')} found.`);
-  return { lines, problems };
+  lines.push('', verdict(problems, warnings));
+  return { lines, problems, warnings };
 }

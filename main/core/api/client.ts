@@ -18,6 +18,7 @@ import {
   type AuthorizeResult,
   type ErrorBody,
   type ErrorCode,
+  type DeregisterServerResult,
   type ExportView,
   type InvokeToolBody,
   type InvokeToolResult,
@@ -91,7 +92,7 @@ export class AdminClient {
   listServers = () => this.call<ServerView[]>('GET', '/servers');
   getServer = (name: string) => this.call<ServerView>('GET', `/servers/${encodeURIComponent(name)}`);
   registerServer = (body: RegisterServerBody) => this.call<RegisterServerResult>('POST', '/servers', body);
-  deregisterServer = (name: string) => this.call<void>('DELETE', `/servers/${encodeURIComponent(name)}`);
+  deregisterServer = (name: string) => this.call<DeregisterServerResult>('DELETE', `/servers/${encodeURIComponent(name)}`);
   setServerEnabled = (name: string, enabled: boolean) =>
     this.call<ServerView>('POST', `/servers/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`);
   restartServer = (name: string) => this.call<ServerView>('POST', `/servers/${encodeURIComponent(name)}/restart`);

@@ -60,6 +60,11 @@ export interface RegisterServerBody {
   enabled?: boolean;
 }
 
+export interface DeregisterServerResult {
+  /** Tool groups the server (or some of its tools) was taken out of. */
+  removedFromGroups: string[];
+}
+
 export interface RegisterServerResult {
   server: ServerView;
   /** Set when the upstream needs OAuth: open this URL to finish the registration. */
@@ -180,7 +185,11 @@ export interface InitBody extends TokenOptions {
   initToken?: string;
 }
 
-export type WhoAmIView = { kind: 'user'; name: string; role: UserRole } | { kind: 'client'; name: string; allow: string[] };
+export type WhoAmIView =
+  | { kind: 'user'; name: string; role: UserRole }
+  | { kind: 'client'; name: string; allow: string[] }
+  /** A development-mode gateway: no identities, every request is allowed without a token. */
+  | { kind: 'development' };
 
 /** A tool group as a config file holds it (MCPJungle's format). */
 export interface GroupConfig {

@@ -79,10 +79,7 @@ export function createApiRoutes(services: ApiServices): Hono {
     return c.json(await registry.registerServer(body), 201);
   });
   api.get('/servers/:name', async (c) => c.json(await registry.getServer(c.req.param('name'))));
-  api.delete('/servers/:name', async (c) => {
-    await registry.deregisterServer(c.req.param('name'));
-    return c.body(null, 204);
-  });
+  api.delete('/servers/:name', async (c) => c.json(await registry.deregisterServer(c.req.param('name'))));
   api.post('/servers/:name/enable', async (c) => c.json(await registry.setServerEnabled(c.req.param('name'), true)));
   api.post('/servers/:name/disable', async (c) => c.json(await registry.setServerEnabled(c.req.param('name'), false)));
   api.post('/servers/:name/restart', async (c) => c.json(await registry.restartServer(c.req.param('name'))));

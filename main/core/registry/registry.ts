@@ -16,6 +16,7 @@ import { isListed } from '../gateway/catalog.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 import type {
   AuthorizeResult,
+  DeregisterServerResult,
   ExportView,
   LogsView,
   PromptView,
@@ -54,6 +55,8 @@ export interface RegistryOptions {
   registrationTimeoutMs?: number;
   /** Called after each committed write (so other replicas can reload). */
   onCommitted?: () => void;
+  /** Called after a deregistration took the server out of tool groups (access must reload). */
+  onGroupsChanged?: () => Promise<void>;
 }
 
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
@@ -372,6 +375,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const parsed = parseServerConfig(body.config);
     const enabled = body.enabled ?? true;
     const previous = this.records.get(parsed.name);
+    // Names differing only in case would be told apart by some clients and not by others.
+    const lookalike = [...this.records.keys()].find((name) => name !== parsed.name && name.toLowerCase() === parsed.name.toLowerCase());
+    if (lookalike) {
+      throw conflict(`a server named '${lookalike}' is already registered (names may not differ only in case): use '${lookalike}' or another name`);
+    }
     if (previous && !body.force) {
       throw conflict(`a server named '${parsed.name}' is already registered: deregister it first or use --force to replace it`);
     }
@@ -440,16 +448,22 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
   }
 
-  async deregisterServer(name: string): Promise<void> {
+  /** Removes a server, and takes it out of every tool group in the same transaction. */
+  async deregisterServer(name: string): Promise<DeregisterServerResult> {
     const record = this.requireRecord(name);
     await this.detach(name);
-    await this.options.store.transaction((tx) => tx.servers.delete(name));
+    const removedFromGroups = await this.options.store.transaction(async (tx) => {
+      await tx.servers.delete(name);
+      return tx.toolGroups.removeServer(name);
+    });
     this.records.delete(name);
     for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
     await this.deleteSecrets(record);
     await this.options.connections.forgetAuthorization(name);
     this.emit('changed');
     this.committed();
+    if (removedFromGroups.length > 0) await this.options.onGroupsChanged?.();
+    return { removedFromGroups };
   }
 
   /** Toggles a server at once: disabling stops it, enabling starts it in the background. */

@@ -60,6 +60,25 @@ export class ToolGroupRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Takes a server out of every group (the whole server and its `server__name` items); returns the groups changed. */
+  async removeServer(server: string): Promise<string[]> {
+    const prefix = `${server}__`;
+    const changed: string[] = [];
+    for (const group of await this.list()) {
+      const keep = (name: string) => !name.startsWith(prefix);
+      const next = {
+        ...group,
+        includedServers: group.includedServers.filter((name) => name !== server),
+        includedTools: group.includedTools.filter(keep),
+        excludedTools: group.excludedTools.filter(keep),
+      };
+      if (JSON.stringify(columns(next)) === JSON.stringify(columns(group))) continue;
+      await this.replace(next);
+      changed.push(group.name);
+    }
+    return changed;
+  }
+
   async delete(name: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tool_groups').where('name', '=', name).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
