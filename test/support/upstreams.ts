@@ -13,6 +13,7 @@ function packageDir(name: string): string {
 export const everythingEntry = join(packageDir('@modelcontextprotocol/server-everything'), 'dist', 'index.js');
 export const memoryEntry = join(packageDir('@modelcontextprotocol/server-memory'), 'dist', 'index.js');
 export const filesystemEntry = join(packageDir('@modelcontextprotocol/server-filesystem'), 'dist', 'index.js');
+export const sequentialThinkingEntry = join(packageDir('@modelcontextprotocol/server-sequential-thinking'), 'dist', 'index.js');
 
 /** Server configs (MCPJungle format) for the stdio servers. */
 export const stdioConfigs = {
@@ -29,6 +30,12 @@ export const stdioConfigs = {
     transport: 'stdio' as const,
     command: process.execPath,
     args: [filesystemEntry, root],
+  }),
+  sequentialThinking: (name = 'sequential-thinking') => ({
+    name,
+    transport: 'stdio' as const,
+    command: process.execPath,
+    args: [sequentialThinkingEntry],
   }),
 };
 

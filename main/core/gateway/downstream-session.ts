@@ -36,6 +36,7 @@ import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sd
 import { explainMissing, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord, GatewayCore } from './gateway-core.ts';
 import { mapContentUris } from './content-uris.ts';
+import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession } from './subscriptions.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -46,14 +47,6 @@ const RESOURCE_NOT_FOUND = -32002;
 const CALL_TIMEOUT_MS = 10 * 60_000;
 /** How long a request waits for a starting upstream. */
 const READY_TIMEOUT_MS = 30_000;
-
-const AGGREGATE_CAPABILITIES: ServerCapabilities = {
-  tools: { listChanged: true },
-  prompts: { listChanged: true },
-  resources: { subscribe: true, listChanged: true },
-  logging: {},
-  completions: {},
-};
 
 /**
  * The caller's current filter (enterprise allow-list). Asked on every request, so an allow-list
@@ -75,6 +68,8 @@ export class DownstreamSession implements SubscribingSession {
   readonly spec: ViewSpec;
   readonly filter: FilterSource | undefined;
   readonly identity: string | undefined;
+  /** What this session declared at initialize; its handlers follow it. */
+  readonly capabilities: ServerCapabilities;
   logLevel: LoggingLevel | undefined;
   lastActivity = Date.now();
   private signatures: CatalogView['signatures'] | undefined;
@@ -88,9 +83,10 @@ export class DownstreamSession implements SubscribingSession {
     this.spec = options.spec;
     this.filter = options.filter;
     this.identity = options.identity;
+    this.capabilities = this.declaredCapabilities();
     this.server = new Server(
       { name: 'canopy', title: 'Canopy MCP gateway', version: core.version },
-      { capabilities: this.capabilities(), instructions: this.instructions() },
+      { capabilities: this.capabilities, instructions: this.instructions() },
     );
     this.server.oninitialized = () => {
       this.signatures = this.view().signatures;
@@ -120,9 +116,10 @@ export class DownstreamSession implements SubscribingSession {
     const previous = this.signatures;
     this.signatures = next;
     const sends: Promise<void>[] = [];
-    if (next.tools !== previous.tools) sends.push(this.server.sendToolListChanged());
-    if (next.prompts !== previous.prompts) sends.push(this.server.sendPromptListChanged());
-    if (next.resources !== previous.resources) sends.push(this.server.sendResourceListChanged());
+    const { tools, prompts, resources } = this.capabilities;
+    if (tools && next.tools !== previous.tools) sends.push(this.server.sendToolListChanged());
+    if (prompts && next.prompts !== previous.prompts) sends.push(this.server.sendPromptListChanged());
+    if (resources && next.resources !== previous.resources) sends.push(this.server.sendResourceListChanged());
     await Promise.allSettled(sends);
   }
 
@@ -138,17 +135,11 @@ export class DownstreamSession implements SubscribingSession {
     await this.server.notification(notification).catch(() => {});
   }
 
-  private capabilities(): ServerCapabilities {
-    if (this.spec.kind !== 'server') return AGGREGATE_CAPABILITIES;
-    // One server: mirror what it offers (as last seen), keeping list_changed since Canopy toggles items.
-    const upstream = this.core.connection(this.spec.server)?.catalog?.capabilities;
-    if (!upstream) return AGGREGATE_CAPABILITIES;
-    const caps: ServerCapabilities = { logging: {} };
-    if (upstream.tools) caps.tools = { ...upstream.tools, listChanged: true };
-    if (upstream.prompts) caps.prompts = { ...upstream.prompts, listChanged: true };
-    if (upstream.resources) caps.resources = { ...upstream.resources, listChanged: true };
-    if (upstream.completions) caps.completions = upstream.completions;
-    return caps;
+  /** From the upstreams' capabilities as last seen (see GatewayCore.learnCapabilities). */
+  private declaredCapabilities(): ServerCapabilities {
+    const offered = (server: string) => this.core.connection(server)?.catalog?.capabilities;
+    if (this.spec.kind === 'server') return serverEndpointCapabilities(offered(this.spec.server));
+    return aggregateCapabilities([...this.core.source.servers()].map(({ name }) => offered(name)));
   }
 
   private instructions(): string | undefined {
@@ -274,13 +265,25 @@ export class DownstreamSession implements SubscribingSession {
   }
 
   private registerHandlers(): void {
-    const server = this.server;
-    const withoutProgressToken = (meta: Record<string, unknown> | undefined) => {
-      if (!meta) return undefined;
-      const { progressToken: _ignored, ...rest } = meta;
-      return Object.keys(rest).length > 0 ? rest : undefined;
-    };
+    const { tools, prompts, resources, completions, logging } = this.capabilities;
+    if (tools) this.registerToolHandlers();
+    if (prompts) this.registerPromptHandlers();
+    if (resources) this.registerResourceHandlers(Boolean(resources.subscribe));
+    if (completions) this.registerCompletionHandler();
+    if (logging) {
+      this.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+        this.logLevel = request.params.level;
+        await this.core.applyLogLevels();
+        return {};
+      });
+    }
+    this.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+      await this.core.forwardRootsChanged(this);
+    });
+  }
 
+  private registerToolHandlers(): void {
+    const server = this.server;
     server.setRequestHandler(ListToolsRequestSchema, async () => {
       this.lastActivity = Date.now();
       return { tools: this.view().tools };
@@ -303,7 +306,10 @@ export class DownstreamSession implements SubscribingSession {
         return { result: mapped, outcome: result.isError ? 'tool_error' : 'ok' };
       }),
     );
+  }
 
+  private registerPromptHandlers(): void {
+    const server = this.server;
     server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: this.view().prompts }));
 
     server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
@@ -319,7 +325,10 @@ export class DownstreamSession implements SubscribingSession {
         return { result, outcome: 'ok' };
       }),
     );
+  }
 
+  private registerResourceHandlers(subscribe: boolean): void {
+    const server = this.server;
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: this.view().resources }));
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
       resourceTemplates: this.view().resourceTemplates,
@@ -340,6 +349,7 @@ export class DownstreamSession implements SubscribingSession {
         return { result: { ...result, contents }, outcome: 'ok' };
       }),
     );
+    if (!subscribe) return;
 
     server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
       const ref = this.resolveResourceOrThrow(request.params.uri);
@@ -356,8 +366,10 @@ export class DownstreamSession implements SubscribingSession {
       );
       return {};
     });
+  }
 
-    server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+  private registerCompletionHandler(): void {
+    this.server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
       const { ref } = request.params;
       const target =
         ref.type === 'ref/prompt'
@@ -373,17 +385,13 @@ export class DownstreamSession implements SubscribingSession {
         extra,
       );
     });
-
-    server.setRequestHandler(SetLevelRequestSchema, async (request) => {
-      this.logLevel = request.params.level;
-      await this.core.applyLogLevels();
-      return {};
-    });
-
-    server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
-      await this.core.forwardRootsChanged(this);
-    });
   }
+}
+
+function withoutProgressToken(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!meta) return undefined;
+  const { progressToken: _ignored, ...rest } = meta;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 export type { ViewSpec };

@@ -68,6 +68,16 @@ export class GatewayCore {
     return this.source.connection(name);
   }
 
+  /**
+   * A server's endpoint declares what its upstream offers: before its first session, wait (bounded)
+   * for an upstream that has not run yet to say. One that cannot start is declared as unknown.
+   */
+  async learnCapabilities(spec: ViewSpec): Promise<void> {
+    if (spec.kind !== 'server') return;
+    const connection = this.connection(spec.server);
+    if (connection && !connection.catalog) await connection.ready().catch(() => {});
+  }
+
   createSession(options: Omit<SessionOptions, 'id'> & { id?: string }): DownstreamSession {
     const session = new DownstreamSession(this, { ...options, id: options.id ?? randomUUID() });
     this.sessions.set(session.id, session);

@@ -97,6 +97,7 @@ export class McpEndpoints {
     if (request.method !== 'POST' || !isInitializeRequest(parsedBody)) {
       return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header (send initialize first)');
     }
+    await this.core.learnCapabilities(spec);
     const id = randomUUID();
     const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity });
     const transport = new WebStandardStreamableHTTPServerTransport({
