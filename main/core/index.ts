@@ -180,7 +180,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const access = new AccessControl(store);
-  const audit = enterprise ? new AuditTrail({ repository: store.auditLog, logger, retentionDays: retentionDays(env) }) : undefined;
+  const audit = enterprise
+    ? new AuditTrail({
+        repository: store.auditLog,
+        logger,
+        retentionDays: retentionDays(env),
+        onWriteFailure: (entries) => metrics?.auditWriteFailed(entries),
+        onDropped: (entries) => metrics?.auditDropped(entries),
+      })
+    : undefined;
   const recordCall = (record: CallRecord) => {
     const who = actorOf(record.session.identity);
     metrics?.record({

@@ -43,6 +43,10 @@ export interface CallMeasurement {
 
 export interface GatewayMetrics {
   record(call: CallMeasurement): void;
+  /** Audit entries a write could not store (kept and retried). */
+  auditWriteFailed(entries: number): void;
+  /** Audit entries given up on (logged instead). */
+  auditDropped(entries: number): void;
   /** The current figures in the Prometheus text format. */
   prometheusText(): Promise<string>;
   shutdown(): Promise<void>;
@@ -71,6 +75,12 @@ export function createMetrics(options: { sources: MetricSources; version: string
     unit: 's',
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
   });
+  const auditWriteFailures = meter.createCounter('canopy.audit.write.failures', {
+    description: 'Audit entries a database write could not store (they are kept and retried)',
+  });
+  const auditDropped = meter.createCounter('canopy.audit.entries.dropped', {
+    description: 'Audit entries given up on and written to the log instead',
+  });
   meter
     .createObservableGauge('canopy.sessions.open', { description: 'Open downstream MCP sessions' })
     .addCallback((result) => result.observe(options.sources.openSessions()));
@@ -90,6 +100,8 @@ export function createMetrics(options: { sources: MetricSources; version: string
       toolCalls.add(1, { server: call.server, tool: call.name, client: call.client, outcome: call.outcome });
       duration.record(call.durationMs / 1000, { server: call.server, tool: call.name, outcome: call.outcome });
     },
+    auditWriteFailed: (entries) => auditWriteFailures.add(entries),
+    auditDropped: (entries) => auditDropped.add(entries),
     async prometheusText() {
       const { resourceMetrics } = await prometheus.collect();
       return serializer.serialize(resourceMetrics);
