@@ -77,9 +77,16 @@ describe('canopy CLI against a running gateway', () => {
     const badName = await cli('register', '--name', 'bad__name', '--url', http.url);
     expect(badName.stderr.trim()).toBe(`error: invalid server config: field 'name' must not contain "__"`);
 
-    const duplicate = await cli('register', '-c', join(dir, 'everything.json'));
+    const again = await cli('register', '-c', join(dir, 'everything.json'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe("= 'everything' is already registered with this config: nothing changed\n");
+
+    const different = writeJson('everything-2.json', { name: 'everything', command: '${NODE_BIN}', args: ['${EVERYTHING_ENTRY}'] });
+    const duplicate = await cli('register', '-c', different);
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr.trim()).toMatch(/^error: a server named 'everything' is already registered.*--force/);
+    expect(duplicate.stderr.trim()).toBe(
+      "error: a server named 'everything' is already registered with a different config: change it with `canopy update server everything`, or replace it with --force",
+    );
   });
 
   it('registers a remote server by flags and warns once when a header overrides the bearer token', async () => {

@@ -24,4 +24,12 @@ describe('import report', () => {
     expect(importSummary(outcomes.slice(0, 1))).toBe('imported 1 server');
     expect(importSummary([])).toBe('the file lists no servers');
   });
+
+  it('an entry registered with the same config already is unchanged, not a failure', () => {
+    const unchanged: ImportOutcome = { name: 'memory', result: 'unchanged', transport: 'stdio' };
+    expect(formatImportOutcome(unchanged)).toBe('= memory (stdio): already registered with this config, unchanged');
+    expect(importFailures([unchanged])).toBe(0);
+    expect(importSummary([unchanged, unchanged])).toBe('2 unchanged');
+    expect(importSummary([outcomes[0], unchanged])).toBe('imported 1 server, 1 unchanged');
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { stdioConfigs } from '../support/upstreams.ts';
+import { startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
 import { errorOf, repoRoot, runCli } from './run-cli.ts';
 
 const cliSources = join(repoRoot, 'main', 'cli');
@@ -81,5 +81,49 @@ describe('smaller things (issue 9 item 13)', () => {
     }
     expect(examples.size).toBeGreaterThan(0);
     expect([...examples].filter((name) => !names.has(name))).toEqual([]);
+  });
+});
+
+describe('export and import round-trip (issue 9 item 11)', () => {
+  let other: TestGateway;
+  let http: RunningHttpUpstream;
+
+  beforeAll(async () => {
+    [other, http] = await Promise.all([startTestGateway(), startEverythingHttp()]);
+    await gateway.api.registerServer({ config: { ...stdioConfigs.memory('notes'), env: { MEMORY_FILE_PATH: join(dir, 'notes.jsonl') } } });
+    await gateway.api.registerServer({ config: { name: 'remote', url: http.url, bearer_token: 'secret-token-1', description: 'over HTTP' } });
+    await gateway.api.registerServer({ config: stdioConfigs.memory('parked'), enabled: false });
+  });
+  afterAll(async () => {
+    await Promise.allSettled([other?.close(), http?.stop()]);
+  });
+
+  it('what `canopy export` prints, `canopy import` registers as it was; a second import changes nothing', async () => {
+    const exported = await cli('export');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).not.toContain('secret-token-1');
+    expect(exported.stdout).toContain('${REMOTE_BEARER_TOKEN}');
+    const file = join(dir, 'servers.json');
+    writeFileSync(file, exported.stdout);
+
+    const into = { ...env, CANOPY_REGISTRY: other.url, REMOTE_BEARER_TOKEN: 'secret-token-1', NOTES_ENV_MEMORY_FILE_PATH: join(dir, 'notes.jsonl') };
+    const first = await runCli(['import', file], into, 60_000);
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^✓ parked \(stdio\): registered disabled$/m);
+    expect(first.stdout.trim().split('\n').at(-1)).toBe('imported 4 servers');
+    expect(await other.api.exportServers()).toEqual(await gateway.api.exportServers());
+
+    const second = await runCli(['import', file], into, 60_000);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('= remote (streamable_http): already registered with this config, unchanged');
+    expect(second.stdout.trim().split('\n').at(-1)).toBe('4 unchanged');
+
+    const changed = await runCli(['import', file], { ...into, REMOTE_BEARER_TOKEN: 'another-token' }, 60_000);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(
+      "✗ remote: a server named 'remote' is already registered with a different config: change it with `canopy update server remote`, or replace it with --force",
+    );
+    expect(errorOf(changed)).toBe('error: 1 of 4 servers could not be imported');
   });
 });

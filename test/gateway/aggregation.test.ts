@@ -182,7 +182,7 @@ describe('aggregated gateway with real upstreams', () => {
   });
 
   it('refuses a duplicate name unless forced, and keeps the old server when a replacement cannot start', async () => {
-    await expect(t.api.registerServer({ config: stdioConfigs.everything() })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(t.api.registerServer({ config: { ...stdioConfigs.everything(), description: 'another' } })).rejects.toMatchObject({ code: 'conflict' });
     const broken = { name: 'everything', command: 'canopy-no-such-command-xyz' };
     const error = await t.api.registerServer({ config: broken, force: true }).catch((e: ApiError) => e);
     expect(error).toBeInstanceOf(ApiError);

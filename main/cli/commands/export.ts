@@ -1,5 +1,6 @@
-// `canopy export`: GET /export (secrets already left out by the gateway), printed as JSON or
-// written as one `<name>.json` config file per server, ready for `canopy register -c`.
+// `canopy export`: GET /export (secrets already replaced by placeholders), printed as one JSON file
+// that `canopy import` reads back, or written as one `<name>.json` config file per server, ready for
+// `canopy register -c`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -30,9 +31,11 @@ export function registerExportCommand(program: Command, context: CliContext): vo
       .command('export')
       .summary('write registered servers out as config files (without secrets)')
       .description(
-        'Export the registry: with --dir, one <name>.json config file per server (MCPJungle format, ' +
-          'ready for `canopy register -c`); without it, all servers as JSON on stdout. Secrets are ' +
-          'never exported. Existing files are not overwritten unless --force is given.',
+        'Export the registry: without --dir, all servers as one JSON file on stdout ({"servers": [...]}, ' +
+          'which `canopy import` reads back); with --dir, one <name>.json config file per server ' +
+          '(MCPJungle format, ready for `canopy register -c`). Secrets are never exported: each becomes ' +
+          'a ${SERVER_FIELD} placeholder, filled from your environment when the file is imported or ' +
+          'registered. Existing files are not overwritten unless --force is given.',
       )
       .option('--dir <dir>', 'write one config file per server into this directory')
       .option('--force', 'overwrite existing files')
@@ -57,6 +60,6 @@ export function registerExportCommand(program: Command, context: CliContext): vo
         }
         output.note(`exported ${plural(files.length, 'server')} to ${options.dir} (secrets left out)`);
       }),
-    ['canopy export > servers.json', 'canopy export --dir ./canopy-servers', 'canopy export --dir ./canopy-servers --force'],
+    ['canopy export > servers.json   # later: canopy import servers.json', 'canopy export --dir ./canopy-servers', 'canopy export --dir ./canopy-servers --force'],
   );
 }

@@ -1,5 +1,6 @@
-// `canopy import FILE`: each entry of a Claude Desktop / Cursor / VS Code `mcpServers` file, with
-// `${VAR}` placeholders expanded, registered through POST /servers; one ✓/!/✗ line per entry.
+// `canopy import FILE`: each entry of a Claude Desktop / Cursor / VS Code `mcpServers` file or of a
+// `canopy export`, with `${VAR}` placeholders expanded, registered through POST /servers; one
+// ✓/=/!/✗ line per entry.
 import type { Command } from 'commander';
 import type { AdminClient } from '../../core/api/client.ts';
 import { ApiError } from '../../core/api/client.ts';
@@ -33,6 +34,7 @@ async function importEntry(
     for (const warning of result.warnings) context.output.warn(`${name}: ${warning}`);
     if (result.authorizationUrl) return { name, result: 'needs_authorization', transport: config.transport };
     const { server } = result;
+    if (result.unchanged) return { name, result: 'unchanged', transport: server.transport };
     return { name, result: 'registered', transport: server.transport, toolCount: server.toolCount, enabled: server.enabled };
   } catch (error) {
     // The gateway refused this entry; a gateway that cannot be reached stops the whole import.
@@ -47,12 +49,15 @@ export function registerImportCommand(program: Command, context: CliContext): vo
   withExamples(
     program
       .command('import')
-      .argument('<file>', 'an mcpServers JSON file')
-      .summary('register the servers of a Claude Desktop / Cursor / VS Code config file')
+      .argument('<file>', 'an mcpServers JSON file, or what `canopy export` wrote')
+      .summary('register the servers of a Claude Desktop / Cursor / VS Code config file or a Canopy export')
       .description(
-        'Register every server of an mcpServers file (Claude Desktop, Cursor, VS Code mcp.json). ' +
-          '${VAR} placeholders are expanded from your environment. Entries marked disabled are ' +
-          'registered disabled. Prints one line per entry; exits non-zero if any entry failed.',
+        'Register every server of an mcpServers file (Claude Desktop, Cursor, VS Code mcp.json) or of ' +
+          'a `canopy export`. ${VAR} placeholders are expanded from your environment (an export names ' +
+          'its secrets this way). Entries marked disabled are registered disabled. A server already ' +
+          'registered with the same config is left unchanged; one registered with a different config ' +
+          'is an error (update it with `canopy update server`, or use --force). Prints one line per ' +
+          'entry; exits non-zero if any entry failed.',
       )
       .option('--force', 'replace registered servers of the same names')
       .action(async (file: string, options: { force?: boolean }) => {
@@ -77,6 +82,7 @@ export function registerImportCommand(program: Command, context: CliContext): vo
       'canopy import ~/Library/Application\\ Support/Claude/claude_desktop_config.json',
       'canopy import ~/.cursor/mcp.json',
       'canopy import .vscode/mcp.json --force',
+      'canopy export > servers.json && canopy import servers.json',
     ],
   );
 }

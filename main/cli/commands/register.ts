@@ -41,6 +41,7 @@ export function registerRegisterCommands(program: Command, context: CliContext):
           return;
         }
         const { server } = result;
+        if (result.unchanged) return output.line(`= '${server.name}' is already registered with this config: nothing changed`);
         output.line(`✓ registered ${serverSummary(server)}`);
         if (server.state.status === 'error' && server.state.lastError) output.warn(server.state.lastError);
         if (server.toolCount > 0) output.note(`Run \`canopy list tools --server ${server.name}\` to see its tools.`);

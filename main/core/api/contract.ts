@@ -67,6 +67,8 @@ export interface DeregisterServerResult {
 
 export interface RegisterServerResult {
   server: ServerView;
+  /** The server was registered with this very config already: nothing changed. */
+  unchanged?: true;
   /** Set when the upstream needs OAuth: open this URL to finish the registration. */
   authorizationUrl?: string;
   /** Things the user should know (e.g. "headers.Authorization overrides bearer_token"). */

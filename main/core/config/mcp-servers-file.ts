@@ -1,6 +1,9 @@
-// Claude Desktop / Cursor / VS Code `mcpServers` files, turned into Canopy server configs.
-//   { "mcpServers": { "name": { "command", "args", "env" } | { "url", "headers", "type" } } }
-// VS Code's user mcp.json uses `servers` instead of `mcpServers`; both are read.
+// The files `canopy import` reads, turned into Canopy server configs:
+// - Claude Desktop / Cursor / VS Code `mcpServers` files
+//     { "mcpServers": { "name": { "command", "args", "env" } | { "url", "headers", "type" } } }
+//   (VS Code's user mcp.json uses `servers` instead of `mcpServers`; both are read);
+// - what `canopy export` writes: { "servers": [ <server config> + "enabled" ] }, or a bare list of
+//   server configs, so an export imports back as it was.
 import { z } from 'zod';
 import { ConfigError, parseOrThrow, type ServerConfigInput } from './server-config.ts';
 
@@ -36,12 +39,25 @@ function toTransport(entry: z.infer<typeof entrySchema>): ServerConfigInput['tra
   return 'streamable_http';
 }
 
+/** One server config of an export (or a list of configs); `enabled: false` imports it disabled. */
+function configListEntry(raw: unknown, index: number): ImportEntry {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { name: `entry ${index + 1}`, error: 'entry is not a server config object', disabled: false };
+  }
+  const { enabled, ...config } = raw as Record<string, unknown>;
+  const name = typeof config.name === 'string' ? config.name : `entry ${index + 1}`;
+  if (enabled !== undefined && typeof enabled !== 'boolean') return { name, error: "field 'enabled' must be true or false", disabled: false };
+  return { name, config: config as ServerConfigInput, disabled: enabled === false };
+}
+
 export function parseMcpServersFile(json: unknown): ImportEntry[] {
+  if (Array.isArray(json)) return json.map(configListEntry);
   if (json === null || typeof json !== 'object') throw new ConfigError('the file is not a JSON object');
   const root = json as Record<string, unknown>;
+  if (Array.isArray(root.servers)) return root.servers.map(configListEntry);
   const servers = root.mcpServers ?? root.servers;
   if (servers === undefined || servers === null || typeof servers !== 'object' || Array.isArray(servers)) {
-    throw new ConfigError('the file has no "mcpServers" object (expected a Claude Desktop / Cursor config)');
+    throw new ConfigError('the file has no "mcpServers" object (expected a Claude Desktop / Cursor config) nor a "servers" list (a `canopy export`)');
   }
   return Object.entries(servers as Record<string, unknown>).map(([name, raw]): ImportEntry => {
     let entry: z.infer<typeof entrySchema>;

@@ -71,6 +71,17 @@ export const serverConfigSchema = z
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 
+/** Whether two configs say the same thing (key order, and fields left out vs undefined, do not count). */
+export function sameServerConfig(a: ServerConfig, b: ServerConfig): boolean {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    return Object.fromEntries(entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([key, item]) => [key, canonical(item)]));
+  };
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 /** A user-facing validation error: one line that names the field. */
 export class ConfigError extends Error {
   constructor(message: string, readonly field?: string) {

@@ -2,7 +2,7 @@
 // operation (API, tray, window) goes through here; it writes the store transactionally, keeps the
 // in-memory picture the gateway routes by, and tells listeners what changed.
 import { EventEmitter } from 'node:events';
-import { parseServerConfig, type ServerConfig } from '../config/server-config.ts';
+import { parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
 import { qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
@@ -380,10 +380,15 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (lookalike) {
       throw conflict(`a server named '${lookalike}' is already registered (names may not differ only in case): use '${lookalike}' or another name`);
     }
-    if (previous && !body.force) {
-      throw conflict(`a server named '${parsed.name}' is already registered: deregister it first or use --force to replace it`);
+    const current = previous && (() => resolveSecrets(previous.config, this.options.secrets));
+    const config = await keepRedactedSecrets(parsed, current);
+    if (previous && current && !body.force) {
+      // Registering the same thing again (an import run twice) changes nothing and is no error.
+      if (sameServerConfig(config, await current())) return { server: this.view(previous), warnings: [], unchanged: true };
+      throw conflict(
+        `a server named '${parsed.name}' is already registered with a different config: change it with \`canopy update server ${parsed.name}\`, or replace it with --force`,
+      );
     }
-    const config = await keepRedactedSecrets(parsed, previous && (() => resolveSecrets(previous.config, this.options.secrets)));
     const warnings = this.options.connections.credentialWarnings(config);
 
     let connection: UpstreamConnection | undefined;
