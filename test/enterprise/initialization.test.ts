@@ -63,7 +63,7 @@ describe('enterprise initialization', () => {
 
   it('needs the bootstrap secret when the request is not a direct loopback one, or when CANOPY_INIT_TOKEN is set', async () => {
     const proxied = track(await startEnterprise({ initialize: false }));
-    const viaProxy = await fetch(`${proxied.url}/api/v0/init`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const viaProxy = await fetch(`${proxied.url}/api/v0/init`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.9', 'content-type': 'application/json' } });
     expect(viaProxy.status).toBe(403);
     expect(((await viaProxy.json()) as { error: { message: string } }).error.message).toMatch(/init token/);
 

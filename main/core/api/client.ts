@@ -61,7 +61,8 @@ export class AdminClient {
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // The gateway takes changes only as JSON (a web page of another site cannot send that), body or not.
+    if (method !== 'GET') headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response;
     try {

@@ -66,7 +66,6 @@ export function createApiRoutes(services: ApiServices): Hono {
     logger.error({ err: error, path: c.req.path }, 'admin API request failed');
     return errorResponse(c, 'internal', 'internal error: see the Canopy log');
   });
-  api.notFound((c) => errorResponse(c, 'not_found', `no such API endpoint: ${c.req.method} ${c.req.path}`));
 
   api.use('*', auditAdminChanges(services.audit));
   api.use('*', services.guard.api);

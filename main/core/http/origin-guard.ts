@@ -49,22 +49,32 @@ export function refuseForeignOrigin(
 /**
  * Cross-site writes to the admin API. Another page on a loopback port (any local dev server) passes
  * the checks above, and a `text/plain` POST needs no CORS preflight, so without this it could
- * register a stdio server — that is, run a command. Browsers send Origin on every POST/PUT/PATCH/
- * DELETE: it must be the gateway's own origin or an allowed one. Requests without Origin (the CLI,
- * scripts) are not from a browser page.
+ * register a stdio server — that is, run a command. Two proofs, each enough on its own:
+ * - Origin, which browsers send on every POST/PUT/PATCH/DELETE, must be the gateway's own origin or
+ *   an allowed one (requests without Origin — the CLI, scripts — are not from a browser page);
+ * - the request must say `Content-Type: application/json`. A page can send another site only the
+ *   "simple" content types (text/plain, form encodings) or none without a CORS preflight, and
+ *   Canopy never grants one, so this holds even where Origin is missing or stripped.
  */
 export function refuseCrossSiteWrite(
-  request: { method: string; host?: string; origin?: string },
+  request: { method: string; host?: string; origin?: string; contentType?: string },
   policy: OriginPolicy,
 ): string | undefined {
-  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || !request.origin) return undefined;
-  let origin: URL;
-  try {
-    origin = new URL(request.origin);
-  } catch {
-    return `Origin '${request.origin}' is not a valid origin`;
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
+  if (request.origin) {
+    let origin: URL;
+    try {
+      origin = new URL(request.origin);
+    } catch {
+      return `Origin '${request.origin}' is not a valid origin`;
+    }
+    if (origin.host !== request.host?.toLowerCase() && !policy.allowedOrigins.includes(origin.origin)) {
+      return `admin API changes from '${request.origin}' are not allowed (only from Canopy's own pages or CANOPY_ALLOWED_ORIGINS)`;
+    }
   }
-  if (origin.host === request.host?.toLowerCase()) return undefined;
-  if (policy.allowedOrigins.includes(origin.origin)) return undefined;
-  return `admin API changes from '${request.origin}' are not allowed (only from Canopy's own pages or CANOPY_ALLOWED_ORIGINS)`;
+  const mediaType = request.contentType?.split(';', 1)[0].trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    return 'admin API changes must be sent with `Content-Type: application/json` (web pages of other sites cannot send that): add the header';
+  }
+  return undefined;
 }

@@ -1,13 +1,15 @@
-// The one HTTP listener: guards (Host/Origin, body size) first, then MCP endpoints, the admin API,
-// the OAuth callback, health, metrics, and the web UI.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The one HTTP listener: guards (canonical path, Host/Origin, cross-site writes, body size) first,
+// then one router for the MCP endpoints, the admin API, the OAuth callback, health, metrics, and the
+// web UI.
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
+import { nonCanonicalPath, pathOf } from './canonical-path.ts';
 import { serveUi } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
-import { Readable } from 'node:stream';
 import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -52,8 +54,10 @@ async function readJsonRpcBody(request: Request): Promise<{ ok: true; value: unk
   }
 }
 
-function createApp(parts: HttpServerParts): Hono {
-  const app = new Hono();
+const notFound = (c: Context, message: string) => c.json({ error: { code: 'not_found', message } }, 404);
+
+function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
 
   // Existence is checked after access, so a caller without a token learns no names.
   const missing = (spec: ViewSpec): Response | undefined => {
@@ -68,8 +72,8 @@ function createApp(parts: HttpServerParts): Hono {
   const mcp = async (c: Context, spec: ViewSpec) => {
     const caller = await parts.mcpCaller(c.req.raw, spec);
     if (caller instanceof Response) return caller;
-    const notFound = missing(spec);
-    if (notFound) return notFound;
+    const absent = missing(spec);
+    if (absent) return absent;
     let body: unknown;
     if (c.req.method === 'POST') {
       const parsed = await readJsonRpcBody(c.req.raw);
@@ -81,6 +85,26 @@ function createApp(parts: HttpServerParts): Hono {
   app.all('/mcp', (c) => mcp(c, { kind: 'all' }));
   app.all('/servers/:name/mcp', (c) => mcp(c, { kind: 'server', server: c.req.param('name') }));
   app.all('/groups/:name/mcp', (c) => mcp(c, { kind: 'group', group: c.req.param('name') }));
+
+  // The legacy SSE transport writes to Node's own response; the body-reading and draining of every
+  // other route applies to it too.
+  app.get('/sse', async (c) => {
+    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' });
+    if (caller instanceof Response) return caller;
+    await parts.endpoints.openLegacySse(c.env.outgoing, '/messages', caller);
+    return RESPONSE_ALREADY_SENT;
+  });
+  app.post('/messages', async (c) => {
+    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' });
+    if (caller instanceof Response) return caller;
+    const parsed = await readJsonRpcBody(c.req.raw);
+    if (!parsed.ok) return parsed.response;
+    await parts.endpoints.postLegacyMessage(c.env.incoming, c.env.outgoing, c.req.query('sessionId') ?? null, caller, parsed.value);
+    return RESPONSE_ALREADY_SENT;
+  });
+  const unsupported = (c: Context) => jsonRpcError(405, -32600, `${c.req.method} is not supported on ${c.req.path}`);
+  app.all('/sse', unsupported);
+  app.all('/messages', unsupported);
 
   app.get('/health', (c) => c.json(parts.health()));
   app.get('/metrics', (c) => parts.metrics(c.req.raw));
@@ -95,64 +119,39 @@ function createApp(parts: HttpServerParts): Hono {
   });
 
   app.route('/', parts.api);
+  app.all('/api/*', (c) => notFound(c, `no such API endpoint: ${c.req.method} ${c.req.path}`));
 
   app.get('*', async (c) => {
     const response = parts.rendererDir ? await serveUi(parts.rendererDir, c.req.path) : undefined;
-    return response ?? c.json({ error: { code: 'not_found', message: `nothing at ${c.req.path}` } }, 404);
+    return response ?? notFound(c, `nothing at ${c.req.path}`);
   });
+  app.notFound((c) => notFound(c, `nothing at ${c.req.method} ${c.req.path}`));
   return app;
 }
 
-/** A web Request over a Node request (its body streams from `req` when there is one). */
-function toWebRequest(req: IncomingMessage): Request {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(key, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
-    method: req.method,
-    headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
-  } as RequestInit);
-}
-
-function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  return response.text().then((text) => void res.end(text));
+/** Refused before routing; Node discards the unread body of such a request. */
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
 }
 
 export function createHttpServer(parts: HttpServerParts): Server {
   const listener = getRequestListener(createApp(parts).fetch, { overrideGlobalObjects: false });
 
-  // The legacy SSE transport needs Node's own request/response objects, so it is served here.
-  const legacySse = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const request = toWebRequest(req);
-    const caller = await parts.mcpCaller(request, { kind: 'all' });
-    if (caller instanceof Response) return sendWebResponse(res, caller);
-    if (req.method === 'GET' && url.pathname === '/sse') return parts.endpoints.openLegacySse(res, '/messages', caller);
-    if (req.method === 'POST' && url.pathname === '/messages') {
-      const parsed = await readJsonRpcBody(request);
-      if (!parsed.ok) return sendWebResponse(res, parsed.response);
-      return parts.endpoints.postLegacyMessage(req, res, url.searchParams.get('sessionId'), caller, parsed.value);
-    }
-    return sendWebResponse(res, jsonRpcError(405, -32600, `${req.method} is not supported on ${url.pathname}`));
-  };
-
   return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
     const { host, origin } = req.headers;
-    const refused =
-      refuseForeignOrigin({ host, origin }, parts.originPolicy) ??
-      (url.pathname.startsWith('/api/') ? refuseCrossSiteWrite({ method: req.method ?? 'GET', host, origin }, parts.originPolicy) : undefined);
-    if (refused) {
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: refused } }));
-      return;
+    const foreign = refuseForeignOrigin({ host, origin }, parts.originPolicy);
+    if (foreign) return refuse(res, 403, 'forbidden', foreign);
+    const odd = nonCanonicalPath(target);
+    if (odd) return refuse(res, 400, 'bad_request', `the request path is not in canonical form: ${odd}`);
+    // Canonical, so this is the path the router serves (case aside, which the router keeps).
+    const path = pathOf(target);
+    if (/^\/api\//i.test(path)) {
+      const crossSite = refuseCrossSiteWrite({ method: req.method ?? 'GET', host, origin, contentType: req.headers['content-type'] }, parts.originPolicy);
+      if (crossSite) return refuse(res, 403, 'forbidden', crossSite);
     }
-    const done = url.pathname === '/sse' || url.pathname === '/messages' ? legacySse(req, res, url) : listener(req, res);
-    Promise.resolve(done).catch((error: unknown) => {
-      parts.logger.error({ err: error, path: url.pathname }, 'request failed');
+    Promise.resolve(listener(req, res)).catch((error: unknown) => {
+      parts.logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal', message: 'internal error: see the Canopy log' } }));
     });
