@@ -11,7 +11,7 @@ import type { GatewayMode, StatusView } from './api/contract.ts';
 import { createApiRoutes } from './api/routes.ts';
 import { Registry } from './registry/registry.ts';
 import { GatewayCore } from './gateway/gateway-core.ts';
-import { McpEndpoints } from './gateway/mcp-endpoints.ts';
+import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
 import { createUpstreamConnection, upstreamHeaders, type BackoffSettings } from './upstream/index.ts';
@@ -59,9 +59,11 @@ export interface GatewayOptions {
   upstreamBackoff?: Partial<BackoffSettings>;
   /** A session with no request and no open stream for this long is closed. Default 1 h. */
   idleSessionMs?: number;
+  /** Overrides the session limits (else CANOPY_MAX_SESSIONS, CANOPY_MAX_SESSIONS_PER_CLIENT, defaults). */
+  sessionLimits?: Partial<SessionLimits>;
   /**
-   * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN and
-   * CANOPY_AUDIT_RETENTION_DAYS; default process.env.
+   * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN,
+   * CANOPY_AUDIT_RETENTION_DAYS, CANOPY_MAX_SESSIONS and CANOPY_MAX_SESSIONS_PER_CLIENT; default process.env.
    */
   settingsEnv?: NodeJS.ProcessEnv;
 }
@@ -91,12 +93,22 @@ export class PortInUseError extends CanopyError {
   }
 }
 
-function retentionDays(env: NodeJS.ProcessEnv): number {
-  const value = env.CANOPY_AUDIT_RETENTION_DAYS;
-  if (value === undefined || value === '') return DEFAULT_AUDIT_RETENTION_DAYS;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1) throw new CanopyError('bad_request', `CANOPY_AUDIT_RETENTION_DAYS must be a whole number of days (1 or more), not "${value}"`);
-  return days;
+/** A whole-number setting from the environment (1 or more); `fallback` when unset. */
+function wholeNumberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = ''): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new CanopyError('bad_request', `${name} must be a whole number${unit} (1 or more), not "${value}"`);
+  return number;
+}
+
+function sessionLimits(env: NodeJS.ProcessEnv, overrides: Partial<SessionLimits> = {}): SessionLimits {
+  return {
+    ...DEFAULT_SESSION_LIMITS,
+    maxSessions: wholeNumberSetting(env, 'CANOPY_MAX_SESSIONS', DEFAULT_SESSION_LIMITS.maxSessions),
+    maxSessionsPerClient: wholeNumberSetting(env, 'CANOPY_MAX_SESSIONS_PER_CLIENT', DEFAULT_SESSION_LIMITS.maxSessionsPerClient),
+    ...overrides,
+  };
 }
 
 /** Serializes reloads, so an older picture never overwrites a newer one. */
@@ -117,6 +129,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const mode: GatewayMode = options.mode ?? 'development';
   const enterprise = mode === 'enterprise';
   const env = options.settingsEnv ?? process.env;
+  // Settings are checked before anything opens, so a bad value leaves nothing behind.
+  const limits = sessionLimits(env, options.sessionLimits);
+  const auditRetentionDays = enterprise ? wholeNumberSetting(env, 'CANOPY_AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, ' of days') : 0;
   const store = await openStore(options.store, {
     onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was lost; it will be replaced'),
   });
@@ -184,7 +199,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ? new AuditTrail({
         repository: store.auditLog,
         logger,
-        retentionDays: retentionDays(env),
+        retentionDays: auditRetentionDays,
         onWriteFailure: (entries) => metrics?.auditWriteFailed(entries),
         onDropped: (entries) => metrics?.auditDropped(entries),
       })
@@ -211,7 +226,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   };
   core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall });
-  const endpoints = new McpEndpoints(core, { idleSessionMs: options.idleSessionMs ?? 60 * 60_000 });
+  const endpoints = new McpEndpoints(core, {
+    idleSessionMs: options.idleSessionMs ?? 60 * 60_000,
+    limits,
+  });
   const metrics = metricsEnabled(mode, env)
     ? createMetrics({
         version: VERSION,

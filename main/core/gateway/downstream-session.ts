@@ -72,6 +72,10 @@ export class DownstreamSession implements SubscribingSession {
   readonly capabilities: ServerCapabilities;
   logLevel: LoggingLevel | undefined;
   lastActivity = Date.now();
+  /** Streams the client holds open for server messages (GET streams; the legacy SSE stream). */
+  private openStreams = 0;
+  /** Upstream requests running for this session. */
+  private activeCalls = 0;
   private signatures: CatalogView['signatures'] | undefined;
   private closed = false;
 
@@ -92,6 +96,32 @@ export class DownstreamSession implements SubscribingSession {
       this.signatures = this.view().signatures;
     };
     this.registerHandlers();
+  }
+
+  /**
+   * Whether a message sent outside any request reaches the client now. Without an open stream the
+   * transport drops it, so list_changed and log messages go only to listening sessions (fan-out cost
+   * follows them, not idle sessions); the others catch up when they open a stream.
+   */
+  get listening(): boolean {
+    return this.openStreams > 0;
+  }
+
+  /** How long the session has had no request, no running call and no open stream (0 while it has one). */
+  idleFor(now = Date.now()): number {
+    return this.openStreams > 0 || this.activeCalls > 0 ? 0 : now - this.lastActivity;
+  }
+
+  /** A stream for server messages opened; the returned function marks it closed (once). */
+  streamOpened(): () => void {
+    this.openStreams += 1;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.openStreams -= 1;
+      this.lastActivity = Date.now();
+    };
   }
 
   view(): CatalogView {
@@ -192,6 +222,7 @@ export class DownstreamSession implements SubscribingSession {
     } catch (error) {
       throw new McpError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
     }
+    this.activeCalls += 1;
     const untrack = this.core.inflight.track(server, {
       sessionId: this.id,
       identity: this.identity,
@@ -207,6 +238,8 @@ export class DownstreamSession implements SubscribingSession {
       });
     } finally {
       untrack();
+      this.activeCalls -= 1;
+      this.lastActivity = Date.now();
     }
   }
 

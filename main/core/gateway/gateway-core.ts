@@ -123,14 +123,18 @@ export class GatewayCore {
     this.options.onCall?.(record);
   }
 
-  /** Something that shapes the lists changed: recompute views and tell sessions, once per tick. */
+  /**
+   * Something that shapes the lists changed: recompute views and tell listening sessions, once per
+   * tick. Sessions without an open stream could not receive list_changed now; they are told when
+   * they open one, and their next list request is fresh anyway.
+   */
   invalidate(): void {
     this.catalog.invalidate();
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
     setImmediate(() => {
       this.notifyScheduled = false;
-      for (const session of this.sessions.values()) void session.notifyListChanges();
+      for (const session of this.sessions.values()) if (session.listening) void session.notifyListChanges();
     });
   }
 
@@ -140,8 +144,9 @@ export class GatewayCore {
     return Boolean(kind === 'tool' ? unfiltered.resolveTool(exposed) : unfiltered.resolvePrompt(exposed));
   }
 
-  private sessionsSeeing(server: string): DownstreamSession[] {
-    return [...this.sessions.values()].filter((s) => s.view().includesServer(server));
+  /** Sessions that can see `server` and can receive a message outside any request now. */
+  private listenersOf(server: string): DownstreamSession[] {
+    return [...this.sessions.values()].filter((s) => s.listening && s.view().includesServer(server));
   }
 
   /** A notification an upstream sent (other than list_changed, which the connection handles). */
@@ -159,7 +164,7 @@ export class GatewayCore {
       const logger = message.params.logger ? `${server}/${message.params.logger}` : server;
       const relayed: LoggingMessageNotification = { ...message, params: { ...message.params, logger } };
       await Promise.allSettled(
-        this.sessionsSeeing(server)
+        this.listenersOf(server)
           .filter((s) => passes(message.params.level, s.logLevel))
           .map((s) => s.relay(relayed)),
       );
@@ -173,7 +178,8 @@ export class GatewayCore {
       const connection = this.connection(name);
       const client = connection?.client;
       if (!client || !connection?.catalog?.capabilities.logging) continue;
-      const level = mostVerbose(this.sessionsSeeing(name).map((s) => s.logLevel));
+      const watching = [...this.sessions.values()].filter((s) => s.logLevel && s.view().includesServer(name));
+      const level = mostVerbose(watching.map((s) => s.logLevel));
       if (!level || this.upstreamLevels.get(name) === level) continue;
       this.upstreamLevels.set(name, level);
       work.push(client.setLoggingLevel(level).catch(() => this.upstreamLevels.delete(name)));
@@ -224,7 +230,7 @@ export class GatewayCore {
     }
     if (call) return (await call.sendRequest(request, schema, { signal })) as Record<string, unknown>;
     if (request.method === 'roots/list') {
-      const candidates = this.sessionsSeeing(server).filter((s) => s.accepts('roots/list'));
+      const candidates = [...this.sessions.values()].filter((s) => s.view().includesServer(server)).filter((s) => s.accepts('roots/list'));
       if (new Set(candidates.map((s) => s.identity)).size !== 1) return { roots: [] };
       const session = candidates.sort((a, b) => b.lastActivity - a.lastActivity)[0];
       return (await session.server.listRoots(undefined, { signal })) as Record<string, unknown>;

@@ -23,18 +23,44 @@ interface StreamableSession {
   /** Sessions are bound to the endpoint (and caller) that created them. */
   endpointKey: string;
   identity?: string;
-  /** GET streams the client holds open: a session that only listens is not idle. */
-  openStreams: number;
 }
+
+/**
+ * Bounds on open MCP sessions (streamable HTTP and legacy SSE together). A new session over a limit
+ * first takes the place of the caller's own least recently used idle session (no stream open, no call
+ * running, quiet for `evictIdleAfterMs`), so a client that reconnects without closing its old
+ * sessions does not lock itself out; without such a session it is refused with 503.
+ */
+export interface SessionLimits {
+  /** All sessions together (CANOPY_MAX_SESSIONS). */
+  maxSessions: number;
+  /** Sessions of one identity (CANOPY_MAX_SESSIONS_PER_CLIENT); enterprise mode only, where callers have one. */
+  maxSessionsPerClient: number;
+  /** How long a session must be idle before a new session of the same identity may replace it. */
+  evictIdleAfterMs: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 1000, maxSessionsPerClient: 100, evictIdleAfterMs: 60_000 };
+
+export interface McpEndpointsOptions {
+  /** A session with no request, no running call and no open stream for this long is closed. */
+  idleSessionMs: number;
+  limits: SessionLimits;
+}
+
+/** JSON-RPC error code (implementation-defined server error range) for a refused new session. */
+const SESSION_LIMIT_REACHED = -32003;
 
 export class McpEndpoints {
   private readonly streamable = new Map<string, StreamableSession>();
   private readonly legacy = new Map<string, { session: DownstreamSession; transport: SSEServerTransport }>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Initializes under way (admitted, not yet in `streamable`), by identity. */
+  private readonly initializing = new Map<string | undefined, number>();
 
   constructor(
     private readonly core: GatewayCore,
-    private readonly options: { idleSessionMs: number } = { idleSessionMs: 60 * 60_000 },
+    private readonly options: McpEndpointsOptions = { idleSessionMs: 60 * 60_000, limits: DEFAULT_SESSION_LIMITS },
   ) {}
 
   start(): void {
@@ -58,10 +84,49 @@ export class McpEndpoints {
   }
 
   private sweepIdle(): void {
-    const cutoff = Date.now() - this.options.idleSessionMs;
     for (const entry of this.streamable.values()) {
-      if (entry.openStreams === 0 && entry.session.lastActivity < cutoff) void entry.transport.close();
+      if (entry.session.idleFor() > this.options.idleSessionMs) void entry.transport.close();
     }
+  }
+
+  /**
+   * Makes room for a new session of `identity` within the limits — closing that identity's least
+   * recently used idle session when one is over a limit — or says why there is none (503).
+   */
+  private admit(identity: string | undefined): Response | undefined {
+    const { maxSessions, maxSessionsPerClient, evictIdleAfterMs } = this.options.limits;
+    const own = [...this.streamable.values()].filter((entry) => entry.identity === identity);
+    const starting = [...this.initializing.values()].reduce((sum, n) => sum + n, 0);
+    const overTotal = this.openSessions + starting >= maxSessions;
+    const ownCount =
+      own.length + (this.initializing.get(identity) ?? 0) + [...this.legacy.values()].filter((entry) => entry.session.identity === identity).length;
+    const overOwn = identity !== undefined && ownCount >= maxSessionsPerClient;
+    if (!overTotal && !overOwn) return undefined;
+    const idlest = own
+      .filter((entry) => entry.session.idleFor() >= evictIdleAfterMs)
+      .sort((a, b) => a.session.lastActivity - b.session.lastActivity)[0];
+    if (idlest) {
+      this.streamable.delete(idlest.session.id);
+      void idlest.transport.close();
+      return undefined;
+    }
+    const retryAfter = { 'retry-after': String(Math.ceil(evictIdleAfterMs / 1000)) };
+    if (overOwn) {
+      return jsonRpcError(
+        503,
+        SESSION_LIMIT_REACHED,
+        `${identity} has ${ownCount} open MCP sessions, the most one client may have (CANOPY_MAX_SESSIONS_PER_CLIENT=${maxSessionsPerClient}), and none has been idle long enough to replace: ` +
+          'end sessions you no longer use (DELETE with their Mcp-Session-Id), or ask the administrator to raise the limit',
+        retryAfter,
+      );
+    }
+    return jsonRpcError(
+      503,
+      SESSION_LIMIT_REACHED,
+      `Canopy has ${this.openSessions} open MCP sessions, its limit (CANOPY_MAX_SESSIONS=${maxSessions}): ` +
+        'end sessions you no longer use (DELETE with their Mcp-Session-Id) and try again in a minute, or raise CANOPY_MAX_SESSIONS',
+      retryAfter,
+    );
   }
 
   /** Closes every session of one identity (its token was revoked or rotated). */
@@ -85,25 +150,38 @@ export class McpEndpoints {
         return jsonRpcError(404, -32001, 'Session not found: start a new session with initialize');
       }
       entry.session.lastActivity = Date.now();
-      if (request.method === 'GET') {
-        entry.openStreams += 1;
-        request.signal.addEventListener('abort', () => {
-          entry.openStreams -= 1;
-          entry.session.lastActivity = Date.now();
-        }, { once: true });
-      }
-      return entry.transport.handleRequest(request, { parsedBody });
+      if (request.method !== 'GET') return entry.transport.handleRequest(request, { parsedBody });
+      const release = entry.session.streamOpened();
+      request.signal.addEventListener('abort', release, { once: true });
+      const response = await entry.transport.handleRequest(request, { parsedBody });
+      if (response.ok) void entry.session.notifyListChanges(); // what changed while it was not listening
+      else release();
+      return response;
     }
     if (request.method !== 'POST' || !isInitializeRequest(parsedBody)) {
       return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header (send initialize first)');
     }
+    const refusal = this.admit(caller.identity);
+    if (refusal) return refusal;
+    const { identity } = caller;
+    this.initializing.set(identity, (this.initializing.get(identity) ?? 0) + 1);
+    try {
+      return await this.initialize(request, spec, caller, parsedBody);
+    } finally {
+      const left = this.initializing.get(identity)! - 1;
+      if (left > 0) this.initializing.set(identity, left);
+      else this.initializing.delete(identity);
+    }
+  }
+
+  private async initialize(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown): Promise<Response> {
     await this.core.learnCapabilities(spec);
     const id = randomUUID();
     const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessioninitialized: () => {
-        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity, openStreams: 0 });
+        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity });
       },
     });
     transport.onclose = () => {
@@ -119,8 +197,14 @@ export class McpEndpoints {
 
   /** GET /sse: opens a legacy SSE session; the client posts to /messages?sessionId=… */
   async openLegacySse(res: ServerResponse, messagesPath: string, caller: Caller): Promise<void> {
+    const refusal = this.admit(caller.identity);
+    if (refusal) {
+      res.writeHead(refusal.status, Object.fromEntries(refusal.headers)).end(await refusal.text());
+      return;
+    }
     const transport = new SSEServerTransport(messagesPath, res);
     const session = this.core.createSession({ id: transport.sessionId, spec: { kind: 'all' }, ...caller });
+    session.streamOpened(); // the SSE stream is the session: it listens for as long as it lives
     this.legacy.set(transport.sessionId, { session, transport });
     transport.onclose = () => {
       this.legacy.delete(transport.sessionId);
