@@ -21,6 +21,7 @@ import { electronPreferencesBacking } from './preferences/electron-backing.ts';
 import { PreferencesService } from './preferences/preferences-service.ts';
 import { keychainVault } from './storage/password-vault.ts';
 import { CanopyTray } from './tray/canopy-tray.ts';
+import { showNotice } from './tray/show-notice.ts';
 import { trayDispatcher } from './tray/tray-actions.ts';
 import { hardenApp } from './window/harden.ts';
 import { MainWindow } from './window/main-window.ts';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     host,
     preferences,
     dispatch: trayDispatcher({ host, preferences, window, tray: () => tray, connectApp }),
+    notify: (notice) => showNotice(notice, (route) => window.show(route)),
     onClick: () => window.show(),
     logError: (error) => log(`tray: ${(error as Error).message}`),
   });

@@ -5,6 +5,7 @@ import { nativeImage, nativeTheme, Tray } from 'electron';
 import type { DesktopPlatform } from '../../core/connect-apps/paths.ts';
 import type { GatewayHost } from '../gateway/gateway-host.ts';
 import type { PreferencesService } from '../preferences/preferences-service.ts';
+import { AttentionNotices, type AttentionNotice } from './attention-notices.ts';
 import { coalesced } from './coalesced-refresh.ts';
 import { electronMenu } from './electron-menu.ts';
 import { trayIconFile } from './icons.ts';
@@ -17,6 +18,8 @@ export interface CanopyTrayDeps {
   host: GatewayHost;
   preferences: PreferencesService;
   dispatch: (action: TrayAction) => void;
+  /** Raises an OS notification (once per problem, see attention-notices.ts). */
+  notify: (notice: AttentionNotice) => void;
   /** Left click (Windows): open the window. */
   onClick: () => void;
   logError: (error: unknown) => void;
@@ -25,6 +28,7 @@ export interface CanopyTrayDeps {
 export class CanopyTray {
   private readonly tray: Tray;
   private readonly pending = new Set<string>();
+  private readonly notices = new AttentionNotices();
   readonly refresh: () => void;
 
   constructor(private readonly deps: CanopyTrayDeps) {
@@ -65,6 +69,7 @@ export class CanopyTray {
     this.tray.setContextMenu(electronMenu(items, this.deps.dispatch));
     this.tray.setImage(this.icon(servers.some(needsAttention)));
     this.tray.setToolTip(trayTooltip(phase, servers));
+    for (const notice of this.notices.next(servers)) this.deps.notify(notice);
   }
 
   destroy(): void {
