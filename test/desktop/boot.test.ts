@@ -33,7 +33,7 @@ async function upstreamPids(client: AdminClient): Promise<number[]> {
   return (await client.listServers()).flatMap((server: ServerView) => (server.state.pid ? [server.state.pid] : []));
 }
 
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -65,7 +65,8 @@ function escape(text: string): string {
   return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 }
 
-describe.skipIf(skip)('the desktop app booted from its bundle', () => {
+// Every step waits on a real process on a shared two-core machine: generous bounds, never a speed claim.
+describe.skipIf(skip)('the desktop app booted from its bundle', { timeout: 120_000 }, () => {
   const homes: string[] = [];
   const apps: DesktopApp[] = [];
   const newHome = () => {
@@ -220,7 +221,7 @@ describe.skipIf(skip)('the desktop app booted from its bundle', () => {
       const back = await app.evaluate<{ ok: boolean; message: string }>(`window.canopy.storage.switch({ kind: 'sqlite' })`);
       expect(back.ok, back.message).toBe(true);
       expect((await client.listServers()).map((server) => server.name)).toEqual(['memory']);
-    }, 60_000);
+    });
 
     it('quitting from the tray stops every stdio child, then exits', async () => {
       await waitUntil(async () => (await upstreamPids(client)).length > 0, 'memory has a process');
@@ -260,6 +261,6 @@ describe.skipIf(skip)('the desktop app booted from its bundle', () => {
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
       expect(pids.filter(isAlive)).toEqual([]);
-    }, 60_000);
+    });
   });
 });

@@ -109,6 +109,7 @@ describe('layers', () => {
       'tray/canopy-tray.ts',
       'tray/electron-menu.ts',
       'tray/tray-actions.ts',
+      'tray/show-notice.ts',
       'window/harden.ts',
       'window/main-window.ts',
     ]);

@@ -76,12 +76,12 @@ export class DesktopApp {
 
   async waitFor<T extends AppRecord>(predicate: (entry: AppRecord) => entry is T, what: string, timeoutMs?: number): Promise<T>;
   async waitFor(predicate: (entry: AppRecord) => boolean, what: string, timeoutMs?: number): Promise<AppRecord>;
-  async waitFor(predicate: (entry: AppRecord) => boolean, what: string, timeoutMs = 20_000): Promise<AppRecord> {
+  async waitFor(predicate: (entry: AppRecord) => boolean, what: string, timeoutMs = 45_000): Promise<AppRecord> {
     return this.waitForFrom(0, predicate, what, timeoutMs);
   }
 
   /** Waits for a record after the first `from` ones (use `records.length` taken before acting). */
-  waitForFrom(from: number, predicate: (entry: AppRecord) => boolean, what: string, timeoutMs = 20_000): Promise<AppRecord> {
+  waitForFrom(from: number, predicate: (entry: AppRecord) => boolean, what: string, timeoutMs = 45_000): Promise<AppRecord> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.records.slice(from).find(predicate);
