@@ -1,6 +1,6 @@
 // An MCP server (SDK v1) with the shapes npm servers lack, for fault tests: a tool returning a
 // result of any size, a tool flooding log notifications, and a plain echo.
-// Run: node bin/run-ts.mjs test/support/faulty-server.ts stdio
+// Run: node bin/run-ts.mjs test/support/faulty-server.ts stdio   (FAULTY_START_DELAY_MS: start slowly)
 //      node bin/run-ts.mjs test/support/faulty-server.ts http PORT [json]   (streamable HTTP at /mcp;
 //      `json` answers POSTs with JSON bodies instead of SSE streams)
 import { randomUUID } from 'node:crypto';
@@ -48,6 +48,8 @@ function isMain(): boolean {
 if (isMain()) {
   const [mode, port, body] = process.argv.slice(2);
   if (mode === 'stdio') {
+    // FAULTY_START_DELAY_MS: a slow starter (it reads nothing, initialize included, until then).
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.FAULTY_START_DELAY_MS ?? 0)));
     await createFaultyServer().connect(new StdioServerTransport());
   } else {
     const sessions = new Map<string, StreamableHTTPServerTransport>();

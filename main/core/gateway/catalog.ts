@@ -198,6 +198,8 @@ export function explainMissing(
     return `server '${ref.server}' needs authorization: run \`canopy authorize ${ref.server}\` or open Canopy`;
   }
   if (status === 'error') return `server '${ref.server}' is not running: ${connection?.state.lastError ?? 'it failed to start'}`;
+  if (!isListed(connection) && (status === 'starting' || status === 'stopped')) return `server '${ref.server}' is starting; try again in a moment`;
+  if (!isListed(connection) && status === 'crashed') return `server '${ref.server}' is not running: ${connection?.state.lastError}`;
   if (!source.isItemEnabled(ref.server, kind, ref.name)) {
     const name = qualifiedName(ref.server, ref.name);
     return `${kind} '${name}' is disabled: enable it with \`canopy enable ${kind} ${name}\``;

@@ -38,6 +38,7 @@ import type { CallRecord, GatewayCore } from './gateway-core.ts';
 import { mapContentUris } from './content-uris.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession } from './subscriptions.ts';
+import { startingServer, waitForServer } from './starting-servers.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -45,8 +46,6 @@ const RESOURCE_NOT_FOUND = -32002;
 
 /** Long-running tools are normal; progress notifications reset the clock. */
 const CALL_TIMEOUT_MS = 10 * 60_000;
-/** How long a request waits for a starting upstream. */
-const READY_TIMEOUT_MS = 30_000;
 
 /**
  * The caller's current filter (enterprise allow-list). Asked on every request, so an allow-list
@@ -183,6 +182,15 @@ export class DownstreamSession implements SubscribingSession {
     return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
+  /** Resolves a name, first waiting (bounded) for its server when that is still starting. */
+  private async resolveWhenReady(kind: 'tool' | 'prompt', exposed: string): Promise<ItemRef> {
+    const view = this.view();
+    if (kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed)) return this.resolveOrThrow(kind, exposed);
+    const server = startingServer(this.core.source, this.spec, kind, exposed, this.filter?.());
+    if (server) await waitForServer(this.core.source, server);
+    return this.resolveOrThrow(kind, exposed);
+  }
+
   private resolveOrThrow(kind: 'tool' | 'prompt', exposed: string): ItemRef {
     const view = this.view();
     const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
@@ -218,7 +226,7 @@ export class DownstreamSession implements SubscribingSession {
     if (!connection) throw new McpError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
     let client: Client;
     try {
-      client = await connection.ready(READY_TIMEOUT_MS);
+      client = await connection.ready(); // bounded by the server's own initialize timeout
     } catch (error) {
       throw new McpError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
     }
@@ -324,7 +332,7 @@ export class DownstreamSession implements SubscribingSession {
 
     server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
       this.recorded('tool', request.params.name, async (resolved) => {
-        const ref = resolved(this.resolveOrThrow('tool', request.params.name));
+        const ref = resolved(await this.resolveWhenReady('tool', request.params.name));
         const result = (await this.forward(
           ref.server,
           {
@@ -347,7 +355,7 @@ export class DownstreamSession implements SubscribingSession {
 
     server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
       this.recorded('prompt', request.params.name, async (resolved) => {
-        const ref = resolved(this.resolveOrThrow('prompt', request.params.name));
+        const ref = resolved(await this.resolveWhenReady('prompt', request.params.name));
         const result = await this.forward(
           ref.server,
           { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },

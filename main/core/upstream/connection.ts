@@ -46,7 +46,7 @@ export interface UpstreamConnectionOptions {
   env?: NodeJS.ProcessEnv;
   /** OAuth for HTTP/SSE upstreams; without one, a 401 is a credentials error. */
   authProvider?: OAuthClientProvider;
-  /** Spawn/connect plus initialize, and each catalog request. Default 30 s. */
+  /** Spawn/connect plus initialize, and each catalog request; a server's `initialize_timeout_ms` wins. Default 30 s. */
   initializeTimeoutMs?: number;
   backoff?: Partial<BackoffSettings>;
   /** stdio: SIGTERM → SIGKILL grace. Default 3 s. */
@@ -67,6 +67,9 @@ const OUTPUT_TAIL_LINES = 5;
 /** list_changed notifications arriving during a refresh cause at most this many refetches in a row. */
 const MAX_REFRESH_ROUNDS = 5;
 const PROBE_TIMEOUT_MS = 10_000;
+const DEFAULT_INITIALIZE_TIMEOUT_MS = 30_000;
+/** A call waits at most this long for a starting server, however long its initialize may take. */
+const MAX_READY_WAIT_MS = 60_000;
 const TERMINATE_SESSION_TIMEOUT_MS = 2_000;
 const DEFAULT_CLIENT_INFO: Implementation = { name: 'canopy', version: '0.1.0' };
 
@@ -116,7 +119,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.name = config.name;
     this.log = new LogRing(options.logLimits);
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.initializeTimeoutMs = options.initializeTimeoutMs ?? 30_000;
+    this.initializeTimeoutMs = config.initialize_timeout_ms ?? options.initializeTimeoutMs ?? DEFAULT_INITIALIZE_TIMEOUT_MS;
     const { headers, warnings } = upstreamHeaders(config);
     this.headers = headers;
     for (const warning of warnings) this.note(warning, 'warn');
@@ -160,7 +163,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.setState({ status: 'stopped', lastError: undefined, nextRetryAt: undefined, pid: undefined });
   }
 
-  ready(timeoutMs = this.initializeTimeoutMs + 5_000): Promise<Client> {
+  ready(timeoutMs = Math.min(this.initializeTimeoutMs + 5_000, MAX_READY_WAIT_MS)): Promise<Client> {
     const client = this.client;
     if (client) return Promise.resolve(client);
     const { status, lastError } = this._state;
@@ -184,7 +187,14 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       };
       const timer = setTimeout(() => {
         const { status: now, lastError: why } = this._state;
-        finish(new Error(`server '${this.name}' is not ready after ${formatDelay(timeoutMs, 's')} (${now}${why ? `: ${why}` : ''})`));
+        const waited = formatDelay(timeoutMs, 's');
+        finish(
+          new Error(
+            now === 'starting'
+              ? `server '${this.name}' is starting (waited ${waited}); try again in a moment`
+              : `server '${this.name}' is not ready after ${waited} (${now}${why ? `: ${why}` : ''})`,
+          ),
+        );
       }, timeoutMs);
       this.on('state', onState);
     });

@@ -79,7 +79,7 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   start(): Promise<void>;
   /** Disconnects; for stdio kills the whole process group (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
-  /** Waits until running (starting it when stopped), bounded by `timeoutMs`. */
+  /** Waits until running (starting it when stopped, retrying at once when crashed), bounded by `timeoutMs` (default: the initialize timeout + 5 s, at most 60 s). */
   ready(timeoutMs?: number): Promise<Client>;
   /** Who answers sampling / elicitation / roots requests from this upstream. Set by the gateway. */
   setServerRequestHandler(handler: ServerRequestHandler): void;

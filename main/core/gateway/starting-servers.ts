@@ -1,0 +1,35 @@
+// A call that names an item of a server that is (re)starting waits for it, bounded, instead of
+// answering "unknown tool" at once: during a restart the new connection has no catalog yet.
+import { splitQualifiedName } from '../config/names.ts';
+import { isListed, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
+
+/** While a restart replaces the connection, the registry may have none for a moment. */
+const CONNECTION_APPEARS_MS = 5_000;
+const POLL_MS = 50;
+
+/**
+ * The server an unresolved tool/prompt name points to, when waiting for it can help: it is
+ * registered, enabled, not listed yet and not in a state only the user can fix; and the caller's
+ * filter would allow the item (so waiting reveals nothing about items it may not see).
+ */
+export function startingServer(source: CatalogSource, spec: ViewSpec, kind: 'tool' | 'prompt', exposed: string, filter: ItemFilter | undefined): string | undefined {
+  const ref = spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
+  if (!ref || !source.server(ref.server)?.enabled) return undefined;
+  if (filter && !filter.allows(ref.server, kind, ref.name)) return undefined;
+  const connection = source.connection(ref.server);
+  if (!connection) return ref.server;
+  if (isListed(connection)) return undefined;
+  const { status } = connection.state;
+  return status === 'starting' || status === 'crashed' || status === 'stopped' ? ref.server : undefined;
+}
+
+/** Waits until the server runs (bounded by its own ready timeout); a failure is left to the caller's re-check. */
+export async function waitForServer(source: CatalogSource, server: string): Promise<void> {
+  const deadline = Date.now() + CONNECTION_APPEARS_MS;
+  let connection = source.connection(server);
+  while (!connection && Date.now() < deadline && source.server(server)?.enabled) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    connection = source.connection(server);
+  }
+  await connection?.ready().catch(() => {});
+}
