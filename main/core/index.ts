@@ -7,7 +7,7 @@ import { openStore, type StoreLocation } from './store/open.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { ServerConfig } from './config/server-config.ts';
 import { chooseSecretStore } from './secrets/choose-secret-store.ts';
-import type { GatewayMode, StatusView } from './api/contract.ts';
+import type { CliLaunch, GatewayMode, StatusView } from './api/contract.ts';
 import { createApiRoutes } from './api/routes.ts';
 import { Registry } from './registry/registry.ts';
 import { GatewayCore } from './gateway/gateway-core.ts';
@@ -46,8 +46,10 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides the secret backend chosen from the store kind. */
   secretStore?: SecretStore;
-  /** Directory of the built web UI served at `/`; omitted: no UI. */
+  /** Directory of the built web UI served at `/` (built later is picked up); omitted: no UI. */
   rendererDir?: string;
+  /** How to run this installation's `canopy` command (the UI's app snippets show it). */
+  cli?: CliLaunch;
   /** Host names (besides loopback names) requests may carry, for a gateway reached by name. */
   allowedHosts?: string[];
   /** Origins (besides loopback) browsers may call from. */
@@ -84,6 +86,11 @@ export interface Gateway {
   /** Registry operations (the tray and the window use these in-process). */
   readonly registry: Registry;
   readonly logger: Logger;
+  /**
+   * Set while an enterprise gateway has no administrator yet: `initToken` is the bootstrap secret it
+   * generated (absent when CANOPY_INIT_TOKEN is set). For a start banner; never logged.
+   */
+  pendingInitialization(): { initToken?: string } | undefined;
 }
 
 /** A port that is taken: the message says what to do. */
@@ -163,7 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     store,
     secrets,
     logger,
-    describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp` }),
+    describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp`, ...(options.cli ? { cli: options.cli } : {}) }),
     connections: {
       create(config) {
         const connection = createUpstreamConnection(config, {
@@ -313,6 +320,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     events,
     registry,
     logger,
+    pendingInitialization: () => (enterprise && !access.initialized ? { ...(bootstrap.generatedSecret ? { initToken: bootstrap.generatedSecret } : {}) } : undefined),
     async start() {
       await reloadAccess();
       if (!isLoopbackHostname(host) && !options.allowedHosts?.length) {
@@ -337,9 +345,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       audit?.start();
       logger.info({ url: `${url}/mcp`, store: options.store.kind, secrets: secretsStatus.kind, mode }, 'Canopy is listening');
       if (enterprise && !access.initialized) {
+        // The generated init token is a secret: `canopy serve` shows it in its start banner, not in the log.
         logger.warn(
           bootstrap.generatedSecret
-            ? `Canopy is not initialized: run \`canopy init-server\` on this host, or elsewhere \`canopy init-server --registry ${url} --init-token ${bootstrap.generatedSecret}\``
+            ? 'Canopy is not initialized: run `canopy init-server` on this host, or elsewhere with the init token shown at start'
             : 'Canopy is not initialized: run `canopy init-server --init-token <CANOPY_INIT_TOKEN>`',
         );
       }

@@ -45,6 +45,39 @@ describe('canopy serve', () => {
     }
   });
 
+  it('shows the init token of an uninitialized enterprise gateway in its banner, never in the log', { timeout: 90_000 }, async () => {
+    const child = spawnCli(['serve', '--port', '0', '--enterprise', '--db', join(dir, 'enterprise.db')], env);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const [, url, token] = await waitForOutput(child, /MCP endpoint:\s+(http:\/\/127\.0\.0\.1:\d+)\/mcp[\s\S]*--init-token (\S+)\n/);
+      await expect.poll(() => stderr, { timeout: 10_000 }).toContain('not initialized');
+      // Not a terminal: the log is JSON lines, and the secret is not in it.
+      const logLines = stderr.split('\n').filter((line) => line.startsWith('{'));
+      expect(logLines.some((line) => (JSON.parse(line) as { msg: string }).msg.includes('not initialized'))).toBe(true);
+      expect(stderr).not.toContain(token);
+      const wrong = await runCli(['--registry', url, 'init-server', '--init-token', 'not-the-token'], env);
+      expect(wrong.code).toBe(1);
+      const init = await runCli(['--registry', url, 'init-server', '--init-token', token], { ...env, XDG_CONFIG_HOME: join(dir, 'init-config') });
+      expect(init.code, init.stderr).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('writes readable log lines with --log-format pretty and refuses an unknown format or level', { timeout: 90_000 }, async () => {
+    const child = spawnCli(['serve', '--port', '0', '--db', join(dir, 'pretty.db'), '--log-format', 'pretty'], env);
+    try {
+      await waitForOutput(child, /\d\d:\d\d:\d\d INFO  Canopy is listening {2}url=http/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const format = await runCli(['serve', '--log-format', 'xml'], env);
+    expect(format.stderr.trim()).toBe('error: --log-format: "xml" is not one of json, pretty');
+    const level = await runCli(['serve'], { ...env, CANOPY_LOG_LEVEL: 'loud' });
+    expect(level.stderr.trim()).toMatch(/^error: CANOPY_LOG_LEVEL: "loud" is not a log level \(trace, debug/);
+  });
+
   it('explains a taken port', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

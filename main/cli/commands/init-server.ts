@@ -16,7 +16,7 @@ export function registerInitServerCommands(program: Command, context: CliContext
         .description(
           'Initialize an enterprise-mode gateway once: creates the administrator, prints its token (only now) and saves it in ' +
             `${context.settingsPath} (readable only by you). On the gateway's host no secret is needed; elsewhere give the init ` +
-            'token printed in the gateway log at start (or the CANOPY_INIT_TOKEN it was started with).',
+            'token `canopy serve` shows in its start banner (or the CANOPY_INIT_TOKEN it was started with).',
         )
         .option('--name <name>', 'the administrator user name', 'admin')
         .option('--init-token <secret>', "the gateway's bootstrap secret (from its log, or CANOPY_INIT_TOKEN)"),

@@ -1,20 +1,22 @@
 // `canopy serve`: runs the gateway in this process until SIGINT/SIGTERM.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { withExamples } from '../help.ts';
-import { resolveServeSettings, type ServeFlags } from '../serve-settings.ts';
+import { resolveServeSettings, type ServeFlags, type ServeSettings } from '../serve-settings.ts';
+import { thisCli } from '../cli-launcher.ts';
+import { createLogger, logLevelFrom, LOG_FORMATS, type LogFormat } from '../../core/telemetry/logger.ts';
+import type { Gateway } from '../../core/index.ts';
 import { loadLoginShellEnvironment } from '../../core/upstream/login-shell-env.ts';
 
 const STOP_TIMEOUT_MS = 15_000;
 
-/** The built web UI, when `vite build` has run. */
-function rendererDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
-  return existsSync(dir) ? dir : undefined;
-}
+/** Where `vite build` puts the web UI; served from there as soon as it exists (no restart needed). */
+const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
+const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
 function nextStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -28,9 +30,53 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function serve(context: CliContext, flags: ServeFlags): Promise<void> {
+export interface ServeCommandFlags extends ServeFlags {
+  logFormat?: string;
+}
+
+/** `--log-format`, else readable lines on a terminal and JSON otherwise (a file, a pipe, a log collector). */
+function logFormat(flag: string | undefined, stderrIsTty: boolean): LogFormat {
+  if (flag === undefined) return stderrIsTty ? 'pretty' : 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(flag)) throw new CliError(`--log-format: "${flag}" is not one of ${LOG_FORMATS.join(', ')}`);
+  return flag as LogFormat;
+}
+
+/** What a user needs first: where things are, and what to do before anything works. */
+function banner(gateway: Gateway, settings: ServeSettings, store: string, cliCommand: string): string[] {
+  const lines = [
+    `Canopy is running (${settings.mode} mode)`,
+    `  MCP endpoint:  ${gateway.url}/mcp`,
+    existsSync(join(RENDERER_DIR, 'index.html'))
+      ? `  Web UI:        ${gateway.url}/`
+      : `  Web UI:        not built: run \`npm run build\` in ${REPO_DIR} (no restart needed)`,
+    `  Admin API:     ${gateway.url}/api/v0`,
+    `  Store:         ${store}`,
+    `  Data dir:      ${settings.dataDir}`,
+  ];
+  const pending = gateway.pendingInitialization();
+  if (pending) {
+    lines.push(
+      '',
+      'Not initialized: create the first administrator before anything else works.',
+      `  On this host:  ${cliCommand} init-server --registry ${gateway.url}`,
+      pending.initToken
+        ? `  Elsewhere:     ${cliCommand} init-server --registry <this gateway's URL> --init-token ${pending.initToken}`
+        : '  Elsewhere:     add --init-token with the CANOPY_INIT_TOKEN this gateway was started with',
+    );
+  }
+  lines.push('Press Ctrl-C to stop.');
+  return lines;
+}
+
+async function serve(context: CliContext, flags: ServeCommandFlags): Promise<void> {
   const { output } = context;
   const settings = resolveServeSettings(flags, context.env);
+  let logger;
+  try {
+    logger = createLogger({ level: logLevelFrom(context.env), format: logFormat(flags.logFormat, process.stderr.isTTY === true) });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
   const shell = await loadLoginShellEnvironment();
   if (shell.source === 'process' && shell.reason && process.platform !== 'win32') {
     output.note(`stdio servers get this shell's environment (login shell not read: ${shell.reason})`);
@@ -40,7 +86,8 @@ async function serve(context: CliContext, flags: ServeFlags): Promise<void> {
     import('../../core/index.ts'),
     import('../../core/store/open.ts'),
   ]);
-  const gateway = await createGateway({ ...settings, env: shell.env, rendererDir: rendererDir() });
+  const cli = thisCli(context.env);
+  const gateway = await createGateway({ ...settings, env: shell.env, rendererDir: RENDERER_DIR, cli, logger });
   try {
     await gateway.start();
   } catch (error) {
@@ -51,12 +98,7 @@ async function serve(context: CliContext, flags: ServeFlags): Promise<void> {
     }
     throw error;
   }
-  output.line(`Canopy is running (${settings.mode} mode)`);
-  output.line(`  MCP endpoint:  ${gateway.url}/mcp`);
-  output.line(`  Admin API/UI:  ${gateway.url}`);
-  output.line(`  Store:         ${describeLocation(settings.store)}`);
-  output.line(`  Data dir:      ${settings.dataDir}`);
-  output.line('Press Ctrl-C to stop.');
+  for (const line of banner(gateway, settings, describeLocation(settings.store), cli.commandLine ?? 'canopy')) output.line(line);
 
   const signal = await nextStopSignal();
   output.note(`${signal}: stopping (Ctrl-C again to quit at once)`);
@@ -88,7 +130,9 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         'Run the Canopy gateway in this terminal: the MCP endpoint, the admin API and the web UI. ' +
           'Data lives in SQLite in your data dir unless --db or --database-url says otherwise.\n\n' +
           'Environment: CANOPY_HOST, CANOPY_PORT, CANOPY_DB_PATH, DATABASE_URL, CANOPY_MODE=enterprise ' +
-          '(flags win over the environment).',
+          '(flags win over the environment).\n\n' +
+          'Logs go to stderr: readable lines on a terminal, JSON lines otherwise (or as --log-format says). ' +
+          'CANOPY_LOG_LEVEL=trace|debug|info|warn|error|silent sets how much (default info; debug adds error stacks).',
       )
       .option('--host <host>', 'address to listen on (default 127.0.0.1)')
       .option('--port <port>', 'port to listen on; 0 picks a free one (default 7450)')
@@ -97,7 +141,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       .option('--enterprise', 'enterprise mode: clients and users must authenticate')
       .option('--allowed-hosts <names>', 'comma-separated host names clients may use besides loopback names (env CANOPY_ALLOWED_HOSTS)')
       .option('--allowed-origins <origins>', 'comma-separated browser origins allowed besides loopback (env CANOPY_ALLOWED_ORIGINS)')
-      .action((flags: ServeFlags) => serve(context, flags)),
+      .option('--log-format <format>', 'json | pretty (default: pretty on a terminal, json otherwise)')
+      .action((flags: ServeCommandFlags) => serve(context, flags)),
     ['canopy serve', 'canopy serve --port 7451 --db ./canopy.db', 'DATABASE_URL=postgres://canopy@db/canopy canopy serve --host 0.0.0.0 --enterprise'],
   );
 }

@@ -1,22 +1,15 @@
 // `canopy setup <app>`: adds Canopy to Cursor, Claude Desktop, Claude Code or VS Code.
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { APP_IDS, isAppId } from '../../core/connect-apps/apps.ts';
 import { connectApp, ConnectAppError } from '../../core/connect-apps/connect.ts';
 import { connectMessage } from '../../core/connect-apps/messages.ts';
 import { desktopPlatform, type HostLocation } from '../../core/connect-apps/paths.ts';
-import type { BridgeLauncher } from '../../core/connect-apps/entry.ts';
+import { thisCli } from '../cli-launcher.ts';
 import type { CliContext } from '../context.ts';
 import { readCliSettings } from '../cli-settings.ts';
 import { CliError } from '../errors.ts';
 import { withExamples } from '../help.ts';
-
-/** Claude Desktop launches the bridge with this Node and this package's `canopy` bin. */
-const cliBridge: BridgeLauncher = {
-  command: process.execPath,
-  args: [fileURLToPath(new URL('../../../bin/canopy.mjs', import.meta.url))],
-};
 
 interface SetupFlags {
   dryRun?: boolean;
@@ -29,7 +22,7 @@ async function setup(context: CliContext, host: HostLocation, app: string, flags
   const url = flags.url ?? `${context.registryUrl()}/mcp`;
   const token = flags.token ?? (context.env.CANOPY_TOKEN || readCliSettings(context.settingsPath).token);
   try {
-    const result = await connectApp({ app, url, token, bridge: cliBridge, dryRun: flags.dryRun, ...host });
+    const result = await connectApp({ app, url, token, bridge: thisCli(context.env).launcher, dryRun: flags.dryRun, ...host });
     context.output.line(connectMessage(result));
     if (result.dryRun && result.diff) context.output.line(result.diff);
   } catch (error) {

@@ -16,7 +16,7 @@ import { bearerToken } from './tokens.ts';
 export type ApiEnv = { Variables: { principal?: Principal } };
 
 const NOT_INITIALIZED =
-  'this enterprise gateway is not initialized: run `canopy init-server` on the gateway host (or with --init-token, the secret printed in its log)';
+  'this enterprise gateway is not initialized: run `canopy init-server` on the gateway host (or with --init-token, the init token shown in its start banner)';
 
 const AUTHENTICATE = { 'www-authenticate': 'Bearer realm="canopy"' };
 

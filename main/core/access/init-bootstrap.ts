@@ -1,6 +1,6 @@
 // Who may initialize an enterprise gateway. MCPJungle let whoever called /init first become admin;
 // here initialization needs the bootstrap secret the operator controls (CANOPY_INIT_TOKEN, else one
-// generated at start and printed in the server log), or a direct loopback connection when
+// generated at start and shown in the `canopy serve` banner), or a direct loopback connection when
 // CANOPY_INIT_TOKEN is not set. A request relayed by a proxy (X-Forwarded-For / Forwarded) does not
 // count as loopback, since every proxied request arrives from the proxy's address.
 import { randomBytes } from 'node:crypto';

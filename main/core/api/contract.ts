@@ -5,6 +5,7 @@ import type { ServerConfig, ServerConfigInput, Transport } from '../config/serve
 import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
 import type { AuditEntry } from '../store/audit-log.ts';
+import type { BridgeLauncher } from '../connect-apps/entry.ts';
 
 export const API_PREFIX = '/api/v0';
 
@@ -32,6 +33,16 @@ export interface StatusView {
   mcpUrl: string;
   store: { kind: 'sqlite' | 'postgres'; description: string };
   secrets: SecretStoreStatus;
+  /** How to run this installation's `canopy` command; absent when the gateway was not told (tests, embedders). */
+  cli?: CliLaunch;
+}
+
+/** This installation's `canopy` command, for config snippets that must work when pasted. */
+export interface CliLaunch {
+  /** Program + arguments before the subcommand, all absolute (apps do not get the shell's PATH). */
+  launcher: BridgeLauncher;
+  /** The same for a terminal: `canopy` when that is on PATH, else the quoted absolute launcher; absent when no full CLI exists. */
+  commandLine?: string;
 }
 
 /** A server config as the API shows it: secret values replaced by REDACTED. */

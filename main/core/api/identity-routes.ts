@@ -41,8 +41,8 @@ export function identityRoutes({ identities, bootstrap }: IdentityRouteServices)
       throw new CanopyError(
         'forbidden',
         initToken === undefined
-          ? 'initialization needs the init token (printed in the gateway log, or CANOPY_INIT_TOKEN): `canopy init-server --init-token TOKEN`'
-          : 'the init token is not right: it is printed in the gateway log at start (or is CANOPY_INIT_TOKEN)',
+          ? 'initialization needs the init token (shown in the banner `canopy serve` prints at start, or CANOPY_INIT_TOKEN): `canopy init-server --init-token TOKEN`'
+          : 'the init token is not right: it is shown in the banner `canopy serve` prints at start (or is CANOPY_INIT_TOKEN)',
       );
     }
     return c.json(await admin().initialize(rest), 201);

@@ -7,7 +7,7 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { nonCanonicalPath, pathOf } from './canonical-path.ts';
-import { serveUi } from './static-ui.ts';
+import { isUiPage, serveUi, UI_NOT_BUILT, uiIsBuilt } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
@@ -123,7 +123,11 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
 
   app.get('*', async (c) => {
     const response = parts.rendererDir ? await serveUi(parts.rendererDir, c.req.path) : undefined;
-    return response ?? notFound(c, `nothing at ${c.req.path}`);
+    if (response) return response;
+    if (isUiPage(c.req.path) && !(parts.rendererDir && (await uiIsBuilt(parts.rendererDir)))) {
+      return page('Canopy: the web UI is not built', UI_NOT_BUILT, 503);
+    }
+    return notFound(c, `nothing at ${c.req.path}`);
   });
   app.notFound((c) => notFound(c, `nothing at ${c.req.method} ${c.req.path}`));
   return app;

@@ -2,6 +2,7 @@
 // without a file extension get index.html (client-side routes).
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { API_PREFIX } from '../api/contract.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,6 +37,20 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** What `/` says when the gateway runs from a checkout whose UI was never built. */
+export const UI_NOT_BUILT =
+  'This gateway runs without its web UI. Build it in the Canopy folder with `npm run build` ' +
+  '(`npm install` does it too), then reload this page: no restart needed. The MCP endpoint and the CLI work without it.';
+
+/** A path the UI's client-side router would answer: no file extension, not under the admin API. */
+export function isUiPage(pathname: string): boolean {
+  return extname(pathname) === '' && !pathname.startsWith(`${API_PREFIX}/`);
+}
+
+export function uiIsBuilt(rootDir: string): Promise<boolean> {
+  return isFile(join(rootDir, 'index.html'));
+}
+
 export async function serveUi(rootDir: string, pathname: string): Promise<Response | undefined> {
   let decoded: string;
   try {
@@ -47,7 +62,7 @@ export async function serveUi(rootDir: string, pathname: string): Promise<Respon
   let file = normalize(join(root, decoded));
   if (!file.startsWith(root)) return undefined;
   if (!(await isFile(file))) {
-    if (extname(decoded) !== '') return undefined;
+    if (!isUiPage(decoded)) return undefined;
     file = join(root, 'index.html');
     if (!(await isFile(file))) return undefined;
   }

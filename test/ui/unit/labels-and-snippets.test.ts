@@ -36,11 +36,24 @@ describe('tool search', () => {
 });
 
 describe('connect snippets', () => {
-  const mcpUrl = 'http://127.0.0.1:7450/mcp';
+  const mcpUrl = 'http://127.0.0.1:7451/mcp';
+  const cli = { launcher: { command: '/opt/node/bin/node', args: ['/home/me/canopy/bin/canopy.mjs'] }, commandLine: "'/opt/node/bin/node' /home/me/canopy/bin/canopy.mjs" };
+  const parse = (text: string | undefined) => JSON.parse(text ?? 'null');
   it('gives each app the entry `canopy setup` writes', () => {
-    expect(JSON.parse(snippetFor('cursor', { mcpUrl, needsToken: false }).text)).toEqual({ mcpServers: { canopy: { url: mcpUrl } } });
-    expect(JSON.parse(snippetFor('vscode', { mcpUrl, needsToken: false }).text)).toEqual({ servers: { canopy: { type: 'http', url: mcpUrl } } });
-    expect(JSON.parse(snippetFor('claude-desktop', { mcpUrl, needsToken: false }).text).mcpServers.canopy).toMatchObject({ command: 'canopy' });
+    expect(parse(snippetFor('cursor', { mcpUrl, needsToken: false }).text)).toEqual({ mcpServers: { canopy: { url: mcpUrl } } });
+    expect(parse(snippetFor('vscode', { mcpUrl, needsToken: false }).text)).toEqual({ servers: { canopy: { type: 'http', url: mcpUrl } } });
+    expect(parse(snippetFor('claude-desktop', { mcpUrl, needsToken: false, cli }).text).mcpServers.canopy).toEqual({
+      command: '/opt/node/bin/node',
+      args: ['/home/me/canopy/bin/canopy.mjs', 'stdio-bridge', '--url', mcpUrl],
+    });
+  });
+  it('never shows a bare `canopy` command: without a launcher there is no Claude Desktop entry and no setup command', () => {
+    const snippet = snippetFor('claude-desktop', { mcpUrl, needsToken: false });
+    expect(snippet.text).toBeUndefined();
+    expect(snippet.command).toBeUndefined();
+  });
+  it('offers the setup command of this installation, aimed at this gateway', () => {
+    expect(snippetFor('cursor', { mcpUrl, needsToken: false, cli }).command).toBe(`${cli.commandLine} --registry http://127.0.0.1:7451 setup cursor`);
   });
   it('shows a token placeholder in enterprise mode', () => {
     expect(snippetFor('cursor', { mcpUrl, needsToken: true }).text).toContain(`Bearer ${TOKEN_PLACEHOLDER}`);

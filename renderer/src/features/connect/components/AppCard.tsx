@@ -19,7 +19,7 @@ export function AppCard({ app, title, status }: AppCardProps) {
   const bridge = desktopBridge();
   const [done, setDone] = useState<string>();
   const connect = useAction(async () => setDone((await bridge!.connectApp(app)).message));
-  const snippet = snippetFor(app, { mcpUrl: status.mcpUrl, needsToken: status.mode === 'enterprise' });
+  const snippet = snippetFor(app, { mcpUrl: status.mcpUrl, needsToken: status.mode === 'enterprise', cli: status.cli });
   return (
     <section className="card" aria-label={`Connect ${title}`}>
       <h2>{title}</h2>
@@ -36,14 +36,37 @@ export function AppCard({ app, title, status }: AppCardProps) {
         </p>
       )}
       <ErrorNote message={connect.error} />
-      <p className="muted small">{bridge ? 'Or do it by hand: ' : ''}{snippet.where}</p>
-      <pre className="code" aria-label={`${title} configuration`}>
-        {snippet.text}
-      </pre>
-      <div className="actions">
-        <CopyButton text={snippet.text} label={`Copy ${title} configuration`} />
-        <span className="muted small">{snippet.note}</span>
-      </div>
+      {snippet.command && (
+        <>
+          <p className="muted small">{bridge ? 'Or in a terminal:' : 'In a terminal:'}</p>
+          <pre className="code" aria-label={`${title} setup command`}>
+            {snippet.command}
+          </pre>
+          <div className="actions">
+            <CopyButton text={snippet.command} label={`Copy ${title} setup command`} />
+          </div>
+        </>
+      )}
+      <p className="muted small">
+        {bridge || snippet.command ? 'Or by hand: ' : ''}
+        {snippet.where}
+      </p>
+      {snippet.text ? (
+        <>
+          <pre className="code" aria-label={`${title} configuration`}>
+            {snippet.text}
+          </pre>
+          <div className="actions">
+            <CopyButton text={snippet.text} label={`Copy ${title} configuration`} />
+          </div>
+        </>
+      ) : (
+        <p className="hint">
+          This gateway did not say where its <code>canopy</code> command is installed, so there is no entry to paste:{' '}
+          {bridge ? 'use the button above.' : `run canopy setup ${app} on the machine where Canopy is installed.`}
+        </p>
+      )}
+      {snippet.note && <p className="muted small">{snippet.note}</p>}
     </section>
   );
 }
