@@ -80,6 +80,14 @@ export function isListed(connection: UpstreamConnection | undefined): boolean {
   return Boolean(connection?.catalog) && LISTED_STATUSES.has(connection!.state.status);
 }
 
+/**
+ * Resource and template names are labels, not keys (the URI is the key), so on an aggregated view
+ * they carry their server the way tool names do, and pickers can tell two servers' "README" apart.
+ */
+function labelled(server: string, item: { name: string; title?: string }): { name: string; title?: string } {
+  return { name: `${server}__${item.name}`, ...(item.title !== undefined ? { title: `${server}: ${item.title}` } : {}) };
+}
+
 function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | undefined): CatalogView {
   const prefixed = spec.kind !== 'server';
   const tools: Tool[] = [];
@@ -117,11 +125,13 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
     }
     if (filter && !filter.allows(server.name, 'resource', '*')) continue;
     for (const resource of catalog.resources) {
-      resources.push(prefixed ? { ...resource, uri: qualifiedResourceUri(server.name, resource.uri) } : resource);
+      resources.push(prefixed ? { ...resource, ...labelled(server.name, resource), uri: qualifiedResourceUri(server.name, resource.uri) } : resource);
     }
     for (const template of catalog.resourceTemplates) {
       resourceTemplates.push(
-        prefixed ? { ...template, uriTemplate: qualifiedResourceUri(server.name, template.uriTemplate) } : template,
+        prefixed
+          ? { ...template, ...labelled(server.name, template), uriTemplate: qualifiedResourceUri(server.name, template.uriTemplate) }
+          : template,
       );
     }
   }

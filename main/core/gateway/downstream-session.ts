@@ -16,7 +16,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   ReadResourceResultSchema,
   RootsListChangedNotificationSchema,
@@ -35,7 +34,8 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { explainMissing, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord, GatewayCore } from './gateway-core.ts';
-import { mapContentUris } from './content-uris.ts';
+import { exposeResultUris } from './content-uris.ts';
+import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
@@ -87,8 +87,10 @@ export class DownstreamSession implements SubscribingSession {
     this.filter = options.filter;
     this.identity = options.identity;
     this.capabilities = this.declaredCapabilities();
+    // One server's endpoint introduces itself as that server (see README, "One server's endpoint").
+    const upstreamInfo = this.spec.kind === 'server' ? core.connection(this.spec.server)?.catalog?.serverInfo : undefined;
     this.server = new Server(
-      { name: 'canopy', title: 'Canopy MCP gateway', version: core.version },
+      upstreamInfo ?? { name: 'canopy', title: 'Canopy MCP gateway', version: core.version },
       { capabilities: this.capabilities, instructions: this.instructions() },
     );
     this.server.oninitialized = () => {
@@ -196,19 +198,19 @@ export class DownstreamSession implements SubscribingSession {
     const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
     if (ref) return ref;
     if (this.filter?.() && this.core.isHiddenByFilter(this.spec, kind, exposed)) {
-      throw new McpError(ErrorCode.InvalidParams, `${kind} '${exposed}' is not allowed for this client`);
+      throw new JsonRpcError(ErrorCode.InvalidParams, `${kind} '${exposed}' is not allowed for this client`);
     }
-    throw new McpError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
+    throw new JsonRpcError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
   }
 
   private resolveResourceOrThrow(uri: string): ItemRef {
     const ref = this.view().resolveResource(uri);
     // -32002: the MCP error for a resource that is not there.
-    if (!ref) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}'`);
+    if (!ref) throw new JsonRpcError(RESOURCE_NOT_FOUND, `unknown resource '${uri}'`);
     const server = this.core.source.server(ref.server);
-    if (!server) throw new McpError(RESOURCE_NOT_FOUND, `unknown resource '${uri}': no server named '${ref.server}'`);
+    if (!server) throw new JsonRpcError(RESOURCE_NOT_FOUND, `unknown resource '${uri}': no server named '${ref.server}'`);
     if (!server.enabled) {
-      throw new McpError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
+      throw new JsonRpcError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
     }
     return ref;
   }
@@ -223,12 +225,12 @@ export class DownstreamSession implements SubscribingSession {
   ): Promise<SchemaOutput<U>> {
     this.lastActivity = Date.now();
     const connection = this.core.connection(server);
-    if (!connection) throw new McpError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
+    if (!connection) throw new JsonRpcError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
     let client: Client;
     try {
       client = await connection.ready(); // bounded by the server's own initialize timeout
     } catch (error) {
-      throw new McpError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
+      throw new JsonRpcError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
     }
     this.activeCalls += 1;
     const untrack = this.core.inflight.track(server, {
@@ -244,6 +246,9 @@ export class DownstreamSession implements SubscribingSession {
         resetTimeoutOnProgress: options.long,
         onprogress: options.onprogress,
       });
+    } catch (error) {
+      // The upstream's error goes to the client as the upstream sent it.
+      throw relayable(error);
     } finally {
       untrack();
       this.activeCalls -= 1;
@@ -270,7 +275,7 @@ export class DownstreamSession implements SubscribingSession {
       return done.result;
     } catch (thrown) {
       error = (thrown as Error).message;
-      if (!target && thrown instanceof McpError && thrown.code === ErrorCode.InvalidParams) outcome = 'denied';
+      if (!target && thrown instanceof JsonRpcError && thrown.code === ErrorCode.InvalidParams) outcome = 'denied';
       throw thrown;
     } finally {
       this.core.recordCall({
@@ -292,6 +297,13 @@ export class DownstreamSession implements SubscribingSession {
     if (method === 'elicitation/create') return Boolean(capabilities?.elicitation);
     if (method === 'roots/list') return Boolean(capabilities?.roots);
     return false;
+  }
+
+  /** Maps the resource URIs in an upstream's result to the ones this session's view exposes. */
+  private exposeUris<R extends object>(server: string, result: R): R {
+    if (this.spec.kind === 'server') return result;
+    const view = this.view();
+    return exposeResultUris(result, (uri) => view.exposeResourceUri(server, uri));
   }
 
   /** Relays upstream progress with the token the downstream client chose. */
@@ -325,7 +337,8 @@ export class DownstreamSession implements SubscribingSession {
 
   private registerToolHandlers(): void {
     const server = this.server;
-    server.setRequestHandler(ListToolsRequestSchema, async () => {
+    server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+      refuseCursor(request.params?.cursor);
       this.lastActivity = Date.now();
       return { tools: this.view().tools };
     });
@@ -343,15 +356,17 @@ export class DownstreamSession implements SubscribingSession {
           extra,
           { onprogress: this.progressRelay(extra), long: true },
         )) as CallToolResult;
-        const mapped = this.spec.kind !== 'server' ? mapContentUris(result, (uri) => this.view().exposeResourceUri(ref.server, uri)) : result;
-        return { result: mapped, outcome: result.isError ? 'tool_error' : 'ok' };
+        return { result: this.exposeUris(ref.server, result), outcome: result.isError ? 'tool_error' : 'ok' };
       }),
     );
   }
 
   private registerPromptHandlers(): void {
     const server = this.server;
-    server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: this.view().prompts }));
+    server.setRequestHandler(ListPromptsRequestSchema, async (request) => {
+      refuseCursor(request.params?.cursor);
+      return { prompts: this.view().prompts };
+    });
 
     server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
       this.recorded('prompt', request.params.name, async (resolved) => {
@@ -363,17 +378,21 @@ export class DownstreamSession implements SubscribingSession {
           extra,
           { onprogress: this.progressRelay(extra) },
         );
-        return { result, outcome: 'ok' };
+        return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
       }),
     );
   }
 
   private registerResourceHandlers(subscribe: boolean): void {
     const server = this.server;
-    server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: this.view().resources }));
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: this.view().resourceTemplates,
-    }));
+    server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+      refuseCursor(request.params?.cursor);
+      return { resources: this.view().resources };
+    });
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request) => {
+      refuseCursor(request.params?.cursor);
+      return { resourceTemplates: this.view().resourceTemplates };
+    });
 
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
       this.recorded('resource', request.params.uri, async (resolved) => {
@@ -385,9 +404,7 @@ export class DownstreamSession implements SubscribingSession {
           extra,
           { onprogress: this.progressRelay(extra) },
         );
-        if (this.spec.kind === 'server') return { result, outcome: 'ok' };
-        const contents = result.contents.map((content) => ({ ...content, uri: this.view().exposeResourceUri(ref.server, content.uri) }));
-        return { result: { ...result, contents }, outcome: 'ok' };
+        return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
       }),
     );
     if (!subscribe) return;
@@ -426,6 +443,16 @@ export class DownstreamSession implements SubscribingSession {
         extra,
       );
     });
+  }
+}
+
+/**
+ * Lists come in one page (Canopy holds every upstream page already) and carry no nextCursor, so any
+ * cursor is one Canopy never issued: -32602, as the spec's pagination section asks.
+ */
+function refuseCursor(cursor: string | undefined): void {
+  if (cursor !== undefined) {
+    throw new JsonRpcError(ErrorCode.InvalidParams, `invalid cursor '${cursor}': Canopy lists everything in one page; list again without a cursor`);
   }
 }
 

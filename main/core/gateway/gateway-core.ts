@@ -166,7 +166,7 @@ export class GatewayCore {
       await Promise.allSettled(
         this.listenersOf(server)
           .filter((s) => passes(message.params.level, s.logLevel))
-          .map((s) => s.relay(relayed)),
+          .map((s) => s.relay(s.spec.kind === 'server' ? message : relayed)),
       );
     }
   }

@@ -12,7 +12,6 @@ import {
   ElicitRequestSchema,
   ErrorCode,
   ListRootsRequestSchema,
-  McpError,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
@@ -26,6 +25,7 @@ import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from 
 import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
 import { resolveCommandOnThisMachine } from './command-resolution.ts';
 import { withTimeout } from './deadline.ts';
+import { JsonRpcError, relayable } from './json-rpc-error.ts';
 import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, rejectedCredentialsMessage } from './failure.ts';
 import { createHttpTransport, upstreamHeaders } from './http-transport.ts';
 import { LogRing, type LogRingOptions } from './log-ring.ts';
@@ -315,9 +315,12 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
 
   private async answerServerRequest(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
     if (!this.handler) {
-      throw new McpError(ErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
+      throw new JsonRpcError(ErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
     }
-    return this.handler(request, signal);
+    // A downstream client's error reaches the upstream as that client sent it.
+    return this.handler(request, signal).catch((error: unknown) => {
+      throw relayable(error);
+    });
   }
 
   private assertCurrent(attempt: Attempt): void {

@@ -1,0 +1,80 @@
+// Small stdio MCP servers (SDK v1 McpServer) of the capability shapes npm servers lack.
+//   prompts:   tools + prompts, no completions; long and dotted tool names; a prompt embedding a
+//              resource; a prompt failing with its own JSON-RPC code, message and data
+//   resources: tools + resources (a resource and a template) only; a tool that crashes the process
+//              mid-call; starts SLOW_START_MS late when that is set
+// Run: node bin/run-ts.mjs test/support/shaped-server.ts prompts|resources
+import { join } from 'node:path';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+export type Shape = 'prompts' | 'resources';
+
+/** A tool name longer than the 64 characters Canopy lists, so it gets a short form on /mcp. */
+export const LONG_TOOL_NAME = `summarize_the_quarterly_financial_report_for_the_board_of_directors_${'x'.repeat(8)}`;
+export const DOTTED_TOOL_NAME = 'notes.search.v2';
+/** The error the `fails` prompt answers with. */
+export const PROMPT_ERROR = { code: -32077, message: 'the notebook is locked', data: { retryAfter: 30 } };
+export const EMBEDDED_URI = 'note://embedded/1';
+
+/** Config (MCPJungle format) that runs this file as a stdio server of `shape`. */
+export function shapedStdioConfig(name: string, shape: Shape, env: Record<string, string> = {}) {
+  const root = join(import.meta.dirname, '..', '..');
+  return {
+    name,
+    transport: 'stdio' as const,
+    command: process.execPath,
+    args: [join(root, 'bin', 'run-ts.mjs'), join(root, 'test', 'support', 'shaped-server.ts'), shape],
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+  };
+}
+
+function echo(server: McpServer): void {
+  server.registerTool('echo', { description: 'Returns its text', inputSchema: { text: z.string() } }, async ({ text }) => ({
+    content: [{ type: 'text', text }],
+  }));
+}
+
+function promptsServer(): McpServer {
+  const server = new McpServer({ name: 'shaped-prompts', title: 'Shaped: prompts', version: '1.2.3' }, { instructions: 'Notes live here.' });
+  echo(server);
+  server.registerTool(DOTTED_TOOL_NAME, { description: 'A dotted name' }, async () => ({ content: [{ type: 'text', text: 'dotted ok' }] }));
+  server.registerTool(LONG_TOOL_NAME, { description: 'A long name' }, async () => ({ content: [{ type: 'text', text: 'long ok' }] }));
+  server.registerPrompt(
+    'greeting',
+    { description: 'Greets someone', argsSchema: { name: z.string() } },
+    ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Hello, ${name}!` } }] }),
+  );
+  server.registerPrompt('embedded', { description: 'Embeds a resource' }, () => ({
+    messages: [{ role: 'user', content: { type: 'resource', resource: { uri: EMBEDDED_URI, mimeType: 'text/plain', text: 'embedded note' } } }],
+  }));
+  server.registerPrompt('fails', { description: 'Always fails' }, () => {
+    // Not an McpError, whose message would carry the SDK's "MCP error <code>: " on the wire.
+    throw Object.assign(new Error(PROMPT_ERROR.message), { code: PROMPT_ERROR.code, data: PROMPT_ERROR.data });
+  });
+  return server;
+}
+
+function resourcesServer(): McpServer {
+  const server = new McpServer({ name: 'shaped-resources', version: '1.0.0' });
+  echo(server);
+  server.registerTool('crash', { description: 'Exits the process mid-call' }, async () => {
+    setTimeout(() => process.exit(3), 50);
+    return new Promise(() => {});
+  });
+  server.registerResource('README', 'note://readme', { title: 'Read me', mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'the readme' }],
+  }));
+  server.registerResource('page', new ResourceTemplate('note://pages/{page}', { list: undefined }), { title: 'A page' }, async (uri, { page }) => ({
+    contents: [{ uri: uri.href, mimeType: 'text/plain', text: `page ${String(page)}` }],
+  }));
+  return server;
+}
+
+const shape = process.argv[2] as Shape | undefined;
+if (shape === 'prompts' || shape === 'resources') {
+  const slow = Number(process.env.SLOW_START_MS ?? 0);
+  if (slow > 0) await new Promise((resolve) => setTimeout(resolve, slow));
+  await (shape === 'prompts' ? promptsServer() : resourcesServer()).connect(new StdioServerTransport());
+}
