@@ -26,5 +26,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   not_initialized: 503,
   upstream_error: 502,
+  unavailable: 503,
   internal: 500,
 };

@@ -140,7 +140,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits = sessionLimits(env, options.sessionLimits);
   const auditRetentionDays = enterprise ? wholeNumberSetting(env, 'CANOPY_AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, ' of days') : 0;
   const store = await openStore(options.store, {
-    onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection was lost; it will be replaced'),
+    onConnectionError: (error) => logger.warn({ reason: error.message }, 'a database connection was lost; it will be replaced'),
   });
   try {
     await claimStoreMode(store.settings, mode);

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'not_initialized'
   | 'upstream_error'
   | 'payload_too_large'
+  | 'unavailable'
   | 'internal';
 
 export interface ErrorBody {

@@ -456,11 +456,12 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   /** Removes a server, and takes it out of every tool group in the same transaction. */
   async deregisterServer(name: string): Promise<DeregisterServerResult> {
     const record = this.requireRecord(name);
-    await this.detach(name);
+    // Committed first: when the database cannot be written, the server keeps running as it was.
     const removedFromGroups = await this.options.store.transaction(async (tx) => {
       await tx.servers.delete(name);
       return tx.toolGroups.removeServer(name);
     });
+    await this.detach(name);
     this.records.delete(name);
     for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
     await this.deleteSecrets(record);

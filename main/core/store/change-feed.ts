@@ -53,19 +53,23 @@ class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     client.on('notification', (message) => {
       const change = parse(message.payload);
       if (change && change.origin !== this.origin) this.emit(change.topic);
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      discard(client);
+      throw error;
+    }
     // Closed while connecting: nobody would end this connection, and it would keep the process alive.
     if (this.closed) {
-      client.removeAllListeners();
-      await client.end().catch(() => {});
+      discard(client);
       return;
     }
     this.client = client;
@@ -78,8 +82,7 @@ class PostgresChangeFeed implements ChangeFeed {
   private lost(client: pg.Client, error: Error, attempt = 1): void {
     if (this.closed || this.client !== client) return;
     this.client = undefined;
-    client.removeAllListeners();
-    void client.end().catch(() => {});
+    discard(client);
     this.logger.warn({ reason: error.message }, 'lost the change feed connection: listening again');
     this.reconnect(attempt);
   }
@@ -104,6 +107,13 @@ class PostgresChangeFeed implements ChangeFeed {
     this.client = undefined;
     await client?.end().catch(() => {});
   }
+}
+
+/** Ends a connection no longer used; whatever it still reports (a late socket error) is ignored, not thrown. */
+function discard(client: pg.Client): void {
+  client.removeAllListeners();
+  client.on('error', () => {});
+  void client.end().catch(() => {});
 }
 
 function parse(payload: string | undefined): { origin: string; topic: ChangeTopic } | undefined {

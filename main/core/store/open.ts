@@ -67,11 +67,17 @@ function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({ database });
 }
 
-function postgresDialect(url: string, onIdleConnectionError: (error: Error) => void): PostgresDialect {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle pooled connection that dies (server restart, failover, idle timeout) is reported as an
-  // 'error' event; unheard, it would crash the process. The pool opens a new one on next use.
-  pool.on('error', onIdleConnectionError);
+/** How long taking a new PostgreSQL connection may take before the operation fails (instead of hanging). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function postgresDialect(url: string, onConnectionError: (error: Error) => void): PostgresDialect {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A connection that dies (server restart, failover, idle timeout) is reported as an 'error' event;
+  // unheard, it crashes the process. The pool hears it for idle connections ('error' on the pool);
+  // this hears it for checked-out ones too (a transaction between two statements). The operation
+  // using the connection fails, and the pool drops it on release and opens a new one on next use.
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new PostgresDialect({ pool });
 }
 
@@ -87,14 +93,14 @@ export function describeLocation(location: StoreLocation): string {
 }
 
 export interface OpenStoreOptions {
-  /** A pooled PostgreSQL connection was lost while idle (the pool replaces it). */
-  onIdleConnectionError?: (error: Error) => void;
+  /** A pooled PostgreSQL connection was lost (the pool replaces it). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   try {
-    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url, options.onIdleConnectionError ?? ((error) => console.error(`canopy: database connection lost: ${error.message}`))) });
+    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url, options.onConnectionError ?? ((error) => console.error(`canopy: database connection lost: ${error.message}`))) });
   } catch (error) {
     throw new StoreError(`cannot open ${describeLocation(location)}: ${(error as Error).message}`);
   }
