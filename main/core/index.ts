@@ -30,8 +30,10 @@ import { claimStoreMode } from './access/store-mode.ts';
 import { createChangeFeed } from './store/change-feed.ts';
 import type { CallRecord } from './gateway/gateway-core.ts';
 import { CanopyError } from './errors.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
+export { DataDirInUseError } from './data-dir-lock.ts';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -130,7 +132,18 @@ function usesOAuth(config: ServerConfig): boolean {
   return !Object.keys(config.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
 }
 
+/** Creates a gateway on `options.dataDir`; throws DataDirInUseError when another gateway runs on it. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const lock = await lockDataDir(options.dataDir);
+  try {
+    return await assembleGateway(options, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Promise<Gateway> {
   const logger = options.logger ?? createLogger();
   const host = options.host ?? DEFAULT_HOST;
   const mode: GatewayMode = options.mode ?? 'development';
@@ -338,6 +351,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
       const port = (server.address() as AddressInfo).port;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      await lock.setUrl(url);
       endpoints.start();
       started = true;
       await registry.load();
@@ -354,17 +368,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
     async stop() {
-      expiry.stop();
-      await endpoints.stop();
-      if (started) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+      try {
+        expiry.stop();
+        await endpoints.stop();
+        if (started) {
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
+        await feed.close();
+        await registry.stopAll();
+        await audit?.stop();
+        await metrics?.shutdown();
+        await store.close();
+      } finally {
+        // Last: the next gateway on this data dir may start once children and store are closed.
+        await lock.release();
       }
-      await feed.close();
-      await registry.stopAll();
-      await audit?.stop();
-      await metrics?.shutdown();
-      await store.close();
     },
   };
 }

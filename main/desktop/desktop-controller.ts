@@ -50,9 +50,9 @@ export class DesktopController {
   }
 
   connection(): ConnectionInfo {
-    const gateway = this.deps.host.gateway;
-    if (!gateway) throw new Error('Canopy is not running');
-    return { gatewayUrl: gateway.url, mcpUrl: `${gateway.url}/mcp` };
+    const url = this.deps.host.url;
+    if (!url) throw new Error('Canopy is not running');
+    return { gatewayUrl: url, mcpUrl: `${url}/mcp` };
   }
 
   preferences(): DesktopPreferences {

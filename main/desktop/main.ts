@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   if (reason) log(`stdio servers get Canopy's own environment: ${reason}`);
   const host = new GatewayHost(createGateway);
   const controller = new DesktopController({ host, preferences, vault, launch: { dataDir, rendererDir: rendererDir(location), env } });
-  const gatewayUrl = () => host.gateway?.url;
-  const appOrigin = () => (host.gateway ? new URL(host.gateway.url).origin : undefined);
+  const gatewayUrl = () => host.url;
+  const appOrigin = () => (host.url ? new URL(host.url).origin : undefined);
   const window = new MainWindow({ platform, preloadPath: preloadPath(location), preferences, gatewayUrl });
   const connectApp = (appId: Parameters<typeof connectAppFromDesktop>[2], dryRun: boolean) =>
     connectAppFromDesktop(

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Gateway, GatewayOptions } from '../../core/index.ts';
 import type { GatewayPhase } from '../tray/labels.ts';
 import { withinTime, type BoundedResult } from './bounded.ts';
+import { DataDirInUseError } from '../../core/data-dir-lock.ts';
 
 export type CreateGateway = (options: GatewayOptions) => Promise<Gateway>;
 
@@ -26,6 +27,8 @@ function asError(error: unknown): Error {
 
 export class GatewayHost extends EventEmitter<GatewayHostEvents> {
   private current: Gateway | undefined;
+  /** Another process's gateway on our data dir (e.g. `canopy serve`), used instead of starting one. */
+  private external: string | undefined;
   private currentOptions: GatewayOptions | undefined;
   private state: GatewayPhase = { phase: 'stopped' };
   private queue: Promise<unknown> = Promise.resolve();
@@ -45,6 +48,12 @@ export class GatewayHost extends EventEmitter<GatewayHostEvents> {
   /** The running gateway, if any. */
   get gateway(): Gateway | undefined {
     return this.state.phase === 'running' ? this.current : undefined;
+  }
+
+  /** Base URL of the gateway in use: ours, or the one already running on our data dir. */
+  get url(): string | undefined {
+    if (this.state.phase !== 'running') return undefined;
+    return this.current?.url ?? this.external;
   }
 
   /** The options the gateway runs (or last tried to run) with; they may hold a database password. */
@@ -71,6 +80,11 @@ export class GatewayHost extends EventEmitter<GatewayHostEvents> {
       gateway = await this.create(options);
       await gateway.start();
     } catch (error) {
+      if (error instanceof DataDirInUseError && error.holder.url) {
+        this.external = error.holder.url;
+        this.setPhase({ phase: 'running', mcpUrl: `${error.holder.url}/mcp` });
+        return;
+      }
       // A half-started gateway may hold the store open or children running.
       const created = gateway;
       if (created) await withinTime(() => created.stop(), this.stopTimeoutMs);
@@ -84,7 +98,11 @@ export class GatewayHost extends EventEmitter<GatewayHostEvents> {
 
   private async stopNow(): Promise<BoundedResult> {
     const gateway = this.current;
-    if (!gateway) return 'done';
+    if (!gateway) {
+      if (this.external) this.setPhase({ phase: 'stopped' });
+      this.external = undefined;
+      return 'done';
+    }
     this.setPhase({ phase: 'stopping' });
     gateway.events.off('changed', this.relay);
     this.current = undefined;
