@@ -196,9 +196,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
         });
         connection.setServerRequestHandler((request, signal) => core!.routeServerRequest(config.name, request, signal));
         const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
-        connection.on('notification', (notification) => {
-          core?.relayUpstreamNotification(config.name, notification).catch(relayFailed);
-        });
+        connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
         let wasRunning = false;
         connection.on('state', (state) => {
           if (state.status === 'running' && !wasRunning) core?.restoreUpstreamSession(config.name).catch(relayFailed);

@@ -39,6 +39,7 @@ import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
+import { latestProgressPerTurn } from './notification-queue.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -310,11 +311,11 @@ export class DownstreamSession implements SubscribingSession {
   private progressRelay(extra: Extra): ((progress: Progress) => void) | undefined {
     const token = extra._meta?.progressToken;
     if (token === undefined) return undefined;
-    return (progress) => {
+    return latestProgressPerTurn((progress) => {
       void extra
         .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
         .catch(() => {});
-    };
+    });
   }
 
   private registerHandlers(): void {

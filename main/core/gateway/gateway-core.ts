@@ -20,6 +20,7 @@ import {
 import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
 import { DownstreamSession, type FilterSource, type SessionOptions } from './downstream-session.ts';
 import { InflightCalls } from './inflight.ts';
+import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
@@ -57,6 +58,8 @@ export class GatewayCore {
   private notifyScheduled = false;
   /** Last level sent to each upstream, so a setLevel goes out only when it changes. */
   private readonly upstreamLevels = new Map<string, string>();
+
+  private readonly notificationQueues = new Map<string, NotificationQueue>();
 
   constructor(private readonly options: GatewayCoreOptions) {
     this.source = options.source;
@@ -149,8 +152,22 @@ export class GatewayCore {
     return [...this.sessions.values()].filter((s) => s.listening && s.view().includesServer(server));
   }
 
-  /** A notification an upstream sent (other than list_changed, which the connection handles). */
-  async relayUpstreamNotification(server: string, notification: ServerNotification): Promise<void> {
+  /** A notification an upstream sent (other than list_changed, which the connection handles): queued, bounded per upstream. */
+  upstreamNotified(server: string, notification: ServerNotification): void {
+    let queue = this.notificationQueues.get(server);
+    if (!queue) {
+      queue = new NotificationQueue(server, (next) => this.relayUpstreamNotification(server, next));
+      this.notificationQueues.set(server, queue);
+    }
+    queue.push(notification);
+  }
+
+  /** How many notifications of `server` were received, relayed, dropped and coalesced. */
+  notificationCounters(server: string): NotificationCounters | undefined {
+    return this.notificationQueues.get(server)?.counters;
+  }
+
+  private async relayUpstreamNotification(server: string, notification: ServerNotification): Promise<void> {
     // Upstreams are not trusted to send well-formed notifications: check before reading them.
     if (notification.method === 'notifications/resources/updated') {
       const updated = ResourceUpdatedNotificationSchema.safeParse(notification);
