@@ -3,6 +3,7 @@
 //   dist/desktop/main.js          Electron main (ESM; npm packages stay in node_modules, native ones included)
 //   dist/desktop/preload.cjs      the sandboxed preload (CommonJS: sandboxed preloads cannot be ESM)
 //   dist/desktop/stdio-bridge.cjs the stdio bridge Claude Desktop launches (self-contained, no node_modules)
+//   dist/desktop/cli.mjs          the `canopy` command the app can put on PATH (run in Node mode)
 // The bundles sit two folders below the package root, like main/core/*.ts, so the core's
 // `../../package.json` lookups (relative to import.meta.url) still find package.json.
 import { build } from 'esbuild';
@@ -23,6 +24,13 @@ await Promise.all([
     outfile: 'dist/desktop/preload.cjs',
     format: 'cjs',
     external: ['electron'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['main/cli/index.ts'],
+    outfile: 'dist/desktop/cli.mjs',
+    format: 'esm',
+    packages: 'external',
   }),
   build({
     ...common,

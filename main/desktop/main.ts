@@ -7,6 +7,9 @@ import { userDataDir } from '../core/paths.ts';
 import { loadLoginShellEnvironment } from '../core/upstream/index.ts';
 import { desktopPlatform } from '../core/connect-apps/paths.ts';
 import { createQuitGuard } from './app-events/quit-guard.ts';
+import { installCliOnPath } from './cli-on-path/install.ts';
+import { cliOnPathPlan } from './cli-on-path/plan.ts';
+import { windowsUserPath } from './cli-on-path/windows-user-path.ts';
 import { showWindowAtLaunch } from './app-events/launch.ts';
 import { applyLoginItem } from './app-events/apply-login-item.ts';
 import { startGatewayInteractively } from './app-events/start-gateway.ts';
@@ -59,6 +62,13 @@ async function main(): Promise<void> {
       dryRun,
     );
 
+  const installCli = () =>
+    installCliOnPath(
+      cliOnPathPlan({ platform, home: homedir(), env: process.env, execPath: process.execPath, appPath: location.appPath, dataDir }),
+      platform,
+      platform === 'win32' ? windowsUserPath : undefined,
+    );
+
   hardenApp(appOrigin);
   registerIpcHandlers(ipcHandlers({ controller, appOrigin, connectApp, openExternal: (url) => shell.openExternal(url) }));
 
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
     assetsDir: assetsDir(location),
     host,
     preferences,
-    dispatch: trayDispatcher({ host, preferences, window, tray: () => tray, connectApp }),
+    dispatch: trayDispatcher({ host, preferences, window, tray: () => tray, connectApp, installCli }),
     notify: (notice) => showNotice(notice, (route) => window.show(route)),
     onClick: () => window.show(),
     logError: (error) => log(`tray: ${(error as Error).message}`),

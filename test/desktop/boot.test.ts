@@ -2,6 +2,7 @@
 // stand-in (test/desktop/electron-stand-in/): real gateway, real upstream children, the real window
 // in Chromium with the real preload, the tray menu as the app sets it. See the stand-in for what it
 // cannot prove.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -161,6 +162,17 @@ describe.skipIf(skip)('the desktop app booted from its bundle', { timeout: 120_0
       items = await app.trayMenuWhere((menu) => settled(menu, /running/), 'memory running again', before);
       expect(serverItem(items, 'memory')).toMatchObject({ checked: true });
       expect((await client.getServer('memory')).enabled).toBe(true);
+    });
+
+    it('puts `canopy` on PATH from the tray: the launcher runs the bundled CLI against this gateway', async () => {
+      app.onDialog((dialog) => (dialog.options.title === 'The canopy command' ? 0 : undefined));
+      const before = app.records.length;
+      await app.clickTray('Put `canopy` on PATH…');
+      const shown = (await app.waitForFrom(before, (entry) => entry.kind === 'message-box', 'the PATH dialog')) as Extract<AppRecord, { kind: 'message-box' }>;
+      const launcher = join(home, '.local', 'bin', 'canopy');
+      expect(shown.options.message).toContain(`installed at ${launcher}`);
+      const output = execFileSync(launcher, ['list', 'servers', '--json'], { encoding: 'utf8', env: { ...process.env, HOME: home, CANOPY_REGISTRY: gatewayUrl } });
+      expect((JSON.parse(output) as Array<{ name: string }>).map((server) => server.name)).toEqual(['memory']);
     });
 
     it('a second launch focuses the first and exits', async () => {

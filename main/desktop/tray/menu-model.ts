@@ -8,6 +8,7 @@ export type TrayAction =
   | { kind: 'open-window'; route?: string }
   | { kind: 'connect-app'; app: AppId }
   | { kind: 'set-start-at-login'; value: boolean }
+  | { kind: 'install-cli' }
   | { kind: 'quit' };
 
 export type TrayItem =
@@ -67,6 +68,7 @@ export function buildTrayMenu(state: TrayState): TrayItem[] {
       enabled: running,
       items: APP_IDS.map((app) => ({ type: 'action', label: `${APPS[app].displayName}…`, action: { kind: 'connect-app', app }, enabled: running })),
     },
+    { type: 'action', label: 'Put `canopy` on PATH…', action: { kind: 'install-cli' }, enabled: true },
     { type: 'separator' },
     { type: 'checkbox', label: 'Start at login', checked: state.startAtLogin, action: { kind: 'set-start-at-login', value: !state.startAtLogin }, enabled: true },
     { type: 'action', label: 'Quit Canopy', action: { kind: 'quit' }, enabled: true },

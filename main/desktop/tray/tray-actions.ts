@@ -1,7 +1,7 @@
 // Electron glue: what each tray menu action does.
 import { app, clipboard, dialog } from 'electron';
 import type { AppId } from '../../core/connect-apps/apps.ts';
-import type { ConnectAppView } from '../../../preload/canopy-bridge.ts';
+import type { ConnectAppView, OperationResult } from '../../../preload/canopy-bridge.ts';
 import type { GatewayHost } from '../gateway/gateway-host.ts';
 import type { PreferencesService } from '../preferences/preferences-service.ts';
 import type { MainWindow } from '../window/main-window.ts';
@@ -15,6 +15,8 @@ export interface TrayActionDeps {
   window: MainWindow;
   tray: () => CanopyTray;
   connectApp: (app: AppId, dryRun: boolean) => Promise<ConnectAppView>;
+  /** Writes the `canopy` launcher onto PATH (cli-on-path/). */
+  installCli: () => Promise<OperationResult>;
 }
 
 async function run(action: TrayAction, deps: TrayActionDeps): Promise<void> {
@@ -42,6 +44,11 @@ async function run(action: TrayAction, deps: TrayActionDeps): Promise<void> {
     case 'set-start-at-login':
       deps.preferences.patch({ startAtLogin: action.value });
       return;
+    case 'install-cli': {
+      const result = await deps.installCli();
+      await dialog.showMessageBox({ type: result.ok ? 'info' : 'warning', title: 'The canopy command', message: result.message });
+      return;
+    }
     case 'quit':
       app.quit();
       return;
