@@ -7,7 +7,7 @@ import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
 import { isDatabaseUnreachable } from '../store/dialect.ts';
-import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult } from './contract.ts';
+import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult, type ToolView } from './contract.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -55,6 +55,17 @@ function visibleTo<T extends { server: string; originalName?: string }>(c: Conte
   return items.filter((item) => principal.allowList.allows(item.server, kind, kind === 'resource' ? '*' : item.originalName!));
 }
 
+/**
+ * A list, narrowed to `?server=` when given. An MCP client asking for a server its allow-list does
+ * not reach gets an empty list whether or not that server exists, so it cannot probe names.
+ */
+function listOf<T extends { server: string; originalName?: string }>(c: Context<ApiEnv>, kind: ItemKind, list: (server?: string) => T[]): T[] {
+  const server = c.req.query('server');
+  const principal = c.get('principal');
+  if (server !== undefined && principal?.kind === 'client' && !principal.allowList.reachesServer(server)) return [];
+  return visibleTo(c, kind, list(server));
+}
+
 export function createApiRoutes(services: ApiServices): Hono {
   const { registry, invokeTool, logger } = services;
   const api = new Hono<ApiEnv>();
@@ -90,21 +101,31 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.get('/servers/:name/logs', async (c) => c.json(registry.serverLogs(c.req.param('name'))));
   api.post('/servers/:name/authorize', async (c) => c.json(await registry.authorizeServer(c.req.param('name'))));
 
-  api.get('/tools', async (c) => c.json(visibleTo(c, 'tool', registry.listTools(c.req.query('server')))));
-  api.get('/tools/:name', async (c) => {
-    const tool = registry.getTool(c.req.param('name'));
-    if (visibleTo(c, 'tool', [tool]).length === 0) throw new CanopyError('forbidden', `tool '${tool.name}' is not on this MCP client's allow-list`);
-    return c.json(tool);
-  });
+  /** The tool `name`; an MCP client gets one answer for "no such tool" and "not yours", so it cannot probe names. */
+  const toolFor = (c: Context<ApiEnv>, name: string): ToolView => {
+    const principal = c.get('principal');
+    if (principal?.kind !== 'client') return registry.getTool(name);
+    const hidden = new CanopyError('forbidden', `tool '${name}' does not exist or is not on the allow-list of MCP client '${principal.name}'`);
+    let tool: ToolView;
+    try {
+      tool = registry.getTool(name);
+    } catch (error) {
+      if (error instanceof CanopyError) throw hidden;
+      throw error;
+    }
+    if (visibleTo(c, 'tool', [tool]).length === 0) throw hidden;
+    return tool;
+  };
+
+  api.get('/tools', async (c) => c.json(listOf(c, 'tool', (server) => registry.listTools(server))));
+  api.get('/tools/:name', async (c) => c.json(toolFor(c, c.req.param('name'))));
   api.post('/tools/:name/enable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), true)));
   api.post('/tools/:name/disable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), false)));
   api.post('/tools/:name/invoke', async (c) => {
     const body = await readJson(c, invokeBody, 'request');
     const name = c.req.param('name');
-    // A clear 404 for an unknown tool, 403 for one off the allow-list, before anything runs; the
-    // gateway checks again on the call itself.
-    const tool = registry.getTool(name);
-    if (visibleTo(c, 'tool', [tool]).length === 0) throw new CanopyError('forbidden', `tool '${name}' is not on this MCP client's allow-list`);
+    // Refused before anything runs; the gateway checks again on the call itself.
+    toolFor(c, name);
     try {
       return c.json(await invokeTool(name, body.input, services.callerOf(c.get('principal'))));
     } catch (error) {
@@ -115,11 +136,11 @@ export function createApiRoutes(services: ApiServices): Hono {
     }
   });
 
-  api.get('/prompts', async (c) => c.json(visibleTo(c, 'prompt', registry.listPrompts(c.req.query('server')))));
+  api.get('/prompts', async (c) => c.json(listOf(c, 'prompt', (server) => registry.listPrompts(server))));
   api.post('/prompts/:name/enable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), true)));
   api.post('/prompts/:name/disable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), false)));
 
-  api.get('/resources', async (c) => c.json(visibleTo(c, 'resource', registry.listResources(c.req.query('server')))));
+  api.get('/resources', async (c) => c.json(listOf(c, 'resource', (server) => registry.listResources(server))));
 
   api.get('/export', async (c) => c.json(registry.exportServers()));
 

@@ -190,6 +190,11 @@ export class Catalog {
   }
 }
 
+/** The server and name an exposed tool/prompt name stands for on an endpoint, whether or not it exists. */
+export function namedItem(spec: ViewSpec, exposed: string): { server: string; name: string } | undefined {
+  return spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
+}
+
 /** Why an exposed tool/prompt name does not resolve, phrased for the user. */
 export function explainMissing(
   source: CatalogSource,
@@ -197,7 +202,7 @@ export function explainMissing(
   exposed: string,
   spec: ViewSpec,
 ): string {
-  const ref = spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
+  const ref = namedItem(spec, exposed);
   if (!ref) return `unknown ${kind} '${exposed}': ${kind} names have the form server__${kind}`;
   const server = source.server(ref.server);
   if (!server) return `unknown ${kind} '${exposed}': no server named '${ref.server}' is registered`;

@@ -32,7 +32,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import { explainMissing, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
+import { explainMissing, namedItem, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord, GatewayCore } from './gateway-core.ts';
 import { exposeResultUris } from './content-uris.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
@@ -198,8 +198,11 @@ export class DownstreamSession implements SubscribingSession {
     const view = this.view();
     const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
     if (ref) return ref;
-    if (this.filter?.() && this.core.isHiddenByFilter(this.spec, kind, exposed)) {
-      throw new JsonRpcError(ErrorCode.InvalidParams, `${kind} '${exposed}' is not allowed for this client`);
+    // A client learns nothing about names outside its allow-list: one answer whether they exist or not.
+    const filter = this.filter?.();
+    const named = namedItem(this.spec, exposed);
+    if (filter && !(named && filter.allows(named.server, kind, named.name))) {
+      throw new JsonRpcError(ErrorCode.InvalidParams, `${kind} '${exposed}' is unknown or not allowed for this client`);
     }
     throw new JsonRpcError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
   }

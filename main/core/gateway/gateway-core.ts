@@ -141,12 +141,6 @@ export class GatewayCore {
     });
   }
 
-  /** True when the item exists for the view but the session's filter hides it. */
-  isHiddenByFilter(spec: ViewSpec, kind: 'tool' | 'prompt', exposed: string): boolean {
-    const unfiltered = this.catalog.view(spec);
-    return Boolean(kind === 'tool' ? unfiltered.resolveTool(exposed) : unfiltered.resolvePrompt(exposed));
-  }
-
   /** Sessions that can see `server` and can receive a message outside any request now. */
   private listenersOf(server: string): DownstreamSession[] {
     return [...this.sessions.values()].filter((s) => s.listening && s.view().includesServer(server));
