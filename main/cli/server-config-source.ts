@@ -1,53 +1,132 @@
-// Turns `canopy register` arguments into a validated server config: either the flags
-// (--name/--url/...; remote servers only, like MCPJungle) or a config file with `${VAR}`
-// placeholders expanded from the CLI's environment, so the gateway never sees a placeholder.
-import { ConfigError, parseServerConfig, type ServerConfig } from '../core/config/server-config.ts';
+// Turns `canopy register` / `canopy update server` arguments into a validated server config: flags
+// (--name/--url/--env/--cwd/... and, after `--`, the command of a stdio server, as `claude mcp add`
+// takes it) or a config file with `${VAR}` placeholders expanded from the CLI's environment, so the
+// gateway never sees a placeholder.
+import { resolve } from 'node:path';
+import { ConfigError, parseServerConfig, type ServerConfig, type ServerConfigInput } from '../core/config/server-config.ts';
 import { expandPlaceholders } from '../core/config/placeholders.ts';
 import { CliError } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
 
-export interface RegisterFlags {
+/** The flags both commands take (update takes the name as its argument). */
+export interface ServerFlags {
   conf?: string;
-  name?: string;
   url?: string;
   description?: string;
   bearerToken?: string;
+  /** `--env K=V`, repeatable. */
+  env?: string[];
+  cwd?: string;
 }
 
-export function configFromFlags(flags: RegisterFlags): ServerConfig {
-  if (flags.name === undefined && flags.url === undefined) {
-    throw new CliError('nothing to register: give --name and --url, or a config file with -c FILE (see `canopy register --help`)');
+export interface RegisterFlags extends ServerFlags {
+  name?: string;
+}
+
+const FLAG_NAMES = { url: '--url', description: '--description', bearerToken: '--bearer-token', env: '--env', cwd: '--cwd' } as const;
+
+/** `--env` values as a map; `K=V` with a non-empty K (V may be empty or contain "="). */
+export function parseEnvFlags(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const env: Record<string, string> = {};
+  for (const value of values) {
+    const equals = value.indexOf('=');
+    if (equals <= 0) throw new CliError(`--env "${value}": expected KEY=VALUE, e.g. --env API_KEY="$API_KEY"`);
+    env[value.slice(0, equals)] = value.slice(equals + 1);
   }
-  if (flags.url === undefined) {
-    throw new CliError(
-      '--url is required with --name; to register a stdio server write a config file and run `canopy register -c server.json`',
-    );
-  }
-  if (flags.name === undefined) throw new CliError('--name is required with --url');
-  return parseServerConfig({
-    name: flags.name,
-    url: flags.url,
+  return env;
+}
+
+/** The flag fields of a config (the CLI user's relative --cwd made absolute). */
+function flagFields(flags: ServerFlags): Partial<ServerConfigInput> {
+  return {
+    ...(flags.url !== undefined ? { url: flags.url } : {}),
     ...(flags.description !== undefined ? { description: flags.description } : {}),
     ...(flags.bearerToken !== undefined ? { bearer_token: flags.bearerToken } : {}),
+    ...(flags.env !== undefined ? { env: parseEnvFlags(flags.env) } : {}),
+    ...(flags.cwd !== undefined ? { cwd: resolve(flags.cwd) } : {}),
+  };
+}
+
+function usedFlags(flags: ServerFlags): string[] {
+  return (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((key) => flags[key] !== undefined).map((key) => FLAG_NAMES[key]);
+}
+
+export function configFromFlags(flags: RegisterFlags, command: string[] = []): ServerConfig {
+  if (flags.name === undefined && flags.url === undefined && command.length === 0) {
+    throw new CliError(
+      'nothing to register: give --name with --url (a remote server) or with -- COMMAND ARGS (a stdio server), or a config file with -c FILE (see `canopy register --help`)',
+    );
+  }
+  if (flags.url !== undefined && command.length > 0) throw new CliError('give either --url (a remote server) or a command after -- (a stdio server), not both');
+  if (flags.url === undefined && command.length === 0) {
+    throw new CliError('--name needs --url URL (a remote server) or -- COMMAND ARGS (a stdio server), e.g. `canopy register --name memory -- npx -y @modelcontextprotocol/server-memory`');
+  }
+  if (flags.name === undefined) throw new CliError(`--name is required with ${command.length > 0 ? 'a command' : '--url'}`);
+  const [executable, ...args] = command;
+  return parseServerConfig({
+    name: flags.name,
+    ...(executable !== undefined ? { command: executable, args } : {}),
+    ...flagFields(flags),
   });
 }
 
-/** Validates a config read from a file or an mcpServers entry, placeholders expanded first. */
+/** Validates a config read from a file or an import entry, placeholders expanded first. */
 export function configFromJson(json: unknown, env: NodeJS.ProcessEnv): ServerConfig {
   return parseServerConfig(expandPlaceholders(json, env));
 }
 
-export function configFromArguments(flags: RegisterFlags, env: NodeJS.ProcessEnv): ServerConfig {
-  if (flags.conf === undefined) return configFromFlags(flags);
-  if ((['name', 'url', 'description', 'bearerToken'] as const).some((key) => flags[key] !== undefined)) {
-    throw new CliError('give either a config file (-c) or --name/--url/--description/--bearer-token, not both');
-  }
-  const json = readJsonFile(flags.conf);
+/** A config file, its name on every error ("server.json: field 'url': …"). */
+function configFromFile(path: string, env: NodeJS.ProcessEnv, override?: (json: unknown) => unknown): ServerConfig {
+  const json = readJsonFile(path);
   try {
-    return configFromJson(json, env);
+    return configFromJson(override ? override(json) : json, env);
   } catch (error) {
-    // Name the file too: "server.json: field 'url': environment variable HOST is not set".
-    if (error instanceof ConfigError) throw new ConfigError(`${flags.conf}: ${error.message}`, error.field);
+    if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`, error.field);
     throw error;
   }
+}
+
+export function configFromArguments(flags: RegisterFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  if (flags.conf === undefined) return configFromFlags(flags, command);
+  const mixed = [...(flags.name !== undefined ? ['--name'] : []), ...usedFlags(flags), ...(command.length > 0 ? ['a command'] : [])];
+  if (mixed.length > 0) throw new CliError(`give either a config file (-c) or flags (${mixed.join(', ')}), not both`);
+  return configFromFile(flags.conf, env);
+}
+
+/**
+ * `canopy update server NAME`: a config file replaces the whole config; flags change only what they
+ * name (`--env` adds or replaces single variables). A command after `--` makes it a stdio server,
+ * `--url` a remote one. `current` is the config as the API shows it: secrets as REDACTED, which the
+ * gateway reads as "keep the stored value".
+ */
+export function updatedConfig(current: ServerConfig, flags: ServerFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const { name } = current;
+  if (flags.conf !== undefined) {
+    const mixed = [...usedFlags(flags), ...(command.length > 0 ? ['a command'] : [])];
+    if (mixed.length > 0) throw new CliError(`give either a config file (-c) or flags (${mixed.join(', ')}), not both`);
+    return configFromFile(flags.conf, env, (json) => {
+      const named = (json as { name?: unknown } | null)?.name;
+      if (named !== undefined && named !== name) throw new CliError(`${flags.conf} is the config of '${String(named)}', not of '${name}'`);
+      return { ...(json as object), name };
+    });
+  }
+  if (usedFlags(flags).length === 0 && command.length === 0) {
+    throw new CliError(`nothing to update: give flags (e.g. --env K=V, --cwd DIR, --url URL), -- COMMAND ARGS, or -c FILE (see \`canopy update server --help\`)`);
+  }
+  if (flags.url !== undefined && command.length > 0) throw new CliError('give either --url (a remote server) or a command after -- (a stdio server), not both');
+  let next: ServerConfigInput = { ...current };
+  if (command.length > 0 && current.transport !== 'stdio') {
+    next = { name, description: current.description, transport: 'stdio' };
+  } else if (flags.url !== undefined && current.transport === 'stdio') {
+    next = { name, description: current.description };
+  }
+  const [executable, ...args] = command;
+  const fields = flagFields(flags);
+  return parseServerConfig({
+    ...next,
+    ...(executable !== undefined ? { command: executable, args } : {}),
+    ...fields,
+    ...(fields.env ? { env: { ...next.env, ...fields.env } } : {}),
+  });
 }

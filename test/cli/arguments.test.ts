@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configFromArguments } from '../../main/cli/server-config-source.ts';
+import { configFromArguments, updatedConfig } from '../../main/cli/server-config-source.ts';
+import { REDACTED } from '../../main/core/api/contract.ts';
+import { parseServerConfig } from '../../main/core/config/server-config.ts';
 import { resolveToggleTarget } from '../../main/cli/commands/toggle.ts';
 import { exportFiles } from '../../main/cli/commands/export.ts';
 import { errorLine, exitCodeOf, CliError } from '../../main/cli/errors.ts';
@@ -34,7 +36,7 @@ function printed(work: () => unknown): string {
 
 describe('register arguments → config', () => {
   it('flags make a streamable HTTP config', () => {
-    expect(configFromArguments({ name: 'hf', url: 'https://huggingface.co/mcp', bearerToken: 't', description: 'HF' }, {})).toEqual({
+    expect(configFromArguments({ name: 'hf', url: 'https://huggingface.co/mcp', bearerToken: 't', description: 'HF' }, [], {})).toEqual({
       name: 'hf',
       url: 'https://huggingface.co/mcp',
       bearer_token: 't',
@@ -43,21 +45,63 @@ describe('register arguments → config', () => {
     });
   });
 
-  it('--name without --url says stdio needs a config file', () => {
-    expect(printed(() => configFromArguments({ name: 'fs' }, {}))).toMatch(/--url is required with --name; to register a stdio server .*canopy register -c server\.json/);
-    expect(printed(() => configFromArguments({ url: 'http://x/mcp' }, {}))).toBe('--name is required with --url');
-    expect(printed(() => configFromArguments({}, {}))).toMatch(/^nothing to register/);
+  it('--name without --url or a command says what it needs', () => {
+    expect(printed(() => configFromArguments({ name: 'fs' }, [], {}))).toMatch(/^--name needs --url URL \(a remote server\) or -- COMMAND ARGS \(a stdio server\)/);
+    expect(printed(() => configFromArguments({ url: 'http://x/mcp' }, [], {}))).toBe('--name is required with --url');
+    expect(printed(() => configFromArguments({}, ['npx', 'x'], {}))).toBe('--name is required with a command');
+    expect(printed(() => configFromArguments({}, [], {}))).toMatch(/^nothing to register/);
+    expect(printed(() => configFromArguments({ name: 'x', url: 'http://x/mcp' }, ['npx'], {}))).toMatch(/^give either --url .* not both/);
+  });
+
+  it('a command after -- makes a stdio config, with --env, --cwd (made absolute) and --description', () => {
+    expect(configFromArguments({ name: 'gh', env: ['GITHUB_TOKEN=ghp_1', 'EMPTY=', 'EQ=a=b'], cwd: 'proj', description: 'GitHub' }, ['npx', '-y', 'server-github'], {})).toEqual({
+      name: 'gh',
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', 'server-github'],
+      env: { GITHUB_TOKEN: 'ghp_1', EMPTY: '', EQ: 'a=b' },
+      cwd: join(process.cwd(), 'proj'),
+      description: 'GitHub',
+    });
+    expect(printed(() => configFromArguments({ name: 'gh', env: ['NOEQUALS'] }, ['npx'], {}))).toBe('--env "NOEQUALS": expected KEY=VALUE, e.g. --env API_KEY="$API_KEY"');
+    expect(printed(() => configFromArguments({ name: 'gh', url: 'http://x/mcp', env: ['A=1'] }, [], {}))).toBe(
+      "invalid server config: field 'env' applies to stdio servers only (transport is streamable_http)",
+    );
+  });
+
+  it('update server: flags change only what they name; a command or --url switches the kind', () => {
+    const current = parseServerConfig({ name: 'gh', command: 'npx', args: ['-y', 'gh'], env: { TOKEN: REDACTED, MODE: 'x' }, public_env: ['MODE'], description: 'GitHub' });
+    expect(updatedConfig(current, { env: ['MODE=y', 'NEW=1'] }, [], {})).toEqual({ ...current, env: { TOKEN: REDACTED, MODE: 'y', NEW: '1' } });
+    expect(updatedConfig(current, { cwd: '/srv' }, ['node', 'gh.js'], {})).toEqual({ ...current, command: 'node', args: ['gh.js'], cwd: '/srv' });
+    expect(updatedConfig(current, { url: 'https://x/mcp' }, [], {})).toEqual({ name: 'gh', description: 'GitHub', url: 'https://x/mcp', transport: 'streamable_http' });
+    const remote = parseServerConfig({ name: 'r', url: 'https://x/sse', transport: 'sse', bearer_token: REDACTED });
+    expect(updatedConfig(remote, {}, ['node', 'r.js'], {})).toEqual({ name: 'r', transport: 'stdio', command: 'node', args: ['r.js'] });
+    expect(updatedConfig(remote, { url: 'https://y/sse' }, [], {})).toEqual({ ...remote, url: 'https://y/sse' });
+    expect(printed(() => updatedConfig(current, {}, [], {}))).toMatch(/^nothing to update: give flags/);
+  });
+
+  it('update server -c FILE replaces the whole config of that server only', () => {
+    const current = parseServerConfig({ name: 'gh', command: 'npx', env: { TOKEN: REDACTED } });
+    expect(updatedConfig(current, { conf: file('gh.json', { command: 'node', args: ['${ENTRY}'] }) }, [], { ENTRY: 'gh.js' })).toEqual({
+      name: 'gh',
+      transport: 'stdio',
+      command: 'node',
+      args: ['gh.js'],
+    });
+    const other = file('other.json', { name: 'other', command: 'node' });
+    expect(printed(() => updatedConfig(current, { conf: other }, [], {}))).toBe(`${other} is the config of 'other', not of 'gh'`);
+    expect(printed(() => updatedConfig(current, { conf: other, cwd: '/x' }, [], {}))).toBe('give either a config file (-c) or flags (--cwd), not both');
   });
 
   it('a config file and flags together are refused', () => {
-    expect(printed(() => configFromArguments({ conf: file('a.json', {}), name: 'x' }, {}))).toMatch(/either a config file \(-c\) or --name/);
+    expect(printed(() => configFromArguments({ conf: file('a.json', {}), name: 'x' }, [], {}))).toBe('give either a config file (-c) or flags (--name), not both');
   });
 
   it('bad flag values name the field', () => {
-    expect(printed(() => configFromArguments({ name: 'a__b', url: 'http://x/mcp' }, {}))).toBe(
+    expect(printed(() => configFromArguments({ name: 'a__b', url: 'http://x/mcp' }, [], {}))).toBe(
       `invalid server config: field 'name' must not contain "__"`,
     );
-    expect(printed(() => configFromArguments({ name: 'a', url: 'ftp://x' }, {}))).toBe(
+    expect(printed(() => configFromArguments({ name: 'a', url: 'ftp://x' }, [], {}))).toBe(
       `invalid server config: field 'url' must be an http:// or https:// URL`,
     );
   });
@@ -69,7 +113,7 @@ describe('register arguments → config', () => {
       bearer_token: '${TOKEN}',
       headers: { 'X-Literal': '$${NOT_A_VAR}' },
     });
-    expect(configFromArguments({ conf: path }, { HOST: 'api.example.com', TOKEN: 'secret' })).toEqual({
+    expect(configFromArguments({ conf: path }, [], { HOST: 'api.example.com', TOKEN: 'secret' })).toEqual({
       name: 'gh',
       transport: 'streamable_http',
       url: 'https://api.example.com/mcp',
@@ -80,20 +124,20 @@ describe('register arguments → config', () => {
 
   it('placeholder errors name the file, the field and the variable', () => {
     const path = file('gh.json', { name: 'gh', url: 'https://x/mcp', headers: { Authorization: 'token ${GH_TOKEN}' } });
-    expect(printed(() => configFromArguments({ conf: path }, {}))).toBe(
+    expect(printed(() => configFromArguments({ conf: path }, [], {}))).toBe(
       `${path}: field 'headers.Authorization': environment variable GH_TOKEN is not set`,
     );
     const unclosed = file('u.json', { name: 'u', transport: 'stdio', command: 'node', args: ['${OOPS'] });
-    expect(printed(() => configFromArguments({ conf: unclosed }, {}))).toMatch(/field 'args\[0\]': unclosed "\$\{"/);
+    expect(printed(() => configFromArguments({ conf: unclosed }, [], {}))).toMatch(/field 'args\[0\]': unclosed "\$\{"/);
     const empty = file('e.json', { name: 'e', transport: 'stdio', command: 'node', env: { A: '${}' } });
-    expect(printed(() => configFromArguments({ conf: empty }, {}))).toMatch(/field 'env.A': empty variable name/);
+    expect(printed(() => configFromArguments({ conf: empty }, [], {}))).toMatch(/field 'env.A': empty variable name/);
   });
 
   it('schema errors in a file name the file and the field', () => {
     const path = file('s.json', { name: 'fs', transport: 'stdio' });
-    expect(printed(() => configFromArguments({ conf: path }, {}))).toBe(`${path}: invalid server config: field 'command' is required for a stdio server`);
+    expect(printed(() => configFromArguments({ conf: path }, [], {}))).toBe(`${path}: invalid server config: field 'command' is required for a stdio server`);
     const unknown = file('k.json', { name: 'fs', command: 'node', cmd: 'x' });
-    expect(printed(() => configFromArguments({ conf: unknown }, {}))).toBe(`${unknown}: invalid server config: unknown field 'cmd'`);
+    expect(printed(() => configFromArguments({ conf: unknown }, [], {}))).toBe(`${unknown}: invalid server config: unknown field 'cmd'`);
   });
 
   it('unreadable and malformed files get one line', () => {

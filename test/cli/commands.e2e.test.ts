@@ -67,7 +67,7 @@ describe('canopy CLI against a running gateway', () => {
   it('refuses bad register arguments with one line naming the problem', async () => {
     const noUrl = await cli('register', '--name', 'fs');
     expect(noUrl.code).toBe(1);
-    expect(errorOf(noUrl)).toMatch(/^error: --url is required with --name; to register a stdio server .* -c server\.json/);
+    expect(errorOf(noUrl)).toMatch(/^error: --name needs --url URL \(a remote server\) or -- COMMAND ARGS \(a stdio server\)/);
 
     const unset = writeJson('unset.json', { name: 'x', url: 'https://${CANOPY_TEST_UNSET_HOST}/mcp' });
     const placeholder = await cli('register', '-c', unset);

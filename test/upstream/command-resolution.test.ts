@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cmdShimPlan, quoteForCmd, resolveCommand, type ResolveCommandInput } from '../../main/core/upstream/command-resolution.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cmdShimPlan, quoteForCmd, resolveCommand, workingDirectory, type ResolveCommandInput } from '../../main/core/upstream/command-resolution.ts';
 
 function resolve(input: Partial<ResolveCommandInput> & { files: string[] }) {
   const files = new Set(input.files);
@@ -73,5 +76,24 @@ describe('quoting for cmd.exe', () => {
     const plan = cmdShimPlan('C:\\p\\node_modules\\.bin\\server.cmd', ['a&b'], {});
     expect(plan.file).toBe('cmd.exe');
     expect(plan.args[3]).toBe('"C:\\p\\node_modules\\.bin\\server.cmd ^^^"a^^^&b^^^""');
+  });
+});
+
+describe('working directory', () => {
+  it('finds a relative command from the server’s cwd, not from wherever Canopy runs', () => {
+    expect(resolve({ command: './bin/server', cwd: '/srv/project', env: { PATH: '/usr/bin' }, files: ['/srv/project/bin/server'] })).toMatchObject({
+      ok: true,
+      plan: { file: '/srv/project/bin/server' },
+    });
+  });
+
+  it("is the server's cwd, else the home directory, and must exist", () => {
+    const home = mkdtempSync(join(tmpdir(), 'canopy-home-'));
+    expect(workingDirectory(undefined, home)).toEqual({ ok: true, dir: home });
+    expect(workingDirectory(tmpdir(), home)).toEqual({ ok: true, dir: tmpdir() });
+    expect(workingDirectory(join(home, 'missing'), home)).toEqual({
+      ok: false,
+      error: `working directory '${join(home, 'missing')}' does not exist or is not a directory: create it, or change the server's cwd`,
+    });
   });
 });

@@ -35,6 +35,11 @@ export const serverConfigSchema = z
     command: z.string().min(1, 'must not be empty').optional(),
     args: z.array(z.string()).optional(),
     env: stringMap.optional(),
+    /** Working directory of a stdio server; default the user's home directory. */
+    cwd: z
+      .string()
+      .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path (e.g. /home/me/project or C:\\project)')
+      .optional(),
     /** Names of `env` entries that are not secret (stored in the DB in the clear, shown in exports). */
     public_env: z.array(z.string()).optional(),
     headers: stringMap.optional(),
@@ -61,7 +66,7 @@ export const serverConfigSchema = z
       }
     } else {
       if (!config.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${transport} server` });
-      for (const field of ['command', 'args', 'env'] as const) {
+      for (const field of ['command', 'args', 'env', 'cwd'] as const) {
         if (config[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: `applies to stdio servers only (transport is ${transport})` });
         }

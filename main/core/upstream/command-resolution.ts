@@ -1,8 +1,9 @@
-// How a stdio server's `command` becomes something to spawn: looked up on the PATH of the child's
-// own environment (so a missing command is a clear error, not a raw ENOENT), with PATHEXT and
+// How a stdio server's `command` becomes something to spawn, and where it runs: looked up on the
+// PATH of the child's own environment (so a missing command is a clear error, not a raw ENOENT), with PATHEXT and
 // `cmd.exe` for `.cmd`/`.bat` shims on Windows. `resolveCommand` is pure (the file-system check is
 // passed in); `resolveCommandOnThisMachine` plugs in the real one.
 import { accessSync, constants, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 
 export type Platform = NodeJS.Platform;
@@ -22,6 +23,8 @@ export interface ResolveCommandInput {
   args: string[];
   env: NodeJS.ProcessEnv;
   platform: Platform;
+  /** The child's working directory: a relative command with a directory part (`./bin/x`) is found from there. */
+  cwd?: string;
   /** Whether `path` is a file this process may execute. */
   isExecutable: (path: string) => boolean;
 }
@@ -39,7 +42,8 @@ export function resolveCommand(input: ResolveCommandInput): CommandResolution {
   const { command, platform } = input;
   const path = platform === 'win32' ? win32 : posix;
   const pathValue = envValue(input.env, 'PATH', platform) ?? '';
-  const candidates = candidateFiles(command, pathValue, input.env, platform);
+  const located = input.cwd !== undefined && hasDirectoryPart(command, platform) ? path.resolve(input.cwd, command) : command;
+  const candidates = candidateFiles(located, pathValue, input.env, platform);
   const found = candidates.find((candidate) => input.isExecutable(candidate));
   if (!found) {
     return {
@@ -110,8 +114,21 @@ export function cmdShimPlan(shim: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 /** `resolveCommand` for this machine's platform and file system. */
-export function resolveCommandOnThisMachine(command: string, args: string[], env: NodeJS.ProcessEnv): CommandResolution {
-  return resolveCommand({ command, args, env, platform: process.platform, isExecutable: isExecutableFile });
+export function resolveCommandOnThisMachine(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): CommandResolution {
+  return resolveCommand({ command, args, env, cwd, platform: process.platform, isExecutable: isExecutableFile });
+}
+
+export type WorkingDirectory = { ok: true; dir: string } | { ok: false; error: string };
+
+/** Where a stdio server runs: its `cwd`, else the user's home directory (not wherever Canopy was started). */
+export function workingDirectory(cwd: string | undefined, home = homedir()): WorkingDirectory {
+  const dir = cwd ?? home;
+  try {
+    if (statSync(dir).isDirectory()) return { ok: true, dir };
+  } catch {
+    // reported below
+  }
+  return { ok: false, error: cwd === undefined ? `the home directory ${dir} does not exist: set the server's cwd` : `working directory '${dir}' does not exist or is not a directory: create it, or change the server's cwd` };
 }
 
 function isExecutableFile(path: string): boolean {

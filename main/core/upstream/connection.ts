@@ -23,7 +23,7 @@ import {
 import type { ServerConfig } from '../config/server-config.ts';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
 import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
-import { resolveCommandOnThisMachine } from './command-resolution.ts';
+import { resolveCommandOnThisMachine, workingDirectory } from './command-resolution.ts';
 import { withTimeout } from './deadline.ts';
 import { JsonRpcError, relayable } from './json-rpc-error.ts';
 import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, rejectedCredentialsMessage } from './failure.ts';
@@ -263,12 +263,15 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     const { config } = this;
     if (config.transport === 'stdio') {
       const env = { ...(this.options.env ?? process.env), ...config.env };
-      const resolution = resolveCommandOnThisMachine(config.command!, config.args ?? [], env);
+      const cwd = workingDirectory(config.cwd);
+      if (!cwd.ok) throw new CannotStartError(`server '${this.name}': ${cwd.error}`);
+      const resolution = resolveCommandOnThisMachine(config.command!, config.args ?? [], env, cwd.dir);
       if (!resolution.ok) throw new CannotStartError(`server '${this.name}': ${resolution.error}`);
       this.note(`starting ${config.command}`);
       return new StdioProcessTransport({
         plan: resolution.plan,
         env,
+        cwd: cwd.dir,
         onStderrLine: (line) => this.append(line),
         killGraceMs: this.options.killGraceMs,
         serverName: this.name,

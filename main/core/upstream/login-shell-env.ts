@@ -29,15 +29,31 @@ export function parseLoginShellOutput(stdout: string, marker = MARKER): NodeJS.P
 }
 
 /**
- * Runs `$SHELL -ilc` to read the login environment (5 s at most) and returns process.env with it
- * laid over. Falls back to process.env on Windows, without $SHELL, or when the shell fails.
+ * One PATH from the one Canopy was started with and the login shell's: first the directories only
+ * Canopy's has (an activated virtualenv, `nvm use`, a launcher's additions), then the login shell's
+ * in its order. Started from a terminal, that is the terminal's PATH; started from a desktop
+ * launcher, whose bare PATH the login shell's already holds, it is the login shell's.
+ */
+export function mergeSearchPaths(started: string | undefined, login: string | undefined, delimiter = ':'): string | undefined {
+  if (login === undefined) return started;
+  const loginDirs = login.split(delimiter).filter(Boolean);
+  const known = new Set(loginDirs);
+  const onlyStarted = (started ?? '').split(delimiter).filter((dir) => dir && !known.has(dir));
+  return [...new Set([...onlyStarted, ...loginDirs])].join(delimiter);
+}
+
+/**
+ * Runs `$SHELL -ilc` to read the login environment (5 s at most) and returns the environment Canopy
+ * was started with (`env`, default process.env) with it laid over, PATHs merged (mergeSearchPaths).
+ * Falls back to `env` on Windows, without $SHELL, or when the shell fails.
  */
 export async function loadLoginShellEnvironment(
-  options: { shell?: string; platform?: NodeJS.Platform; timeoutMs?: number } = {},
+  options: { shell?: string; platform?: NodeJS.Platform; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<LoginShellEnvironment> {
-  const fallback = (reason: string): LoginShellEnvironment => ({ env: { ...process.env }, source: 'process', reason });
+  const started = options.env ?? process.env;
+  const fallback = (reason: string): LoginShellEnvironment => ({ env: { ...started }, source: 'process', reason });
   if ((options.platform ?? process.platform) === 'win32') return fallback('not used on Windows');
-  const shell = options.shell ?? process.env.SHELL;
+  const shell = options.shell ?? started.SHELL;
   if (!shell) return fallback('$SHELL is not set');
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const script = `printf '%s' '${MARKER}'; env -0; printf '%s' '${MARKER}'`;
@@ -48,7 +64,7 @@ export async function loadLoginShellEnvironment(
       // No input: an rc file that reads from the terminal gets EOF instead of waiting.
       stdio: ['ignore', 'pipe', 'ignore'],
       // rc files can test this to skip slow or interactive setup.
-      env: { ...process.env, CANOPY_RESOLVING_SHELL_ENV: '1' },
+      env: { ...started, CANOPY_RESOLVING_SHELL_ENV: '1' },
     });
     const timer = setTimeout(() => {
       if (child.pid) void killProcessGroup(child.pid, 0);
@@ -66,7 +82,7 @@ export async function loadLoginShellEnvironment(
       const parsed = parseLoginShellOutput(stdout);
       if (!parsed) return;
       delete parsed.CANOPY_RESOLVING_SHELL_ENV;
-      settle({ env: { ...process.env, ...parsed }, source: 'login-shell' });
+      settle({ env: { ...started, ...parsed, PATH: mergeSearchPaths(started.PATH, parsed.PATH) }, source: 'login-shell' });
     });
     child.once('error', (error) => settle(fallback(`${shell} failed: ${error.message}`)));
     child.once('close', (code) => settle(fallback(`${shell} exited with code ${code} and printed no environment`)));

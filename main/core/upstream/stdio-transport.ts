@@ -14,6 +14,8 @@ import { DEFAULT_KILL_GRACE_MS, killProcessGroup } from './process-group.ts';
 export interface StdioProcessTransportOptions {
   plan: SpawnPlan;
   env: NodeJS.ProcessEnv;
+  /** The child's working directory. */
+  cwd: string;
   onStderrLine: (line: string) => void;
   killGraceMs?: number;
   /** The server's name, for the error a too large message turns into. */
@@ -48,9 +50,10 @@ export class StdioProcessTransport implements Transport {
 
   start(): Promise<void> {
     if (this.child) throw new Error('StdioProcessTransport already started');
-    const { plan, env } = this.options;
+    const { plan, env, cwd } = this.options;
     const child = spawn(plan.file, plan.args, {
       env,
+      cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       // Own process group on POSIX; on Windows `detached` would open a console window instead.
       detached: process.platform !== 'win32',
