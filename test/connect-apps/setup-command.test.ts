@@ -9,6 +9,8 @@ import { createOutput } from '../../main/cli/output.ts';
 import { registerSetupCommand } from '../../main/cli/commands/setup.ts';
 import { writeCliSettings } from '../../main/cli/cli-settings.ts';
 
+/** Nothing listens on port 1: setup cannot ask the gateway its mode. */
+const UNREACHABLE = 'http://127.0.0.1:1';
 let home: string;
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'canopy-setup-'));
@@ -41,18 +43,18 @@ it('adds Canopy with the registry URL, then finds it already set up', async () =
   expect(again.stdout()).toMatch(/already set up in Claude Code/);
 });
 
-it('--dry-run prints the diff and writes nothing; the saved login token is included', async () => {
+it('--dry-run prints the diff and writes nothing; the saved login token (a user token) is never written', async () => {
   const cli = setupCli();
   writeCliSettings(cli.settingsPath, { token: 'saved-token' });
-  await cli.run('setup', 'vscode', '--dry-run');
+  await cli.run('--registry', UNREACHABLE, 'setup', 'vscode', '--dry-run');
   expect(cli.stdout()).toMatch(/^Dry run: would add Canopy to VS Code/);
-  expect(cli.stdout()).toContain('+        "Authorization": "Bearer saved-token"');
+  expect(cli.stdout()).not.toContain('saved-token');
   expect(existsSync(join(home, '.config', 'Code', 'User', 'mcp.json'))).toBe(false);
 });
 
 it('claude-desktop runs the bridge through this package’s canopy bin; --token and --url win', async () => {
   const cli = setupCli({ CANOPY_TOKEN: 'env-token' });
-  await cli.run('setup', 'claude-desktop', '--url', 'http://127.0.0.1:1234/mcp', '--token', 'flag-token');
+  await cli.run('--registry', UNREACHABLE, 'setup', 'claude-desktop', '--url', 'http://127.0.0.1:1234/mcp', '--token', 'flag-token');
   const config = JSON.parse(readFileSync(join(home, '.config', 'Claude', 'claude_desktop_config.json'), 'utf8'));
   expect(config.mcpServers.canopy).toEqual({
     command: process.execPath,
@@ -69,6 +71,6 @@ it('an unknown app or a malformed config is a one-line error', async () => {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(join(home, '.cursor'));
   writeFileSync(path, '{ oops');
-  await expect(cli.run('setup', 'cursor')).rejects.toThrow(/mcp\.json is not valid JSON \(line 1, column 3: .*\)\. It was left untouched/);
+  await expect(cli.run('--registry', UNREACHABLE, 'setup', 'cursor')).rejects.toThrow(/mcp\.json is not valid JSON \(line 1, column 3: .*\)\. It was left untouched/);
   expect(readFileSync(path, 'utf8')).toBe('{ oops');
 });
