@@ -31,6 +31,7 @@ import { createChangeFeed } from './store/change-feed.ts';
 import type { CallRecord } from './gateway/gateway-core.ts';
 import { CanopyError } from './errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { collectOrphanSecrets } from './secrets/orphan-secrets.ts';
 
 export { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
@@ -323,6 +324,17 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     },
   });
 
+  // Secrets a crash left without a row (see orphan-secrets.ts). On PostgreSQL another replica may be
+  // registering right now: only notes older than a registration takes are collected there.
+  const collectOrphans = async () => {
+    try {
+      const { deleted, failed } = await collectOrphanSecrets(store, secrets, options.store.kind === 'postgres' ? 10 * 60_000 : 0);
+      if (deleted > 0) logger.info({ deleted }, 'deleted secrets no server refers to (left by an interrupted change)');
+      for (const { ref, reason } of failed) logger.warn({ ref, reason }, 'could not delete an unreferenced secret; trying again at the next start');
+    } catch (error) {
+      logger.warn({ reason: (error as Error).message }, 'could not look for unreferenced secrets');
+    }
+  };
   let started = false;
   return {
     get url() {
@@ -352,6 +364,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       await lock.setUrl(url);
       endpoints.start();
       started = true;
+      await collectOrphans();
       await registry.load();
       await feed.start();
       audit?.start();

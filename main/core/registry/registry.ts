@@ -10,6 +10,7 @@ import type { ServerRecord } from '../store/servers.ts';
 import { isUniqueViolation } from '../store/dialect.ts';
 import type { ItemKind } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { deleteUnreferencedSecrets, secretsCommitted, writeNewSecrets } from '../secrets/orphan-secrets.ts';
 import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
 import type { CatalogSource } from '../gateway/catalog.ts';
 import { isListed } from '../gateway/catalog.ts';
@@ -415,8 +416,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
     const { stored, secrets } = splitSecrets(config);
     try {
-      for (const secret of secrets) await this.options.secrets.set(secret.ref, secret.value);
+      await writeNewSecrets(this.options.store, this.options.secrets, secrets);
       const record = await this.options.store.transaction(async (tx) => {
+        await secretsCommitted(tx, secrets, previous ? secretRefs(previous.config) : []);
         if (previous) {
           await tx.servers.replaceConfig(stored);
           await tx.servers.setEnabled(config.name, enabled);
@@ -427,7 +429,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       this.records.set(record.name, record);
     } catch (error) {
       await connection?.stop();
-      await Promise.allSettled(secrets.map((s) => this.options.secrets.delete(s.ref)));
+      // Left noted when this fails too (the database is down): collected at the next start.
+      await deleteUnreferencedSecrets(this.options.store, this.options.secrets, secrets.map((s) => s.ref)).catch(() => {});
       if (!previous && isUniqueViolation(error)) throw conflict(`a server named '${config.name}' was registered meanwhile: use --force to replace it`);
       throw error;
     }
@@ -444,12 +447,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
   }
 
+  /** Deletes a record's secrets once no committed row refers to them; what fails stays noted for the next start. */
   private async deleteSecrets(record: ServerRecord): Promise<void> {
-    const results = await Promise.allSettled(secretRefs(record.config).map((ref) => this.options.secrets.delete(ref)));
-    for (const result of results) {
-      if (result.status === 'rejected') {
-        this.options.logger.warn({ server: record.name, reason: String(result.reason) }, 'could not delete a secret');
-      }
+    try {
+      const failed = await deleteUnreferencedSecrets(this.options.store, this.options.secrets, secretRefs(record.config));
+      for (const { reason } of failed) this.options.logger.warn({ server: record.name, reason }, 'could not delete a secret');
+    } catch (error) {
+      this.options.logger.warn({ server: record.name, reason: (error as Error).message }, 'could not delete secrets; they are deleted at the next start');
     }
   }
 
@@ -459,6 +463,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     // Committed first: when the database cannot be written, the server keeps running as it was.
     const removedFromGroups = await this.options.store.transaction(async (tx) => {
       await tx.servers.delete(name);
+      await tx.secretCleanup.add(secretRefs(record.config));
       return tx.toolGroups.removeServer(name);
     });
     await this.detach(name);

@@ -14,6 +14,7 @@ import { UserRepository } from './users.ts';
 import { McpClientRepository } from './mcp-clients.ts';
 import { ToolGroupRepository } from './tool-groups.ts';
 import { AuditLogRepository } from './audit-log.ts';
+import { SecretCleanupRepository } from './secret-cleanup.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly mcpClients: McpClientRepository;
   readonly toolGroups: ToolGroupRepository;
   readonly auditLog: AuditLogRepository;
+  readonly secretCleanup: SecretCleanupRepository;
 }
 
 export interface Store extends Repositories {
@@ -45,6 +47,7 @@ function repositories(db: Kysely<Database>): Repositories {
     mcpClients: new McpClientRepository(db),
     toolGroups: new ToolGroupRepository(db),
     auditLog: new AuditLogRepository(db),
+    secretCleanup: new SecretCleanupRepository(db),
   };
 }
 

@@ -85,6 +85,12 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Secret refs that may be unreferenced: written before their row commits, or replaced or removed. */
+export interface SecretCleanupTable {
+  ref: string;
+  since: string;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
@@ -94,6 +100,7 @@ export interface Database {
   mcp_clients: McpClientsTable;
   tool_groups: ToolGroupsTable;
   audit_log: AuditLogTable;
+  secret_cleanup: SecretCleanupTable;
 }
 
 export type AutoId = Generated<number>;
