@@ -163,29 +163,53 @@ export function exportableConfig(stored: ServerConfig): ServerConfig {
   });
 }
 
+/** Where a secret field's value is sent: the URL's origin for HTTP fields, the command line for env. */
+function destinationOf(config: ServerConfig, kind: SecretField['kind']): string {
+  if (kind === 'env') return JSON.stringify([config.command ?? null, config.args ?? []]);
+  if (!config.url) return 'no url';
+  try {
+    return new URL(config.url).origin;
+  } catch {
+    return config.url;
+  }
+}
+
+function describeDestination(config: ServerConfig, kind: SecretField['kind']): string {
+  return kind === 'env' ? `command \`${[config.command, ...(config.args ?? [])].join(' ')}\`` : destinationOf(config, kind);
+}
+
 /**
  * An edit sends back what the API showed: secrets as REDACTED. Those mean "keep what is stored", so
  * each REDACTED secret value is taken from the current config, which `previous` resolves (only when
- * some value is REDACTED).
+ * some value is REDACTED) — but only while it still goes where it went: the same URL origin for a
+ * token, header or client secret, the same command and args for env. Otherwise a masked value would
+ * send the stored secret to a new host (or hand it to a new program) without anyone typing it.
  */
 export async function keepRedactedSecrets(incoming: ServerConfig, previous: (() => Promise<ServerConfig>) | undefined): Promise<ServerConfig> {
   const values = [incoming.bearer_token, incoming.oauth_client_secret, ...Object.values(incoming.headers ?? {}), ...Object.values(incoming.env ?? {})];
   if (!values.includes(REDACTED)) return incoming;
   const current = await previous?.();
-  const keep = (path: string, value: string | undefined, old: string | undefined): string | undefined => {
+  const keep = (field: SecretField, value: string | undefined, old: string | undefined): string | undefined => {
     if (value !== REDACTED) return value;
-    if (old === undefined) {
+    const path = fieldPath(field);
+    if (current === undefined || old === undefined) {
       throw badRequest(`server '${incoming.name}': field '${path}' is ${REDACTED} but no value is stored for it: type the value`);
+    }
+    if (destinationOf(incoming, field.kind) !== destinationOf(current, field.kind)) {
+      throw badRequest(
+        `server '${incoming.name}': field '${path}' is ${REDACTED}, but the stored secret was for ${describeDestination(current, field.kind)}, ` +
+          `not ${describeDestination(incoming, field.kind)}: type the value again to send it there`,
+      );
     }
     return old;
   };
   const keepMap = (kind: 'headers' | 'env') =>
-    incoming[kind] && mapValues(incoming[kind], (key, value) => keep(`${kind}.${key}`, value, current?.[kind]?.[key])!);
+    incoming[kind] && mapValues(incoming[kind], (key, value) => keep({ kind, key }, value, current?.[kind]?.[key])!);
   return {
     ...incoming,
-    ...(incoming.bearer_token !== undefined ? { bearer_token: keep('bearer_token', incoming.bearer_token, current?.bearer_token) } : {}),
+    ...(incoming.bearer_token !== undefined ? { bearer_token: keep({ kind: 'bearer_token' }, incoming.bearer_token, current?.bearer_token) } : {}),
     ...(incoming.oauth_client_secret !== undefined
-      ? { oauth_client_secret: keep('oauth_client_secret', incoming.oauth_client_secret, current?.oauth_client_secret) }
+      ? { oauth_client_secret: keep({ kind: 'oauth_client_secret' }, incoming.oauth_client_secret, current?.oauth_client_secret) }
       : {}),
     ...(incoming.headers ? { headers: keepMap('headers') } : {}),
     ...(incoming.env ? { env: keepMap('env') } : {}),
