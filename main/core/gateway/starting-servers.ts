@@ -1,7 +1,6 @@
 // A call that names an item of a server that is (re)starting waits for it, bounded, instead of
 // answering "unknown tool" at once: during a restart the new connection has no catalog yet.
-import { splitQualifiedName } from '../config/names.ts';
-import { isListed, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
+import { isListed, namedItem, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
 
 /** While a restart replaces the connection, the registry may have none for a moment. */
 const CONNECTION_APPEARS_MS = 5_000;
@@ -13,7 +12,7 @@ const POLL_MS = 50;
  * filter would allow the item (so waiting reveals nothing about items it may not see).
  */
 export function startingServer(source: CatalogSource, spec: ViewSpec, kind: 'tool' | 'prompt', exposed: string, filter: ItemFilter | undefined): string | undefined {
-  const ref = spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
+  const ref = namedItem(spec, exposed);
   if (!ref || !source.server(ref.server)?.enabled) return undefined;
   if (filter && !filter.allows(ref.server, kind, ref.name)) return undefined;
   const connection = source.connection(ref.server);
