@@ -18,6 +18,8 @@ export function faultyStdioConfig(name: string, extra: Record<string, unknown> =
   return { name, transport: 'stdio' as const, command: process.execPath, args: [join(root, 'bin', 'run-ts.mjs'), join(root, 'test', 'support', 'faulty-server.ts'), 'stdio'], ...extra };
 }
 
+const MALFORMED = '__malformed__';
+
 function createFaultyServer(): McpServer {
   const server = new McpServer({ name: 'faulty-server', version: '1.0.0' }, { capabilities: { logging: {} } });
   server.registerTool('echo', { description: 'Returns its text', inputSchema: { text: z.string() } }, async ({ text }) => ({
@@ -25,6 +27,9 @@ function createFaultyServer(): McpServer {
   }));
   server.registerTool('big', { description: 'Returns a text of `bytes` characters', inputSchema: { bytes: z.number().int() } }, async ({ bytes }) => ({
     content: [{ type: 'text', text: 'x'.repeat(bytes) }],
+  }));
+  server.registerTool('malformed', { description: 'Answers with a response that is not valid JSON-RPC (stdio only)' }, async () => ({
+    content: [{ type: 'text', text: MALFORMED }],
   }));
   server.registerTool(
     'flood',
@@ -50,7 +55,16 @@ if (isMain()) {
   if (mode === 'stdio') {
     // FAULTY_START_DELAY_MS: a slow starter (it reads nothing, initialize included, until then).
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.FAULTY_START_DELAY_MS ?? 0)));
-    await createFaultyServer().connect(new StdioServerTransport());
+    const transport = new StdioServerTransport();
+    // The `malformed` tool's answer leaves as a response that is not valid JSON-RPC (a string result).
+    const send = transport.send.bind(transport);
+    transport.send = (message) => {
+      const text = (message as { result?: { content?: { text?: string }[] } }).result?.content?.[0]?.text;
+      if (text !== MALFORMED || !('id' in message)) return send(message);
+      process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: 'not an object' })}\n`);
+      return Promise.resolve();
+    };
+    await createFaultyServer().connect(transport);
   } else {
     const sessions = new Map<string, StreamableHTTPServerTransport>();
     createServer(async (req, res) => {

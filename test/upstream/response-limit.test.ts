@@ -54,6 +54,13 @@ describe('max_response_bytes', () => {
     await expectLimitHolds(connect({ name: 'big-json', transport: 'streamable_http', url: upstream.url, max_response_bytes: LIMIT }));
   });
 
+  it('stdio: a malformed response fails its call at once and the next calls work', async () => {
+    const connection = connect(faultyStdioConfig('malformed'));
+    await connection.start();
+    await expect(call(connection, 'malformed', {})).rejects.toThrow(/sent a malformed response/);
+    expect(textOf(await call(connection, 'echo', { text: 'still here' }))).toBe('still here');
+  });
+
   it('is validated in the server config', () => {
     expect(() => config({ name: 'x', command: 'x', max_response_bytes: 10 })).toThrow(/max_response_bytes' must be at least 1024/);
     expect(() => config({ name: 'x', command: 'x', max_response_bytes: 1.5 as never })).toThrow(/max_response_bytes/);

@@ -98,8 +98,15 @@ export class StdioProcessTransport implements Transport {
     try {
       message = deserializeMessage(line.toString('utf8').replace(/\r$/, ''));
     } catch (error) {
-      // A line that is not JSON-RPC (a server printing to stdout): report it, read on.
+      // A line that is not JSON-RPC (a server printing to stdout): report it, read on. If it was
+      // meant as a response (JSON with an id, no method), the call it answers fails now instead of
+      // waiting for its timeout.
       this.onerror?.(error as Error);
+      const id = malformedResponseId(line);
+      if (id !== undefined) {
+        const message = `server '${this.options.serverName}' sent a malformed response (not valid JSON-RPC)`;
+        this.onmessage?.({ jsonrpc: '2.0', id, error: { code: -32603, message } } as JSONRPCMessage);
+      }
       return;
     }
     this.onmessage?.(message);
@@ -144,5 +151,16 @@ export class StdioProcessTransport implements Transport {
     if (pid && process.platform !== 'win32') void killProcessGroup(pid, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     this.reader.clear();
     this.onclose?.();
+  }
+}
+
+/** The id of a line that parses as a JSON object with an id and no method: a response gone wrong. */
+function malformedResponseId(line: Buffer): string | number | undefined {
+  try {
+    const value = JSON.parse(line.toString('utf8')) as { id?: unknown; method?: unknown } | null;
+    if (!value || typeof value !== 'object' || 'method' in value) return undefined;
+    return typeof value.id === 'string' || typeof value.id === 'number' ? value.id : undefined;
+  } catch {
+    return undefined;
   }
 }
