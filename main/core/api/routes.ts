@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
-import { isDatabaseUnreachable } from '../store/dialect.ts';
+import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
 import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult, type ToolView } from './contract.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
@@ -75,6 +75,9 @@ export function createApiRoutes(services: ApiServices): Hono {
     if (error instanceof ConfigError) return errorResponse(c, 'bad_request', error.message);
     // The secret backend failed (keychain locked, a secret missing): its message says what to do.
     if (error instanceof SecretStoreError) return errorResponse(c, 'internal', error.message);
+    if (isUnstorableText(error)) {
+      return errorResponse(c, 'bad_request', 'a value contains a character the database cannot store (a NUL, \\u0000): remove it and try again');
+    }
     if (isDatabaseUnreachable(error)) {
       logger.warn({ reason: (error as Error).message, path: c.req.path }, 'admin API request failed: the database is unreachable');
       return errorResponse(c, 'unavailable', 'the database is unreachable: try again once it is back (running servers keep answering meanwhile)');

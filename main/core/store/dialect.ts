@@ -29,3 +29,9 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   // pg reports a dropped socket as a plain Error with one of these messages.
   return /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i.test(error.message);
 }
+
+/** True when PostgreSQL refused a text value it cannot store (a NUL character, bytes not valid in UTF-8). */
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '22021' || code === '22P05';
+}

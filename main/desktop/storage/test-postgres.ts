@@ -17,6 +17,9 @@ const HINTS: Record<string, string> = {
 export async function testPostgresConnection(url: string): Promise<OperationResult> {
   const where = describeLocation({ kind: 'postgres', url });
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: CONNECT_TIMEOUT_MS });
+  // A connection that drops is also reported as an 'error' event, which would crash the app unheard;
+  // the failed call below already says what happened.
+  client.on('error', () => {});
   try {
     await client.connect();
     const { rows } = await client.query<{ version: string }>('select version() as version');
