@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ErrorCode, ListPromptsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
+import { shapedStdioConfig } from '../support/shaped-server.ts';
 
 describe('capability shapes on every endpoint', () => {
   let t: TestGateway;
@@ -52,6 +53,18 @@ describe('capability shapes on every endpoint', () => {
     const capabilities = client.getServerCapabilities();
     expect(capabilities).toMatchObject({ tools: {}, prompts: {}, resources: { subscribe: true }, completions: {}, logging: {} });
     expect((await client.listPrompts()).prompts.length).toBeGreaterThan(0);
+  });
+
+  it("waits for a starting upstream before declaring its endpoint's capabilities", async () => {
+    await t.api.registerServer({ config: shapedStdioConfig('slow', 'resources', { SLOW_START_MS: '1500' }) });
+    await t.api.setServerEnabled('slow', false);
+    await t.api.setServerEnabled('slow', true);
+    const client = await t.connect('/servers/slow/mcp');
+    const capabilities = client.getServerCapabilities();
+    expect(capabilities?.resources).toBeDefined();
+    expect(capabilities?.prompts).toBeUndefined();
+    expect(client.getServerVersion()?.name).toBe('shaped-resources');
+    await t.api.deregisterServer('slow');
   });
 
   it('declares on /mcp, /sse and groups the union of what the servers offer', async () => {

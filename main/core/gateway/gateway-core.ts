@@ -48,6 +48,9 @@ export interface GatewayCoreOptions {
   onCall?: (record: CallRecord) => void;
 }
 
+/** How long a session waits for an enabled server's connection to exist (see learnCapabilities). */
+const CONNECTION_WAIT_MS = 5_000;
+
 export class GatewayCore {
   readonly catalog: Catalog;
   readonly inflight = new InflightCalls();
@@ -76,8 +79,14 @@ export class GatewayCore {
    * for an upstream that has not run yet to say. One that cannot start is declared as unknown.
    */
   async learnCapabilities(spec: ViewSpec): Promise<void> {
-    if (spec.kind !== 'server') return;
-    const connection = this.connection(spec.server);
+    if (spec.kind !== 'server' || !this.source.server(spec.server)?.enabled) return;
+    // A server just switched on gets its connection a moment later (its secrets are read first).
+    const deadline = Date.now() + CONNECTION_WAIT_MS;
+    let connection = this.connection(spec.server);
+    while (!connection && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      connection = this.connection(spec.server);
+    }
     if (connection && !connection.catalog) await connection.ready().catch(() => {});
   }
 
