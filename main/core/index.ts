@@ -14,7 +14,8 @@ import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
-import { createUpstreamConnection, upstreamHeaders, type BackoffSettings } from './upstream/index.ts';
+import { createUpstreamConnection, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
+import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -173,6 +174,21 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   // The redirect URI follows `url`, which is final once the gateway listens (port 0 picks one).
   const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${url}/oauth/callback` });
 
+  const upstreamOptions = (config: ServerConfig): UpstreamConnectionOptions => ({
+    env: childBaseEnvironment(options.env ?? process.env),
+    initializeTimeoutMs: options.initializeTimeoutMs,
+    backoff: options.upstreamBackoff,
+    authProvider: usesOAuth(config) ? oauth.providerFor(config) : undefined,
+    clientInfo: { name: 'canopy', version: VERSION },
+    logger: (level, message, server) => logger[level]({ server }, message),
+  });
+  /** A session's own connection to a server with "isolation": "per_session". */
+  const connectIsolated: ConnectIsolated = (config, clientCapabilities, handler) => {
+    const connection = createUpstreamConnection(config, { ...upstreamOptions(config), clientCapabilities, servesOneClient: true });
+    connection.setServerRequestHandler(handler);
+    return connection;
+  };
+
   // `core` is created after the registry (it reads from it); connections made before then have
   // nothing to relay to yet, so the late binding is safe.
   let core: GatewayCore | undefined;
@@ -187,15 +203,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp`, ...(options.cli ? { cli: options.cli } : {}) }),
     connections: {
       create(config) {
-        const connection = createUpstreamConnection(config, {
-          env: childBaseEnvironment(options.env ?? process.env),
-          initializeTimeoutMs: options.initializeTimeoutMs,
-          backoff: options.upstreamBackoff,
-          authProvider: usesOAuth(config) ? oauth.providerFor(config) : undefined,
-          clientInfo: { name: 'canopy', version: VERSION },
-          logger: (level, message, server) => logger[level]({ server }, message),
-        });
-        connection.setServerRequestHandler((request, signal) => core!.routeServerRequest(config.name, request, signal));
+        const connection = createUpstreamConnection(config, upstreamOptions(config));
         const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
         connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
         let wasRunning = false;
@@ -244,7 +252,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       detail: record.error?.slice(0, 500),
     });
   };
-  core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall });
+  core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall, connectIsolated });
   const endpoints = new McpEndpoints(core, {
     idleSessionMs: options.idleSessionMs ?? 60 * 60_000,
     limits,

@@ -98,10 +98,19 @@ describe.each([
     expect(allText(result)).toContain('Ada Lovelace');
   });
 
-  it('answers roots/list from the calling client', async () => {
+  it('answers roots/list from the calling client on a per-session connection, and never on the shared one', async () => {
     const client = await hostLikeClient(t);
-    const result = await client.callTool({ name: `${server}__get-roots-list`, arguments: {} });
-    expect(allText(result)).toContain('file:///work/project-root');
+    // Shared: the upstream is told of no roots (it would keep one client's roots for everyone).
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain(`${server}__get-roots-list`);
+    const own = `${server}-own`;
+    const config = server === 'remote' ? { name: own, url: http!.url } : stdioConfigs.everything(own);
+    await t.api.registerServer({ config: { ...config, isolation: 'per_session' } });
+    try {
+      const result = await client.callTool({ name: `${own}__get-roots-list`, arguments: {} });
+      expect(allText(result)).toContain('file:///work/project-root');
+    } finally {
+      await t.api.deregisterServer(own);
+    }
   });
 
   it('forwards logging/setLevel and relays log messages tagged with the server', async () => {

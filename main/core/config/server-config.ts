@@ -52,6 +52,11 @@ export const serverConfigSchema = z
     /** How long connecting plus initialize (and each catalog request) may take; default 30 s. */
     initialize_timeout_ms: z.number().int().min(1_000, 'must be at least 1000 (ms)').max(600_000, 'must be at most 600000 (10 minutes)').optional(),
     max_response_bytes: z.number().int().min(1024, 'must be at least 1024 (bytes)').max(1024 ** 3, 'must be at most 1 GB (1073741824 bytes)').optional(),
+    /**
+     * `shared` (default): one connection serves every client. `per_session`: each downstream session
+     * gets its own connection (its own process for stdio) that mirrors its client's capabilities and roots.
+     */
+    isolation: z.enum(['shared', 'per_session']).optional(),
   })
   .strict()
   .transform((config, ctx) => {

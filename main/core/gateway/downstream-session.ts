@@ -23,12 +23,15 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
+  type ClientCapabilities,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  ListRootsResultSchema,
   type ClientRequest,
   type LoggingLevel,
   type Progress,
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -40,10 +43,18 @@ import { aggregateCapabilities, serverEndpointCapabilities } from './session-cap
 import type { SubscribingSession } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
 import { latestProgressPerTurn } from './notification-queue.ts';
+import type { IsolatedSession } from './isolated-upstreams.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const RESOURCE_NOT_FOUND = -32002;
+
+/** The server→client requests Canopy relays, with the schema of their results. */
+const RESULT_SCHEMAS: Record<string, AnySchema | undefined> = {
+  'sampling/createMessage': CreateMessageResultSchema,
+  'elicitation/create': ElicitResultSchema,
+  'roots/list': ListRootsResultSchema,
+};
 
 /** Long-running tools are normal; progress notifications reset the clock. */
 const CALL_TIMEOUT_MS = 10 * 60_000;
@@ -62,7 +73,7 @@ export interface SessionOptions {
   identity?: string;
 }
 
-export class DownstreamSession implements SubscribingSession {
+export class DownstreamSession implements SubscribingSession, IsolatedSession {
   readonly server: Server;
   readonly id: string;
   readonly spec: ViewSpec;
@@ -74,8 +85,8 @@ export class DownstreamSession implements SubscribingSession {
   lastActivity = Date.now();
   /** Streams the client holds open for server messages (GET streams; the legacy SSE stream). */
   private openStreams = 0;
-  /** Upstream requests running for this session. */
-  private activeCalls = 0;
+  /** Requests of this session's client that are waiting on an upstream. */
+  private readonly calls = new Set<Extra>();
   private signatures: CatalogView['signatures'] | undefined;
   private closed = false;
 
@@ -111,7 +122,7 @@ export class DownstreamSession implements SubscribingSession {
 
   /** How long the session has had no request, no running call and no open stream (0 while it has one). */
   idleFor(now = Date.now()): number {
-    return this.openStreams > 0 || this.activeCalls > 0 ? 0 : now - this.lastActivity;
+    return this.openStreams > 0 || this.calls.size > 0 ? 0 : now - this.lastActivity;
   }
 
   /** A stream for server messages opened; the returned function marks it closed (once). */
@@ -219,7 +230,10 @@ export class DownstreamSession implements SubscribingSession {
     return ref;
   }
 
-  /** Waits for the upstream and sends it a request on behalf of this session. */
+  /**
+   * Waits for the upstream and sends it a request on behalf of this session. What the upstream asks
+   * in return for this request (sampling, elicitation, roots) comes back here, to this request.
+   */
   private async forward<U extends AnySchema>(
     server: string,
     request: ClientRequest,
@@ -228,36 +242,52 @@ export class DownstreamSession implements SubscribingSession {
     options: { onprogress?: (progress: Progress) => void; long?: boolean } = {},
   ): Promise<SchemaOutput<U>> {
     this.lastActivity = Date.now();
-    const connection = this.core.connection(server);
-    if (!connection) throw new JsonRpcError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
-    let client: Client;
+    this.calls.add(extra);
+    let upstream: ReturnType<GatewayCore['upstreamFor']>;
     try {
-      client = await connection.ready(); // bounded by the server's own initialize timeout
-    } catch (error) {
-      throw new JsonRpcError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
-    }
-    this.activeCalls += 1;
-    const untrack = this.core.inflight.track(server, {
-      sessionId: this.id,
-      identity: this.identity,
-      accepts: (method) => this.accepts(method),
-      sendRequest: (req, resultSchema, opts) => extra.sendRequest(req, resultSchema, opts),
-    });
-    try {
-      return await client.request(request, schema, {
-        signal: extra.signal,
-        timeout: options.long ? CALL_TIMEOUT_MS : undefined,
-        resetTimeoutOnProgress: options.long,
-        onprogress: options.onprogress,
-      });
+      upstream = this.core.upstreamFor(this, server);
+      if (!upstream) throw new JsonRpcError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
+      try {
+        await upstream.connection.ready(); // bounded by the server's own initialize timeout
+      } catch (error) {
+        throw new JsonRpcError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
+      }
+      const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, extra) };
+      return await upstream.connection.request(
+        request,
+        schema,
+        { signal: extra.signal, timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress },
+        origin,
+      );
     } catch (error) {
       // The upstream's error goes to the client as the upstream sent it.
       throw relayable(error);
     } finally {
-      untrack();
-      this.activeCalls -= 1;
+      upstream?.release();
+      this.calls.delete(extra);
       this.lastActivity = Date.now();
     }
+  }
+
+  /**
+   * Answers a request an upstream sent this session's client: on the response stream of `during`
+   * (the request it belongs to) or, when it belongs to none (a session's own connection asking for
+   * roots as it starts), on the stream of a request still running, else on the session's own stream.
+   */
+  readonly answerUpstream = async (request: ServerRequest, signal: AbortSignal, during?: Extra): Promise<Record<string, unknown>> => {
+    const schema = RESULT_SCHEMAS[request.method];
+    if (!schema) throw new JsonRpcError(ErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
+    if (!this.accepts(request.method)) {
+      throw new JsonRpcError(ErrorCode.InvalidRequest, `the client this ${request.method} is for did not declare the capability it needs`);
+    }
+    const via = during ?? [...this.calls].at(-1);
+    if (via) return (await via.sendRequest(request, schema, { signal })) as Record<string, unknown>;
+    return (await this.server.request(request, schema, { signal })) as Record<string, unknown>;
+  };
+
+  /** The capabilities the client declared at initialize. */
+  clientCapabilities(): ClientCapabilities | undefined {
+    return this.server.getClientCapabilities();
   }
 
   /**

@@ -6,20 +6,14 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
   CallToolResultSchema,
   type CallToolResult,
-  CreateMessageResultSchema,
-  ElicitResultSchema,
-  ErrorCode,
-  ListRootsResultSchema,
   LoggingMessageNotificationSchema,
-  McpError,
   ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
   type ServerNotification,
-  type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
 import { DownstreamSession, type FilterSource, type SessionOptions } from './downstream-session.ts';
-import { InflightCalls } from './inflight.ts';
+import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
@@ -46,6 +40,9 @@ export interface GatewayCoreOptions {
   groups?: GroupLookup;
   /** Telemetry / audit hook for every tool call, prompt get and resource read. */
   onCall?: (record: CallRecord) => void;
+  /** Makes the per-session connections of servers with "isolation": "per_session". */
+  connectIsolated?: ConnectIsolated;
+  isolationLimits?: IsolationLimits;
 }
 
 /** How long a session waits for an enabled server's connection to exist (see learnCapabilities). */
@@ -53,7 +50,7 @@ const CONNECTION_WAIT_MS = 5_000;
 
 export class GatewayCore {
   readonly catalog: Catalog;
-  readonly inflight = new InflightCalls();
+  readonly isolated: IsolatedUpstreams;
   readonly subscriptions = new Subscriptions();
   readonly sessions = new Map<string, DownstreamSession>();
   readonly source: CatalogSource;
@@ -68,6 +65,7 @@ export class GatewayCore {
     this.source = options.source;
     this.version = options.version;
     this.catalog = new Catalog(options.source, options.groups);
+    this.isolated = new IsolatedUpstreams(options.connectIsolated, options.isolationLimits);
   }
 
   connection(name: string): UpstreamConnection | undefined {
@@ -100,13 +98,24 @@ export class GatewayCore {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
-    await session.close();
+    await Promise.allSettled([session.close(), this.isolated.closeSession(id)]);
   }
 
   async closeAll(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.allSettled(all.map((s) => s.close()));
+    await Promise.allSettled([...all.map((s) => s.close()), this.isolated.stop()]);
+  }
+
+  /**
+   * The connection a session's request to `server` goes through — the shared one, or for a server
+   * with "isolation": "per_session" the session's own — and what to call when the request is done.
+   */
+  upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined {
+    const shared = this.connection(server);
+    if (!shared) return undefined;
+    if (shared.config.isolation !== 'per_session') return { connection: shared, release: () => {} };
+    return this.isolated.acquire(session, shared.config);
   }
 
   /**
@@ -216,49 +225,12 @@ export class GatewayCore {
     await Promise.allSettled(this.subscriptions.watchedUris(server).map((uri) => client.subscribeResource({ uri })));
   }
 
-  /** A client's roots changed: tell the upstreams it can see that support roots. */
-  async forwardRootsChanged(session: DownstreamSession): Promise<void> {
-    const view = session.view();
-    const work: Promise<unknown>[] = [];
-    for (const { name } of this.source.servers()) {
-      if (!view.includesServer(name)) continue;
-      const client = this.connection(name)?.client;
-      if (client) work.push(client.sendRootsListChanged().catch(() => {}));
-    }
-    await Promise.allSettled(work);
-  }
-
   /**
-   * Answers a request an upstream sent to its client (sampling, elicitation, roots). It goes to the
-   * client whose call to that upstream is in flight (see InflightCalls); roots, asked outside any
-   * call, go to the most recent session that can see the server and declared roots. Either way only
-   * while one identity is in question: a request is never handed to another identity's client.
+   * A client's roots changed: tell its own connections, which ask it for the new roots. Shared
+   * connections declare no roots (one connection cannot have each client's), so they hear nothing.
    */
-  async routeServerRequest(server: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const schema =
-      request.method === 'sampling/createMessage'
-        ? CreateMessageResultSchema
-        : request.method === 'elicitation/create'
-          ? ElicitResultSchema
-          : request.method === 'roots/list'
-            ? ListRootsResultSchema
-            : undefined;
-    if (!schema) throw new McpError(ErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
-    const call = this.inflight.pick(server, request.method);
-    if (call === 'ambiguous') {
-      throw new McpError(ErrorCode.InvalidRequest, `several clients are calling '${server}' at once: Canopy cannot tell which one ${request.method} is for`);
-    }
-    if (call) return (await call.sendRequest(request, schema, { signal })) as Record<string, unknown>;
-    if (request.method === 'roots/list') {
-      const candidates = [...this.sessions.values()].filter((s) => s.view().includesServer(server)).filter((s) => s.accepts('roots/list'));
-      if (new Set(candidates.map((s) => s.identity)).size !== 1) return { roots: [] };
-      const session = candidates.sort((a, b) => b.lastActivity - a.lastActivity)[0];
-      return (await session.server.listRoots(undefined, { signal })) as Record<string, unknown>;
-    }
-    throw new McpError(
-      ErrorCode.InvalidRequest,
-      `no call to '${server}' from a client that supports ${request.method} is in progress`,
-    );
+  async forwardRootsChanged(session: DownstreamSession): Promise<void> {
+    await Promise.allSettled(this.isolated.connectionsOf(session.id).map((connection) => connection.client?.sendRootsListChanged()));
   }
 }
 

@@ -7,6 +7,8 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -15,8 +17,11 @@ import {
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
+  type ClientCapabilities,
+  type ClientRequest,
   type ClientResult,
   type Implementation,
+  type RequestId,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -30,6 +35,7 @@ import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage,
 import { createHttpTransport, upstreamHeaders } from './http-transport.ts';
 import { LogRing, type LogRingOptions } from './log-ring.ts';
 import { StdioProcessTransport } from './stdio-transport.ts';
+import { RequestOrigins, type RequestOrigin } from './request-origins.ts';
 import type {
   CatalogPart,
   ServerRequestHandler,
@@ -58,7 +64,26 @@ export interface UpstreamConnectionOptions {
   /** Lifecycle messages (never secrets) for the gateway's own log. */
   logger?: UpstreamLogger;
   clientInfo?: Implementation;
+  /**
+   * What Canopy declares to the server as its client. Default: sampling and elicitation, which
+   * Canopy relays to the client whose call a request belongs to — never roots, since one connection
+   * shared by many clients cannot have any one client's roots.
+   */
+  clientCapabilities?: ClientCapabilities;
+  /**
+   * The connection serves one downstream client (per-session isolation): a request that belongs to
+   * one of several running calls may go to the handler, since they are all that client's.
+   */
+  servesOneClient?: boolean;
 }
+
+export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
+/**
+ * The shared connection of a server with "isolation": "per_session" only fetches the catalog (calls
+ * go through each session's own connection): it declares everything a client may declare, so the
+ * list holds every tool some client can use. Requests it gets from the server belong to no client.
+ */
+const CATALOG_CLIENT_CAPABILITIES: ClientCapabilities = { ...SHARED_CLIENT_CAPABILITIES, roots: { listChanged: true } };
 
 const ALL_PARTS: CatalogPart[] = ['tools', 'prompts', 'resources'];
 /** Lines of the connection's own lifecycle in the log (told apart from the server's stderr). */
@@ -80,6 +105,8 @@ class CannotStartError extends Error {}
 interface Attempt {
   client: Client;
   transport: Transport;
+  /** Which downstream call each server→client request belongs to. */
+  origins: RequestOrigins;
   /** Log position when it began: the output of this try alone goes into error messages. */
   logMark: number;
   ready: boolean;
@@ -215,14 +242,16 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.setState({ ...stateChange, status: 'starting', nextRetryAt: undefined, pid: undefined });
     const logMark = this.log.mark();
     let transport: Transport;
+    let origins: RequestOrigins | undefined;
     try {
-      transport = this.createTransport();
+      transport = this.createTransport((serverRequestId, postedId) => origins?.noteRelated(serverRequestId, postedId));
     } catch (error) {
       this.giveUp(error instanceof CannotStartError ? error.message : `server '${this.name}' cannot start: ${errorText(error)}`);
       throw new Error(this._state.lastError);
     }
     const client = this.createClient();
-    const attempt: Attempt = { client, transport, logMark, ready: false, probing: false, dirty: new Set(), refreshing: new Set(), timers: [] };
+    origins = new RequestOrigins(transport, this.config.transport === 'streamable_http');
+    const attempt: Attempt = { client, transport, origins, logMark, ready: false, probing: false, dirty: new Set(), refreshing: new Set(), timers: [] };
     // Every transport learns the negotiated version this way (stdio has no use for it itself).
     const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
     transport.setProtocolVersion = (version) => {
@@ -259,7 +288,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     for (const part of attempt.dirty) this.refresh(attempt, part);
   }
 
-  private createTransport(): Transport {
+  /** `noteRelated`: streamable HTTP reports which request's response stream carried a server request. */
+  private createTransport(noteRelated: (serverRequestId: RequestId, postedId: RequestId) => void): Transport {
     const { config } = this;
     if (config.transport === 'stdio') {
       const env = { ...(this.options.env ?? process.env), ...config.env };
@@ -281,13 +311,11 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     // Origin and path only: some hosted servers put an API key in the query string.
     const { origin, pathname } = new URL(config.url!);
     this.note(`connecting to ${origin}${pathname} (${config.transport})`);
-    return createHttpTransport(config, this.headers, this.options.authProvider, (text) => this.note(text, 'warn'));
+    return createHttpTransport(config, this.headers, this.options.authProvider, (text) => this.note(text, 'warn'), noteRelated);
   }
 
   private createClient(): Client {
-    return new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, {
-      capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
-    });
+    return new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: this.clientCapabilities });
   }
 
   private wireClient(attempt: Attempt): void {
@@ -310,20 +338,44 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     client.fallbackNotificationHandler = async (notification) => {
       if (this.active === attempt) this.emit('notification', notification as ServerNotification);
     };
-    const answer = (request: ServerRequest, signal: AbortSignal) => this.answerServerRequest(request, signal) as Promise<ClientResult>;
-    client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => answer(request, extra.signal));
-    client.setRequestHandler(ElicitRequestSchema, (request, extra) => answer(request, extra.signal));
-    client.setRequestHandler(ListRootsRequestSchema, (request, extra) => answer(request, extra.signal));
+    // Handlers follow the declared capabilities (a request for one not declared gets "method not found").
+    const answer = (request: ServerRequest, extra: { requestId: RequestId; signal: AbortSignal }) =>
+      this.answerServerRequest(attempt, request, extra) as Promise<ClientResult>;
+    const { sampling, elicitation, roots } = this.clientCapabilities;
+    if (sampling) client.setRequestHandler(CreateMessageRequestSchema, answer);
+    if (elicitation) client.setRequestHandler(ElicitRequestSchema, answer);
+    if (roots) client.setRequestHandler(ListRootsRequestSchema, answer);
   }
 
-  private async answerServerRequest(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private get clientCapabilities(): ClientCapabilities {
+    return this.options.clientCapabilities ?? (this.config.isolation === 'per_session' ? CATALOG_CLIENT_CAPABILITIES : SHARED_CLIENT_CAPABILITIES);
+  }
+
+  /** A request from the server goes to the call it belongs to; one that belongs to no call, to the handler. */
+  private async answerServerRequest(attempt: Attempt, request: ServerRequest, extra: { requestId: RequestId; signal: AbortSignal }): Promise<Record<string, unknown>> {
+    const found = attempt.origins.lookup(extra.requestId);
+    if (found.kind === 'call') return relayed(found.origin.answer(request, extra.signal));
+    if (found.kind === 'ambiguous' && !(this.options.servesOneClient && this.handler)) {
+      throw new JsonRpcError(
+        ErrorCode.InvalidRequest,
+        `Canopy cannot tell which of the ${found.calls} calls running on server '${this.name}' sent ${request.method} ` +
+          `(over ${this.config.transport} a request does not say), so it refuses rather than guess: ` +
+          `try again when one call runs at a time, or give the server "isolation": "per_session"`,
+      );
+    }
     if (!this.handler) {
       throw new JsonRpcError(ErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
     }
-    // A downstream client's error reaches the upstream as that client sent it.
-    return this.handler(request, signal).catch((error: unknown) => {
-      throw relayable(error);
-    });
+    return relayed(this.handler(request, extra.signal));
+  }
+
+  request<U extends AnySchema>(request: ClientRequest, schema: U, options?: RequestOptions, origin?: RequestOrigin): Promise<SchemaOutput<U>> {
+    const attempt = this.active;
+    if (!attempt?.ready || this._state.status !== 'running') {
+      return Promise.reject(new Error(`server '${this.name}' is not running (${this._state.status})`));
+    }
+    if (!origin) return attempt.client.request(request, schema, options);
+    return attempt.origins.send(origin, () => attempt.client.request(request, schema, options));
   }
 
   private assertCurrent(attempt: Attempt): void {
@@ -456,6 +508,13 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.append(NOTE_PREFIX + message);
     this.options.logger?.(level, message, this.name);
   }
+}
+
+/** A downstream client's error reaches the upstream as that client sent it. */
+function relayed(answering: Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  return answering.catch((error: unknown) => {
+    throw relayable(error);
+  });
 }
 
 function pickLists(catalog: UpstreamCatalog, like: Partial<CatalogLists>): Partial<CatalogLists> {

@@ -6,7 +6,9 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/server-config.ts';
+import { fetchRelatingRequests } from './request-origins.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
 
@@ -41,12 +43,16 @@ export const fetchOnSharedSignal: typeof fetch = (input, init) => {
   return fetch(input, init);
 };
 
-/** `onDropped`: a message over `max_response_bytes` that no call waits for was skipped (its text says so). */
+/**
+ * `onDropped`: a message over `max_response_bytes` that no call waits for was skipped (its text says
+ * so). `noteRelated` (streamable HTTP): a server request arrived on the response stream of a POST.
+ */
 export function createHttpTransport(
   config: ServerConfig,
   headers: Record<string, string>,
   authProvider?: OAuthClientProvider,
   onDropped?: (text: string) => void,
+  noteRelated?: (serverRequestId: RequestId, postedId: RequestId) => void,
 ): Transport {
   if (!config.url) throw new Error(`server '${config.name}' has no url`);
   const url = new URL(config.url);
@@ -54,6 +60,6 @@ export function createHttpTransport(
   const text = tooLargeText(config.name, limitBytes);
   const limited = fetchWithResponseLimit(fetchOnSharedSignal, { limitBytes, text, onDropped: () => onDropped?.(text) });
   // SSE: `requestInit.headers` reach both the EventSource GET and the message POSTs.
-  const options = { requestInit: { headers }, authProvider, fetch: limited };
+  const options = { requestInit: { headers }, authProvider, fetch: noteRelated ? fetchRelatingRequests(limited, noteRelated) : limited };
   return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }

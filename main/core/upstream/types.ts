@@ -3,6 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type {
+  ClientRequest,
   Implementation,
   Prompt,
   Resource,
@@ -12,7 +13,10 @@ import type {
   ServerNotification,
   ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { ServerConfig } from '../config/server-config.ts';
+import type { RequestOrigin } from './request-origins.ts';
 
 export type UpstreamStatus =
   | 'stopped' // not running: disabled, or never started (stdio starts on first use / registration)
@@ -81,6 +85,11 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   stop(): Promise<void>;
   /** Waits until running (starting it when stopped, retrying at once when crashed), bounded by `timeoutMs` (default: the initialize timeout + 5 s, at most 60 s). */
   ready(timeoutMs?: number): Promise<Client>;
-  /** Who answers sampling / elicitation / roots requests from this upstream. Set by the gateway. */
+  /**
+   * Sends a request while running. With `origin` (the downstream call it is made for), the sampling,
+   * elicitation and roots requests the server sends for it are answered by `origin`.
+   */
+  request<U extends AnySchema>(request: ClientRequest, schema: U, options?: RequestOptions, origin?: RequestOrigin): Promise<SchemaOutput<U>>;
+  /** Who answers sampling / elicitation / roots requests that belong to no call. Set by the gateway. */
   setServerRequestHandler(handler: ServerRequestHandler): void;
 }

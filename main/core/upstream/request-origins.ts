@@ -1,0 +1,133 @@
+// Which downstream call a request from an upstream (sampling, elicitation, roots) belongs to, as far
+// as the wire tells. Streamable HTTP says it exactly: a server→client request sent on the response
+// stream of a POST is related to the request that POST carried (MCP 2025-11-25, transports §
+// "Sending Messages to the Server"), so the response streams are read for requests as they pass.
+// stdio and legacy SSE carry no relation: a request belongs to the only call in flight, and with
+// several in flight it is ambiguous — refused, never guessed.
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isJSONRPCRequest, type RequestId, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+
+/** The downstream call a request goes upstream for: answers what the upstream asks in its context. */
+export interface RequestOrigin {
+  answer(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+export type OriginLookup = { kind: 'call'; origin: RequestOrigin } | { kind: 'none' } | { kind: 'ambiguous'; calls: number };
+
+/** Relations noted but never asked for (a request the SDK failed to parse) are forgotten beyond this many. */
+const MAX_UNCLAIMED_RELATIONS = 1_000;
+
+export class RequestOrigins {
+  /** Downstream calls in flight, by the JSON-RPC id of the request sent upstream for them. */
+  private readonly inflight = new Map<RequestId, RequestOrigin>();
+  /** Server request id → id of the request whose response stream carried it (streamable HTTP). */
+  private readonly related = new Map<RequestId, RequestId>();
+  private lastSentId: RequestId | undefined;
+
+  /** `relatesOnTheWire`: the transport reports relations (streamable HTTP) through `noteRelated`. */
+  constructor(
+    transport: Transport,
+    private readonly relatesOnTheWire: boolean,
+  ) {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      if (isJSONRPCRequest(message)) this.lastSentId = message.id;
+      return send(message, options);
+    };
+  }
+
+  /**
+   * Starts a request for `origin`. The SDK hands a request to the transport synchronously inside
+   * `Client.request`, so the id seen by `send` meanwhile is this request's; if it ever were not sent
+   * synchronously the call would simply have no known relation (its requests refused, not misrouted).
+   */
+  send<T>(origin: RequestOrigin, start: () => Promise<T>): Promise<T> {
+    this.lastSentId = undefined;
+    const pending = start();
+    const id = this.lastSentId;
+    if (id === undefined) return pending;
+    this.inflight.set(id, origin);
+    return pending.finally(() => this.inflight.delete(id));
+  }
+
+  /** The upstream sent request `serverRequestId` on the response stream of request `postedId`. */
+  noteRelated(serverRequestId: RequestId, postedId: RequestId): void {
+    this.related.set(serverRequestId, postedId);
+    if (this.related.size > MAX_UNCLAIMED_RELATIONS) this.related.delete(this.related.keys().next().value!);
+  }
+
+  /** Whose call a request from the upstream belongs to. */
+  lookup(serverRequestId: RequestId): OriginLookup {
+    if (this.relatesOnTheWire) {
+      const postedId = this.related.get(serverRequestId);
+      this.related.delete(serverRequestId);
+      const origin = postedId === undefined ? undefined : this.inflight.get(postedId);
+      return origin ? { kind: 'call', origin } : { kind: 'none' };
+    }
+    if (this.inflight.size === 1) return { kind: 'call', origin: this.inflight.values().next().value! };
+    return this.inflight.size === 0 ? { kind: 'none' } : { kind: 'ambiguous', calls: this.inflight.size };
+  }
+}
+
+/**
+ * Reads a POST's SSE response stream for requests from the server and reports each with the id of
+ * the request the POST carried, before the bytes reach the SDK's own parser. The bytes pass unchanged.
+ */
+export function sseRequestRelations(postedId: RequestId, note: (serverRequestId: RequestId, postedId: RequestId) => void): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const blankLine = /\r?\n\r?\n/g;
+  const inspect = (event: string) => {
+    const data = event
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+      .join('\n');
+    if (!data.includes('"method"')) return; // responses and empty events: not requests
+    try {
+      const message = JSON.parse(data) as unknown;
+      if (isJSONRPCRequest(message)) note(message.id, postedId);
+    } catch {
+      // Not JSON: the SDK reports it; nothing to relate.
+    }
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      // Only the new text (and a few characters before it) can complete an event.
+      blankLine.lastIndex = Math.max(0, buffer.length - 3);
+      buffer += decoder.decode(chunk, { stream: true });
+      let start = 0;
+      for (let match = blankLine.exec(buffer); match; match = blankLine.exec(buffer)) {
+        inspect(buffer.slice(start, match.index));
+        start = match.index + match[0].length;
+      }
+      buffer = buffer.slice(start);
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+/** Wraps fetch so the response streams of POSTed requests report the server requests they carry. */
+export function fetchRelatingRequests(inner: typeof fetch, note: (serverRequestId: RequestId, postedId: RequestId) => void): typeof fetch {
+  return async (input, init) => {
+    const response = await inner(input, init);
+    const postedId = init?.method === 'POST' ? singleRequestId(init.body) : undefined;
+    if (postedId === undefined || !response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return response;
+    return new Response(response.body.pipeThrough(sseRequestRelations(postedId, note)), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+/** The id of the one request a POST body carries (a batch relates to no single call). */
+function singleRequestId(body: unknown): RequestId | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const message = JSON.parse(body) as unknown;
+    return isJSONRPCRequest(message) ? message.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
