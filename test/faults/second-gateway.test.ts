@@ -47,7 +47,7 @@ describe('a second gateway on the same data dir', () => {
   it('canopy serve refuses with one line naming the running one; a lock left by kill -9 does not block', async () => {
     const first = spawnCli(['serve', '--port', '0'], env);
     try {
-      const [, url] = await waitForOutput(first, /Admin API\/UI:\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      const [, url] = await waitForOutput(first, /MCP endpoint:\s+(http:\/\/127\.0\.0\.1:\d+)\/mcp/);
       const second = await runCli(['serve', '--port', '0'], env);
       expect(second.code).toBe(1);
       expect(second.stderr.trim().split('\n')).toHaveLength(1);
@@ -61,7 +61,7 @@ describe('a second gateway on the same data dir', () => {
       expect(existsSync(join(dataDir(), LOCK_FILE_NAME))).toBe(true);
       const third = spawnCli(['serve', '--port', '0'], env);
       try {
-        const [, thirdUrl] = await waitForOutput(third, /Admin API\/UI:\s+(http:\/\/127\.0\.0\.1:\d+)/);
+        const [, thirdUrl] = await waitForOutput(third, /MCP endpoint:\s+(http:\/\/127\.0\.0\.1:\d+)\/mcp/);
         expect(JSON.parse(readFileSync(join(dataDir(), LOCK_FILE_NAME), 'utf8'))).toMatchObject({ pid: third.pid, url: thirdUrl });
         third.kill('SIGTERM');
         expect(await exited(third)).toBe(0);
