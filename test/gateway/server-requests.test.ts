@@ -4,7 +4,7 @@
 // never guessed). Shared connections declare no roots; "isolation": "per_session" gives each session
 // its own upstream that mirrors its client's capabilities and roots.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema, CreateMessageResultSchema, ListRootsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -192,6 +193,18 @@ describe('per-session isolation with server-filesystem and roots', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
+  /** Running server-filesystem processes serving this test's configured directory. */
+  const filesystemProcesses = () =>
+    readdirSync('/proc').filter((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.some((arg) => arg.includes('server-filesystem')) && args.includes(dir('configured'));
+      } catch {
+        return false; // gone meanwhile
+      }
+    }).length;
+
   /** A client whose roots are whatever `roots` holds when asked. */
   async function rootsClient(path: string, roots: { current: string }): Promise<Client> {
     const client = await t.connect(path, { roots: { listChanged: true } });
@@ -224,6 +237,13 @@ describe('per-session isolation with server-filesystem and roots', () => {
     await eventually(async () => (await allowed(a, tool)).includes(dir('a2')), 10_000, "A's new roots");
     expect(await allowed(b, tool)).toContain(dir('b'));
     expect(await allowed(b, tool)).not.toContain(dir('a2'));
-    await Promise.all([a.close(), b.close(), plain.close()]);
+
+    // One process per session plus the shared one (the catalog); ending the sessions ends theirs.
+    expect(filesystemProcesses()).toBe(4);
+    for (const client of [a, b, plain]) {
+      await (client.transport as StreamableHTTPClientTransport).terminateSession();
+      await client.close();
+    }
+    await eventually(() => filesystemProcesses() === 1, 10_000, 'the per-session processes to end with their sessions');
   });
 });
