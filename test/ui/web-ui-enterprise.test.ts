@@ -31,6 +31,20 @@ describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
     await gateway?.close();
   });
 
+  it('calls an uninitialized gateway what it is and says how to initialize it', async () => {
+    const fresh = await startTestGateway({ rendererDir: await ensureRendererBuilt(), mode: 'enterprise' });
+    try {
+      const other = await openPage(browser, `${fresh.url}/`);
+      await other.getByRole('heading', { name: 'Canopy needs initialization' }).waitFor();
+      expect(await other.locator('main').textContent()).toMatch(/canopy init-server/);
+      expect(await other.getByText('Canopy is not reachable').count()).toBe(0);
+      await screenshot(other, '09-enterprise-uninitialized');
+      await other.close();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('asks for a token and refuses a wrong one', async () => {
     await page.getByRole('form', { name: 'Sign in' }).waitFor();
     await page.getByLabel('Access token').fill('not-a-token');

@@ -19,6 +19,8 @@ export function App() {
       );
     case 'unreachable':
       return <Unreachable message={session.message} onRetry={retry} />;
+    case 'uninitialized':
+      return <Unreachable uninitialized message={session.message} onRetry={retry} />;
     case 'login':
       return <LoginForm message={session.message} onSignIn={signIn} />;
     case 'ready':

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countOf } from '../../../renderer/src/lib/plural.ts';
 import type { ToolView } from '../../../main/core/api/contract.ts';
 import { snippetFor, TOKEN_PLACEHOLDER } from '../../../renderer/src/features/connect/lib/app-snippets.ts';
 import { parseAllowList } from '../../../renderer/src/features/identities/lib/allow-list.ts';
@@ -57,6 +58,12 @@ describe('connect snippets', () => {
   });
   it('shows a token placeholder in enterprise mode', () => {
     expect(snippetFor('cursor', { mcpUrl, needsToken: true }).text).toContain(`Bearer ${TOKEN_PLACEHOLDER}`);
+  });
+});
+
+describe('counts', () => {
+  it('say "1 tool" and "2 tools"', () => {
+    expect([0, 1, 2].map((n) => countOf(n, 'tool'))).toEqual(['0 tools', '1 tool', '2 tools']);
   });
 });
 

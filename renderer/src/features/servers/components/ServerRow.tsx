@@ -3,6 +3,7 @@ import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Switch } from '../../../components/Switch.tsx';
 import { useToggleServer } from '../hooks/use-toggle-server.ts';
 import { StateBadge } from './StateBadge.tsx';
+import { countOf } from '../../../lib/plural.ts';
 
 export interface ServerRowProps {
   server: ServerView;
@@ -16,12 +17,12 @@ export function ServerRow({ server, selected, onSelect, onChanged }: ServerRowPr
   return (
     <li className={`server-row${selected ? ' selected' : ''}`} aria-label={`Server ${server.name}`}>
       <div className="server-row-main">
-        <button type="button" className="link server-name" aria-current={selected || undefined} onClick={onSelect}>
+        <button type="button" className="link server-name" title={server.name} aria-current={selected || undefined} onClick={onSelect}>
           {server.name}
         </button>
         <StateBadge server={server} />
         <span className="muted counts">
-          {server.toolCount} tools · {server.promptCount} prompts
+          {countOf(server.toolCount, 'tool')} · {countOf(server.promptCount, 'prompt')} · {countOf(server.resourceCount, 'resource')}
         </span>
         <Switch label={`Enable ${server.name}`} hideLabel checked={server.enabled} busy={toggle.busy} onChange={(enabled) => toggle.run(server, enabled)} />
       </div>

@@ -10,6 +10,8 @@ import { clearToken, readToken, saveToken } from '../lib/token-storage.ts';
 export type Session =
   | { phase: 'connecting' }
   | { phase: 'unreachable'; message: string }
+  /** An enterprise gateway without an administrator yet: reachable, but nothing works before init. */
+  | { phase: 'uninitialized'; message: string }
   | { phase: 'login'; message?: string }
   | { phase: 'ready'; client: AdminClient; status: StatusView; connection: GatewayConnection; signedIn: boolean };
 
@@ -57,7 +59,9 @@ export function useSession(): SessionControls {
         if (!cancelled) setSession({ phase: 'ready', client, status, connection, signedIn: Boolean(connection.token) && !desktopBridge() });
       } catch (error) {
         if (cancelled) return;
-        if (error instanceof ApiError && error.status === 401) {
+        if (error instanceof ApiError && error.code === 'not_initialized') {
+          setSession({ phase: 'uninitialized', message: error.message });
+        } else if (error instanceof ApiError && error.status === 401) {
           setSession({ phase: 'login', message: connection.token ? 'That token was not accepted. Check it and try again.' : undefined });
         } else {
           setSession({ phase: 'unreachable', message: errorMessage(error) });

@@ -1,4 +1,5 @@
 // Tools across every server: search, pick one, read its schema, try it.
+import { countOf } from '../../../lib/plural.ts';
 import { useState } from 'react';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
@@ -27,7 +28,7 @@ export function ToolsPage() {
         <ErrorNote message={tools.error} />
         {tools.data && (
           <p className="muted small" aria-live="polite">
-            {matches.length} of {all.length} tools
+            {matches.length} of {countOf(all.length, 'tool')}
           </p>
         )}
         <ul className="tool-list" aria-label="Tools">
