@@ -13,7 +13,7 @@ import { readJsonFile } from '../json-file.ts';
 import { configFromJson } from '../server-config-source.ts';
 import { formatImportOutcome, importFailures, importSummary, type ImportOutcome } from '../format/import-report.ts';
 
-async function importEntry(
+export async function importEntry(
   context: CliContext,
   client: AdminClient,
   entry: ImportEntry,

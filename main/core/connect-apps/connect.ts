@@ -39,7 +39,7 @@ export class ConnectAppError extends Error {
   override name = 'ConnectAppError';
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -53,7 +53,7 @@ export function backupPathFor(path: string, time: Date): string {
   return `${path}.canopy-backup-${time.toISOString().replace(/[:.]/g, '-')}`;
 }
 
-async function backup(path: string, time: Date): Promise<string> {
+export async function backup(path: string, time: Date): Promise<string> {
   const base = backupPathFor(path, time);
   for (let attempt = 0; attempt < 100; attempt++) {
     const candidate = attempt === 0 ? base : `${base}-${attempt}`;
@@ -68,7 +68,7 @@ async function backup(path: string, time: Date): Promise<string> {
 }
 
 /** Writes through a temporary file and a rename, so a crash leaves either the old or the new file. */
-async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
+export async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
   const temporary = `${path}.canopy-tmp-${process.pid}`;
   try {
     await writeFile(temporary, content, { mode });

@@ -50,7 +50,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Parses like the app will; throws MalformedConfigError (what is wrong and where) instead of guessing. */
-function parseConfig(text: string, format: 'json' | 'jsonc'): Record<string, unknown> {
+export function parseConfig(text: string, format: 'json' | 'jsonc'): Record<string, unknown> {
   const errors: ParseError[] = [];
   const root: unknown = parse(text, errors, {
     disallowComments: format === 'json',
@@ -96,4 +96,11 @@ function formattedEdit(text: string, path: [string, string], value: unknown): st
     (edit) => edit.offset >= start && edit.offset <= end,
   );
   return applyEdits(raw, layout);
+}
+
+/** Takes entries out of `key`'s object (e.g. mcpServers), leaving comments and formatting around them. */
+export function removeEntries(text: string, key: string, names: readonly string[]): string {
+  let next = text;
+  for (const name of names) next = applyEdits(next, modify(next, [key, name], undefined, { formattingOptions: detectFormatting(text) }));
+  return next;
 }
