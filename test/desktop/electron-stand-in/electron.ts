@@ -56,6 +56,8 @@ class StandInApp extends EventEmitter {
   private signalling: Promise<void> = Promise.resolve();
   private quitting = false;
   private openAtLogin = false;
+  /** Electron's main loop runs until the app quits, whether or not Node has work pending. */
+  private readonly mainLoop = setInterval(() => {}, 1 << 30);
 
   constructor() {
     super();
@@ -185,6 +187,7 @@ class StandInApp extends EventEmitter {
   }
 
   private async shutdown(code: number): Promise<void> {
+    clearInterval(this.mainLoop);
     await this.signalling;
     await closeBrowser();
     this.lockServer?.close();
@@ -429,7 +432,7 @@ process.on('message', (command: TestCommand) => {
     (error: Error) => record({ kind: 'reply', id: command.id, ok: false, message: error.message }),
   );
 });
-// The IPC channel must not keep a quitting app alive.
+// The IPC channel must not keep a quitting app alive (the main loop does until then).
 process.channel?.unref();
 
 // Only names the real module exports.
