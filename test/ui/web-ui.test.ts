@@ -95,6 +95,12 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await expect.poll(() => stateOf('memory').textContent(), { timeout: STARTUP_MS }).toBe('running');
     await expect.poll(() => stateOf('remote-everything').textContent(), { timeout: STARTUP_MS }).toBe('running');
     expect((await gateway.api.listServers()).map((s) => s.name).sort()).toEqual(['everything', 'memory', 'remote-everything']);
+    // With the side panel open there is room for whole names: none is cut off with an ellipsis.
+    for (const name of ['everything', 'memory', 'remote-everything']) {
+      const button = serverRow(name).getByRole('button', { name, exact: true });
+      expect(await button.evaluate((element) => element.scrollWidth <= element.clientWidth), `${name} is truncated`).toBe(true);
+    }
+    expect(await serverRow('memory').textContent()).toMatch(/\d+ tools · 0 prompts · 1 resource\b/);
     await screenshot(page, '03-pasted-config');
     await page.getByRole('button', { name: 'Close' }).click();
   });

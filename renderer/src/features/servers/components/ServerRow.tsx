@@ -17,14 +17,16 @@ export function ServerRow({ server, selected, onSelect, onChanged }: ServerRowPr
   return (
     <li className={`server-row${selected ? ' selected' : ''}`} aria-label={`Server ${server.name}`}>
       <div className="server-row-main">
-        <button type="button" className="link server-name" title={server.name} aria-current={selected || undefined} onClick={onSelect}>
-          {server.name}
-        </button>
-        <StateBadge server={server} />
-        <span className="muted counts">
-          {countOf(server.toolCount, 'tool')} · {countOf(server.promptCount, 'prompt')} · {countOf(server.resourceCount, 'resource')}
-        </span>
+        <div className="server-row-title">
+          <button type="button" className="link server-name" title={server.name} aria-current={selected || undefined} onClick={onSelect}>
+            {server.name}
+          </button>
+          <StateBadge server={server} />
+        </div>
         <Switch label={`Enable ${server.name}`} hideLabel checked={server.enabled} busy={toggle.busy} onChange={(enabled) => toggle.run(server, enabled)} />
+      </div>
+      <div className="muted small">
+        {countOf(server.toolCount, 'tool')} · {countOf(server.promptCount, 'prompt')} · {countOf(server.resourceCount, 'resource')}
       </div>
       {server.description && <div className="muted small">{server.description}</div>}
       {server.state.lastError && server.state.status !== 'running' && (
