@@ -3,17 +3,17 @@
 import type { Command } from 'commander';
 import { AdminClient } from '../core/api/client.ts';
 import { CliError } from './errors.ts';
-import { readCliSettings } from './cli-settings.ts';
+import { savedToken } from './cli-settings.ts';
 import type { Output } from './output.ts';
 
 export interface CliContext {
   readonly output: Output;
   readonly env: NodeJS.ProcessEnv;
-  /** The CLI settings file (`canopy login` writes the token there). */
+  /** The CLI settings file (`canopy login` saves tokens there, one per gateway). */
   readonly settingsPath: string;
   /** The gateway's base URL: `--registry`, else CANOPY_REGISTRY, else the local default. */
   registryUrl(): string;
-  /** An admin API client for `registryUrl()`, with CANOPY_TOKEN or the saved token. */
+  /** An admin API client for `registryUrl()`, with CANOPY_TOKEN or the token saved for that gateway. */
   client(): AdminClient;
 }
 
@@ -42,6 +42,9 @@ export function createContext(program: Command, { output, env, settingsPath }: C
     env,
     settingsPath,
     registryUrl,
-    client: () => new AdminClient({ baseUrl: registryUrl(), token: env.CANOPY_TOKEN || readCliSettings(settingsPath).token }),
+    client: () => {
+      const baseUrl = registryUrl();
+      return new AdminClient({ baseUrl, token: env.CANOPY_TOKEN || savedToken(settingsPath, baseUrl) });
+    },
   };
 }

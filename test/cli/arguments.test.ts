@@ -191,11 +191,11 @@ describe('errors', () => {
 describe('CLI settings file', () => {
   it('is written 0600 and read back', () => {
     const path = join(dir, 'nested', 'cli.json');
-    expect(readCliSettings(path)).toEqual({});
-    writeCliSettings(path, { token: 'tok' });
-    expect(readCliSettings(path)).toEqual({ token: 'tok' });
+    expect(readCliSettings(path)).toEqual({ tokens: {} });
+    writeCliSettings(path, { tokens: { 'http://127.0.0.1:7450': 'tok' } });
+    expect(readCliSettings(path)).toEqual({ tokens: { 'http://127.0.0.1:7450': 'tok' } });
     if (process.platform !== 'win32') expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ token: 'tok' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ tokens: { 'http://127.0.0.1:7450': 'tok' } });
   });
   it('a corrupt file says how to recover', () => {
     const path = file('cli.json', '{nope');

@@ -241,7 +241,7 @@ describe('canopy CLI against a running gateway', () => {
     expect(result.code).toBe(0);
     const path = join(dir, 'config', 'canopy', 'cli.json');
     expect(existsSync(path)).toBe(true);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ token: 'cnp_test_token' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ tokens: { [new URL(gateway.url).origin]: 'cnp_test_token' } });
     if (process.platform !== 'win32') expect(statSync(path).mode & 0o777).toBe(0o600);
     // Development mode ignores the token; requests still work with it attached.
     expect((await cli('list', 'servers')).code).toBe(0);

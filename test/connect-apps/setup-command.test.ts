@@ -45,7 +45,7 @@ it('adds Canopy with the registry URL, then finds it already set up', async () =
 
 it('--dry-run prints the diff and writes nothing; the saved login token (a user token) is never written', async () => {
   const cli = setupCli();
-  writeCliSettings(cli.settingsPath, { token: 'saved-token' });
+  writeCliSettings(cli.settingsPath, { tokens: { [new URL(UNREACHABLE).origin]: 'saved-token' } });
   await cli.run('--registry', UNREACHABLE, 'setup', 'vscode', '--dry-run');
   expect(cli.stdout()).toMatch(/^Dry run: would add Canopy to VS Code/);
   expect(cli.stdout()).not.toContain('saved-token');

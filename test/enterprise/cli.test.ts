@@ -35,7 +35,7 @@ describe('enterprise CLI commands', () => {
     const token = result.stdout.trim();
     expect(token).toMatch(/^cnp_/);
     const settings = join(dir, 'config', 'canopy', 'cli.json');
-    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ token });
+    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ tokens: { [new URL(t.url).origin]: token } });
     expect(statSync(settings).mode & 0o777).toBe(0o600);
     expect((await cli('whoami')).stdout.trim()).toBe('user admin (admin)');
     expect(errorOf(await cli('init-server'))).toMatch(/already initialized/);

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
-import { readCliSettings, writeCliSettings } from '../cli-settings.ts';
+import { saveToken } from '../cli-settings.ts';
 import { addTokenFlags, tokenOptions, type TokenFlags } from '../token-flags.ts';
 
 export function registerInitServerCommands(program: Command, context: CliContext): void {
@@ -22,7 +22,7 @@ export function registerInitServerCommands(program: Command, context: CliContext
         .option('--init-token <secret>', "the gateway's bootstrap secret (from its log, or CANOPY_INIT_TOKEN)"),
     ).action(async (flags: TokenFlags & { name: string; initToken?: string }) => {
       const admin = await context.client().init({ name: flags.name, initToken: flags.initToken, ...tokenOptions(flags, context.env) });
-      writeCliSettings(context.settingsPath, { ...readCliSettings(context.settingsPath), token: admin.token });
+      saveToken(context.settingsPath, context.registryUrl(), admin.token);
       context.output.note(`✓ initialized: '${admin.name}' is the administrator. Its token (shown only now), saved to ${context.settingsPath}:`);
       context.output.line(admin.token);
       if (context.env.CANOPY_TOKEN) context.output.warn('CANOPY_TOKEN is set in this environment and is used instead of the saved token');
