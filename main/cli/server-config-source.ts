@@ -4,6 +4,15 @@
 // gateway never sees a placeholder.
 import { resolve } from 'node:path';
 import { ConfigError, parseServerConfig, type ServerConfig, type ServerConfigInput } from '../core/config/server-config.ts';
+
+/**
+ * Validates a config and returns it as given: without a `transport` when none was given, so the
+ * gateway finds out whether a remote server speaks streamable HTTP or SSE.
+ */
+function validated(input: ServerConfigInput): ServerConfigInput {
+  parseServerConfig(input);
+  return input;
+}
 import { expandPlaceholders } from '../core/config/placeholders.ts';
 import { CliError } from './errors.ts';
 import { readJsonFile } from './json-file.ts';
@@ -52,7 +61,7 @@ function usedFlags(flags: ServerFlags): string[] {
   return (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((key) => flags[key] !== undefined).map((key) => FLAG_NAMES[key]);
 }
 
-export function configFromFlags(flags: RegisterFlags, command: string[] = []): ServerConfig {
+export function configFromFlags(flags: RegisterFlags, command: string[] = []): ServerConfigInput {
   if (flags.name === undefined && flags.url === undefined && command.length === 0) {
     throw new CliError(
       'nothing to register: give --name with --url (a remote server) or with -- COMMAND ARGS (a stdio server), or a config file with -c FILE (see `canopy register --help`)',
@@ -64,7 +73,7 @@ export function configFromFlags(flags: RegisterFlags, command: string[] = []): S
   }
   if (flags.name === undefined) throw new CliError(`--name is required with ${command.length > 0 ? 'a command' : '--url'}`);
   const [executable, ...args] = command;
-  return parseServerConfig({
+  return validated({
     name: flags.name,
     ...(executable !== undefined ? { command: executable, args } : {}),
     ...flagFields(flags),
@@ -72,12 +81,12 @@ export function configFromFlags(flags: RegisterFlags, command: string[] = []): S
 }
 
 /** Validates a config read from a file or an import entry, placeholders expanded first. */
-export function configFromJson(json: unknown, env: NodeJS.ProcessEnv): ServerConfig {
-  return parseServerConfig(expandPlaceholders(json, env));
+export function configFromJson(json: unknown, env: NodeJS.ProcessEnv): ServerConfigInput {
+  return validated(expandPlaceholders(json, env) as ServerConfigInput);
 }
 
 /** A config file, its name on every error ("server.json: field 'url': …"). */
-function configFromFile(path: string, env: NodeJS.ProcessEnv, override?: (json: unknown) => unknown): ServerConfig {
+function configFromFile(path: string, env: NodeJS.ProcessEnv, override?: (json: unknown) => unknown): ServerConfigInput {
   const json = readJsonFile(path);
   try {
     return configFromJson(override ? override(json) : json, env);
@@ -87,7 +96,7 @@ function configFromFile(path: string, env: NodeJS.ProcessEnv, override?: (json: 
   }
 }
 
-export function configFromArguments(flags: RegisterFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfig {
+export function configFromArguments(flags: RegisterFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfigInput {
   if (flags.conf === undefined) return configFromFlags(flags, command);
   const mixed = [...(flags.name !== undefined ? ['--name'] : []), ...usedFlags(flags), ...(command.length > 0 ? ['a command'] : [])];
   if (mixed.length > 0) throw new CliError(`give either a config file (-c) or flags (${mixed.join(', ')}), not both`);
@@ -100,7 +109,7 @@ export function configFromArguments(flags: RegisterFlags, command: string[], env
  * `--url` a remote one. `current` is the config as the API shows it: secrets as REDACTED, which the
  * gateway reads as "keep the stored value".
  */
-export function updatedConfig(current: ServerConfig, flags: ServerFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfig {
+export function updatedConfig(current: ServerConfig, flags: ServerFlags, command: string[], env: NodeJS.ProcessEnv): ServerConfigInput {
   const { name } = current;
   if (flags.conf !== undefined) {
     const mixed = [...usedFlags(flags), ...(command.length > 0 ? ['a command'] : [])];
@@ -123,7 +132,7 @@ export function updatedConfig(current: ServerConfig, flags: ServerFlags, command
   }
   const [executable, ...args] = command;
   const fields = flagFields(flags);
-  return parseServerConfig({
+  return validated({
     ...next,
     ...(executable !== undefined ? { command: executable, args } : {}),
     ...fields,

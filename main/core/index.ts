@@ -14,7 +14,7 @@ import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
-import { createUpstreamConnection, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
+import { createUpstreamConnection, detectRemoteTransport, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
 import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
@@ -219,6 +219,8 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       },
       forgetAuthorization: (server) => oauth.forget(server),
       credentialWarnings: (config) => (config.transport === 'stdio' ? [] : upstreamHeaders(config).warnings),
+      detectTransport: (config) =>
+        detectRemoteTransport(config.url!, { headers: upstreamHeaders(config).headers, clientInfo: { name: 'canopy', version: VERSION } }),
     },
   });
   const access = new AccessControl(store);

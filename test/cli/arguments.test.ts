@@ -35,13 +35,12 @@ function printed(work: () => unknown): string {
 }
 
 describe('register arguments → config', () => {
-  it('flags make a streamable HTTP config', () => {
+  it('flags make a remote config, its transport left for the gateway to find', () => {
     expect(configFromArguments({ name: 'hf', url: 'https://huggingface.co/mcp', bearerToken: 't', description: 'HF' }, [], {})).toEqual({
       name: 'hf',
       url: 'https://huggingface.co/mcp',
       bearer_token: 't',
       description: 'HF',
-      transport: 'streamable_http',
     });
   });
 
@@ -56,7 +55,6 @@ describe('register arguments → config', () => {
   it('a command after -- makes a stdio config, with --env, --cwd (made absolute) and --description', () => {
     expect(configFromArguments({ name: 'gh', env: ['GITHUB_TOKEN=ghp_1', 'EMPTY=', 'EQ=a=b'], cwd: 'proj', description: 'GitHub' }, ['npx', '-y', 'server-github'], {})).toEqual({
       name: 'gh',
-      transport: 'stdio',
       command: 'npx',
       args: ['-y', 'server-github'],
       env: { GITHUB_TOKEN: 'ghp_1', EMPTY: '', EQ: 'a=b' },
@@ -73,7 +71,7 @@ describe('register arguments → config', () => {
     const current = parseServerConfig({ name: 'gh', command: 'npx', args: ['-y', 'gh'], env: { TOKEN: REDACTED, MODE: 'x' }, public_env: ['MODE'], description: 'GitHub' });
     expect(updatedConfig(current, { env: ['MODE=y', 'NEW=1'] }, [], {})).toEqual({ ...current, env: { TOKEN: REDACTED, MODE: 'y', NEW: '1' } });
     expect(updatedConfig(current, { cwd: '/srv' }, ['node', 'gh.js'], {})).toEqual({ ...current, command: 'node', args: ['gh.js'], cwd: '/srv' });
-    expect(updatedConfig(current, { url: 'https://x/mcp' }, [], {})).toEqual({ name: 'gh', description: 'GitHub', url: 'https://x/mcp', transport: 'streamable_http' });
+    expect(updatedConfig(current, { url: 'https://x/mcp' }, [], {})).toEqual({ name: 'gh', description: 'GitHub', url: 'https://x/mcp' });
     const remote = parseServerConfig({ name: 'r', url: 'https://x/sse', transport: 'sse', bearer_token: REDACTED });
     expect(updatedConfig(remote, {}, ['node', 'r.js'], {})).toEqual({ name: 'r', transport: 'stdio', command: 'node', args: ['r.js'] });
     expect(updatedConfig(remote, { url: 'https://y/sse' }, [], {})).toEqual({ ...remote, url: 'https://y/sse' });
@@ -84,7 +82,6 @@ describe('register arguments → config', () => {
     const current = parseServerConfig({ name: 'gh', command: 'npx', env: { TOKEN: REDACTED } });
     expect(updatedConfig(current, { conf: file('gh.json', { command: 'node', args: ['${ENTRY}'] }) }, [], { ENTRY: 'gh.js' })).toEqual({
       name: 'gh',
-      transport: 'stdio',
       command: 'node',
       args: ['gh.js'],
     });
@@ -115,7 +112,6 @@ describe('register arguments → config', () => {
     });
     expect(configFromArguments({ conf: path }, [], { HOST: 'api.example.com', TOKEN: 'secret' })).toEqual({
       name: 'gh',
-      transport: 'streamable_http',
       url: 'https://api.example.com/mcp',
       bearer_token: 'secret',
       headers: { 'X-Literal': '${NOT_A_VAR}' },

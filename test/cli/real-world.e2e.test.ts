@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { everythingEntry, filesystemEntry, startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
+import { everythingEntry, filesystemEntry, freePort, startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
 import { errorOf, repoRoot, runCli, spawnCli, waitForOutput } from './run-cli.ts';
 
 const cliSources = join(repoRoot, 'main', 'cli');
@@ -214,5 +214,53 @@ describe('stdio servers by flags, PATH and working directory (issue 9 item 12)',
     const unknown = await as('update', 'server', 'nope', '--cwd', home);
     expect(unknown.code).toBe(1);
     expect(errorOf(unknown)).toMatch(/no server named 'nope'/);
+  });
+});
+
+describe('remote servers without a transport, failed registrations (issue 9 item 5)', { timeout: 120_000 }, () => {
+  let sse: RunningHttpUpstream;
+  let streamable: RunningHttpUpstream;
+
+  beforeAll(async () => {
+    [sse, streamable] = await Promise.all([startEverythingHttp('sse'), startEverythingHttp()]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled([sse?.stop(), streamable?.stop()]);
+  });
+
+  it('imports a Cursor entry with only a url: SSE when the server speaks SSE, recorded; streamable HTTP otherwise', async () => {
+    const file = writeJson('cursor-mcp.json', { mcpServers: { legacy: { url: sse.url }, modern: { url: streamable.url } } });
+    const result = await cli('import', file);
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^✓ legacy \(sse\): \d+ tools$/m);
+    expect(result.stdout).toMatch(/^✓ modern \(streamable_http\): \d+ tools$/m);
+    expect((await gateway.api.getServer('legacy')).config.transport).toBe('sse');
+    const echoed = await cli('invoke', 'legacy__echo', '--input', '{"message": "over SSE"}');
+    expect(echoed.stdout).toContain('over SSE');
+
+    const again = await cli('import', file);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('= legacy (sse): already registered with this config, unchanged');
+  });
+
+  it('the admin API detects the transport too', async () => {
+    const { server } = await gateway.api.registerServer({ config: { name: 'legacy-api', url: sse.url } });
+    expect(server.transport).toBe('sse');
+    expect(server.state.status).toBe('running');
+  });
+
+  it('a registration that fails says why, registers nothing, and promises no restart', async () => {
+    const port = await freePort();
+    const down = await cli('register', '--name', 'down', '--url', `http://127.0.0.1:${port}/mcp`);
+    expect(down.code).toBe(1);
+    expect(errorOf(down)).toMatch(/^error: cannot register 'down': server 'down' failed to start: .*ECONNREFUSED/);
+    const crashing = await cli('register', '--name', 'crashing', '--', process.execPath, '-e', 'console.error("bad config"); process.exit(3)');
+    expect(crashing.code).toBe(1);
+    expect(errorOf(crashing)).toBe(`error: cannot register 'crashing': server 'crashing' failed to start: process exited with code 3. Last output: "bad config"`);
+    for (const result of [down, crashing]) expect(result.stderr).not.toMatch(/restarting|reconnecting/i);
+    const names = (await gateway.api.listServers()).map((s) => s.name);
+    expect(names).not.toContain('down');
+    expect(names).not.toContain('crashing');
   });
 });

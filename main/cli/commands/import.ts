@@ -32,7 +32,7 @@ export async function importEntry(
   try {
     const result = await client.registerServer({ config, force, enabled: !entry.disabled });
     for (const warning of result.warnings) context.output.warn(`${name}: ${warning}`);
-    if (result.authorizationUrl) return { name, result: 'needs_authorization', transport: config.transport };
+    if (result.authorizationUrl) return { name, result: 'needs_authorization', transport: result.server.transport };
     const { server } = result;
     if (result.unchanged) return { name, result: 'unchanged', transport: server.transport };
     return { name, result: 'registered', transport: server.transport, toolCount: server.toolCount, enabled: server.enabled };

@@ -32,11 +32,13 @@ export interface ImportEntry {
   disabled: boolean;
 }
 
+/** stdio for a command, SSE when the entry says so; otherwise left to the gateway, which tries streamable HTTP, then SSE. */
 function toTransport(entry: z.infer<typeof entrySchema>): ServerConfigInput['transport'] {
   const kind = (entry.type ?? entry.transport ?? '').toLowerCase();
-  if (kind === 'sse') return 'sse';
   if (entry.command) return 'stdio';
-  return 'streamable_http';
+  if (kind === 'sse') return 'sse';
+  if (['streamable_http', 'streamable-http', 'streamablehttp'].includes(kind)) return 'streamable_http';
+  return undefined;
 }
 
 /** One server config of an export (or a list of configs); `enabled: false` imports it disabled. */
@@ -72,7 +74,7 @@ export function parseMcpServersFile(json: unknown): ImportEntry[] {
     const config: ServerConfigInput =
       transport === 'stdio'
         ? { name, transport, command: entry.command, args: entry.args, env: entry.env, description: entry.description }
-        : { name, transport, url, headers: entry.headers, description: entry.description };
+        : { name, ...(transport ? { transport } : {}), url, headers: entry.headers, description: entry.description };
     return { name, config, disabled: Boolean(entry.disabled) };
   });
 }

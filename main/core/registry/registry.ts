@@ -43,6 +43,8 @@ export interface ConnectionFactory {
   forgetAuthorization(server: string): Promise<void>;
   /** Static credential notes for the user (e.g. a header overriding bearer_token). */
   credentialWarnings(config: ServerConfig): string[];
+  /** Whether a remote server speaks streamable HTTP or the older HTTP+SSE transport. */
+  detectTransport(config: ServerConfig): Promise<'streamable_http' | 'sse'>;
 }
 
 export interface RegistryOptions {
@@ -58,6 +60,11 @@ export interface RegistryOptions {
   onCommitted?: () => void;
   /** Called after a deregistration took the server out of tool groups (access must reload). */
   onGroupsChanged?: () => Promise<void>;
+}
+
+/** Whether a registration body's config names its transport (else a remote one is detected). */
+function givesTransport(config: unknown): boolean {
+  return typeof config === 'object' && config !== null && (config as { transport?: unknown }).transport !== undefined;
 }
 
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
@@ -382,7 +389,12 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       throw conflict(`a server named '${lookalike}' is already registered (names may not differ only in case): use '${lookalike}' or another name`);
     }
     const current = previous && (() => resolveSecrets(previous.config, this.options.secrets));
-    const config = await keepRedactedSecrets(parsed, current);
+    let config = await keepRedactedSecrets(parsed, current);
+    if (config.transport !== 'stdio' && !givesTransport(body.config)) {
+      // No transport given: the one found for this URL before, else whichever the server speaks.
+      const known = previous && previous.transport !== 'stdio' && previous.config.url === config.url ? previous.transport : undefined;
+      config = { ...config, transport: known ?? (await this.options.connections.detectTransport(config)) };
+    }
     if (previous && current && !body.force) {
       // Registering the same thing again (an import run twice) changes nothing and is no error.
       if (sameServerConfig(config, await current())) return { server: this.view(previous), warnings: [], unchanged: true };
@@ -397,7 +409,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (enabled) {
       connection = this.options.connections.create(config);
       try {
-        await connection.start();
+        // Tried once: a config that does not work is refused, not retried in the background.
+        await connection.start({ retry: false });
       } catch (error) {
         if (connection.state.status !== 'needs_authorization') {
           await connection.stop();

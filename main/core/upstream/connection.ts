@@ -132,6 +132,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   private retryTimer: NodeJS.Timeout | undefined;
   private restartNumber = 0;
   private failuresBeforeReady = 0;
+  /** Whether a start that fails before the server ever ran is retried (not for a registration being tried out). */
+  private retryFirstStart = true;
   private handler: ServerRequestHandler | undefined;
   private readonly log: LogRing;
   private readonly backoff: BackoffSettings;
@@ -172,12 +174,13 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.handler = handler;
   }
 
-  start(): Promise<void> {
+  start(options: { retry?: boolean } = {}): Promise<void> {
     if (this._state.status === 'running') return Promise.resolve();
     if (this.starting) return this.starting;
     // Started by hand: the crash history and the backoff begin anew.
     this.restartNumber = 0;
     this.failuresBeforeReady = 0;
+    this.retryFirstStart = options.retry ?? true;
     return this.attempt({ crashes: 0 });
   }
 
@@ -280,6 +283,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     }
     attempt.ready = true;
     this.failuresBeforeReady = 0;
+    this.retryFirstStart = true;
     const pid = transport instanceof StdioProcessTransport ? transport.pid : undefined;
     this.note(pid ? `running (pid ${pid})` : 'connected');
     this.setState({ status: 'running', lastError: undefined, pid });
@@ -432,6 +436,12 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     const reason = `server '${this.name}' ${attempt.ready ? 'stopped working' : 'failed to start'}: ${exit ? `process ${exit}` : errorText(error)}.`;
     const crashes = this._state.crashes + 1;
     if (!attempt.ready) this.failuresBeforeReady++;
+    if (!attempt.ready && !this.retryFirstStart) {
+      attempt.failure = `${reason}${formatOutputTail(output)}`;
+      this.setState({ crashes });
+      this.giveUp(attempt.failure);
+      return attempt.failure;
+    }
     if (this.config.transport === 'stdio' && this.failuresBeforeReady >= this.backoff.maxFailuresBeforeReady) {
       const advice = 'Check its command, args and env, then start the server again.';
       attempt.failure = `${reason} Gave up after ${this.failuresBeforeReady} failed starts in a row.${formatOutputTail(output)} ${advice}`;

@@ -79,8 +79,12 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   readonly client: Client | undefined;
   /** The bounded log (stderr lines for stdio, connection events for HTTP), oldest first. */
   logLines(): string[];
-  /** Connects (or spawns) and initializes; resolves when running, rejects with a user-facing error. */
-  start(): Promise<void>;
+  /**
+   * Connects (or spawns) and initializes; resolves when running, rejects with a user-facing error.
+   * A failure is retried with backoff unless `retry` is false (trying out a registration): then the
+   * connection stops in 'error' and the error says nothing of restarting.
+   */
+  start(options?: { retry?: boolean }): Promise<void>;
   /** Disconnects; for stdio kills the whole process group (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
   /** Waits until running (starting it when stopped, retrying at once when crashed), bounded by `timeoutMs` (default: the initialize timeout + 5 s, at most 60 s). */

@@ -32,10 +32,10 @@ describe('pasted config', () => {
     expect(entries[2]).toMatchObject({ name: 'broken', problem: 'entry has neither "command" nor "url"' });
   });
 
-  it('reads a VS Code `servers` file', () => {
-    expect(parsePastedConfig('{"servers": {"x": {"type": "http", "url": "http://127.0.0.1:1/mcp"}}}')[0].config).toMatchObject({
-      transport: 'streamable_http',
-    });
+  it('reads a VS Code `servers` file ("http" leaves streamable HTTP vs SSE for the gateway to find out, as VS Code does)', () => {
+    const [entry] = parsePastedConfig('{"servers": {"x": {"type": "http", "url": "http://127.0.0.1:1/mcp"}}}');
+    expect(entry.config).toMatchObject({ name: 'x', url: 'http://127.0.0.1:1/mcp' });
+    expect(entry.config).not.toHaveProperty('transport');
   });
 
   it('says what is wrong with text that is not JSON', () => {
