@@ -14,6 +14,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '../support/upstreams.ts';
+import { waitForOutput } from '../cli/run-cli.ts';
 import { browserSkipReason, launchChromium, openPage, screenshot } from '../ui/support/browser.ts';
 
 const run = promisify(execFile);
@@ -43,24 +44,6 @@ async function provideNodeModules(clone: string): Promise<'copy' | 'symlink'> {
     symlinkSync(source, target);
     return 'symlink';
   }
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`canopy serve exited (${code}):\n${output}`)));
-  });
 }
 
 async function toolsVia(transport: StdioClientTransport | StreamableHTTPClientTransport): Promise<string[]> {
@@ -134,7 +117,7 @@ describe.skipIf(Boolean(skipReason))('newcomer: fresh clone → install → serv
   it('`canopy serve` runs from any folder and its banner points to a web UI that is there', SLOW, async () => {
     const port = await freePort();
     serve = spawn('canopy', ['serve', '--port', String(port), '--db', join(dir, 'canopy.db')], { cwd: env.HOME, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const [, webUi] = await waitForLine(serve, /Web UI:\s+(\S+)/, 90_000);
+    const [, webUi] = await waitForOutput(serve, /Web UI:\s+(\S+)/, 90_000);
     url = `http://127.0.0.1:${port}`;
     expect(webUi).toBe(`${url}/`);
     page = await openPage(browser, webUi);
