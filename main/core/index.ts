@@ -33,6 +33,8 @@ import type { CallRecord } from './gateway/gateway-core.ts';
 import { CanopyError } from './errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { collectOrphanSecrets } from './secrets/orphan-secrets.ts';
+import { homedir } from 'node:os';
+import { desktopPlatform, type HostLocation } from './connect-apps/paths.ts';
 
 export { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
@@ -54,6 +56,8 @@ export interface GatewayOptions {
   rendererDir?: string;
   /** How to run this installation's `canopy` command (the UI's app snippets show it). */
   cli?: CliLaunch;
+  /** Where the apps' MCP configs are found for the first-run migration (default: this user's home). */
+  appsHost?: HostLocation;
   /** Host names (besides loopback names) requests may carry, for a gateway reached by name. */
   allowedHosts?: string[];
   /** Origins (besides loopback) browsers may call from. */
@@ -308,6 +312,13 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     groups: new GroupAdmin({ store, groupUrl: (name) => `${url}/groups/${name}/mcp`, committed: accessCommitted }),
     audit,
     logger,
+    setup: {
+      registry,
+      settings: store.settings,
+      // An enterprise gateway's home is not its users' (see setup-routes.ts).
+      appHost: enterprise ? undefined : (options.appsHost ?? { home: homedir(), platform: desktopPlatform(process.platform), env: options.env ?? process.env }),
+      canopyEntry: () => ({ url: `${url}/mcp`, bridge: options.cli?.launcher }),
+    },
   });
   const server = createHttpServer({
     endpoints,

@@ -30,6 +30,10 @@ import {
   type ServerView,
   type StatusView,
   type ToolView,
+  type MigrateAppBody,
+  type MigrateAppResult,
+  type SetupScanView,
+  type UndoMigrationResult,
 } from './contract.ts';
 
 export class ApiError extends Error {
@@ -115,6 +119,13 @@ export class AdminClient {
     this.call<ResourceView[]>('GET', `/resources${server ? `?server=${encodeURIComponent(server)}` : ''}`);
 
   exportServers = () => this.call<ExportView>('GET', '/export');
+
+  // ---- moving the user's apps into Canopy (development mode) ----
+
+  scanApps = () => this.call<SetupScanView>('GET', '/setup/apps');
+  migrateApp = (app: string, body: MigrateAppBody = {}) => this.call<MigrateAppResult>('POST', `/setup/apps/${encodeURIComponent(app)}/migrate`, body);
+  undoMigration = (app: string) => this.call<UndoMigrationResult>('POST', `/setup/apps/${encodeURIComponent(app)}/undo`);
+  dismissFirstRun = (dismissed = true) => this.call<{ firstRun: boolean }>('PUT', '/setup/first-run', { dismissed });
 
   // ---- enterprise mode ----
 

@@ -6,6 +6,7 @@ import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
 import type { AuditEntry } from '../store/audit-log.ts';
 import type { BridgeLauncher } from '../connect-apps/entry.ts';
+import type { AppId } from '../connect-apps/apps.ts';
 
 export const API_PREFIX = '/api/v0';
 
@@ -238,4 +239,65 @@ export interface AuditQuery {
   since?: string;
   /** Default 100, at most 1000. */
   limit?: number;
+}
+
+// ---- moving an app's servers into Canopy (development mode: they are this user's files) ----
+
+/** One server an app's config holds, as the first-run view shows it (no secret values). */
+export interface AppServerView {
+  name: string;
+  /** The command line, or the URL. */
+  target: string;
+  /** Names of the env variables and headers it passes (their values go to the secret store on import). */
+  secretNames: string[];
+  disabled: boolean;
+  /** Set when Canopy cannot import this entry. */
+  error?: string;
+  /** Other apps holding the same server (same command line or URL). */
+  alsoIn: string[];
+  /** A server of this name is registered in Canopy already. */
+  registered: boolean;
+}
+
+export interface AppScanView {
+  app: AppId;
+  displayName: string;
+  path: string;
+  found: boolean;
+  servers: AppServerView[];
+  /** Canopy's entry is in the file already. */
+  connected: boolean;
+  /** A migration of this app can be undone (its file as it was is kept). */
+  canUndo: boolean;
+  error?: string;
+}
+
+export interface SetupScanView {
+  apps: AppScanView[];
+  /** The first-run view should open: no server registered and not dismissed. */
+  firstRun: boolean;
+}
+
+export interface ImportOutcomeView {
+  name: string;
+  result: 'registered' | 'unchanged' | 'needs_authorization' | 'failed';
+  reason?: string;
+}
+
+export interface MigrateAppBody {
+  /** The servers to import (default: all the app holds). */
+  servers?: string[];
+  /** Also replace the imported entries in the app's file with the Canopy entry (default true). */
+  switchApp?: boolean;
+}
+
+export interface MigrateAppResult {
+  imported: ImportOutcomeView[];
+  /** Set when the app's file was switched to Canopy. */
+  switched?: { path: string; removed: string[]; backupPath: string; restartHint?: string };
+}
+
+export interface UndoMigrationResult {
+  path: string;
+  replacedKeptAt?: string;
 }

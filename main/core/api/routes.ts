@@ -19,6 +19,7 @@ import type { GroupAdmin } from '../access/group-admin.ts';
 import { readJson } from './read-json.ts';
 import { identityRoutes, type IdentityRouteServices } from './identity-routes.ts';
 import { groupRoutes } from './group-routes.ts';
+import { setupRoutes, type SetupRouteServices } from './setup-routes.ts';
 import { auditAdminChanges, auditRoutes } from './audit-routes.ts';
 
 const registerBody = z.object({
@@ -44,6 +45,7 @@ export interface ApiServices extends IdentityRouteServices {
   /** Undefined in development mode (no audit log). */
   audit: AuditTrail | undefined;
   logger: Logger;
+  setup: SetupRouteServices;
 }
 
 type ItemKind = 'tool' | 'prompt' | 'resource';
@@ -150,6 +152,7 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.route('/', identityRoutes(services));
   api.route('/', groupRoutes(services.groups));
   api.route('/', auditRoutes(services.audit));
+  api.route('/', setupRoutes(services.setup));
 
   return new Hono().route(API_PREFIX, api);
 }
