@@ -305,6 +305,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   const api = createApiRoutes({
     registry,
     invokeTool: (name, input, caller) => core!.invokeTool(name, input, caller),
+    readResource: (uri, caller) => core!.readResource(uri, caller),
     guard,
     callerOf: (principal) => access.callerOf(principal),
     identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted }) : undefined,

@@ -144,6 +144,16 @@ describe('allow-lists on every path', () => {
     expect(text(await t.apiAs(userToken).invokeTool('everything__echo', { message: 'u' }))).toBe('Echo: u');
   });
 
+  it("checks the admin API's resource read against the same allow-list", async () => {
+    const [graph] = await t.apiAs(tokens.mem).listResources('memory');
+    expect(graph.uri).toMatch(/^canopy:\/\/memory\//);
+    expect((await t.apiAs(tokens.mem).readResource(graph.uri)).contents[0].uri).toBe(graph.uri);
+    for (const uri of [graph.uri, 'canopy://nowhere/x://y', 'not-a-canopy-uri']) {
+      await expect(t.apiAs(tokens.echo).readResource(uri)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    }
+    expect((await t.apiAs(userToken).readResource(graph.uri)).contents.length).toBe(1);
+  });
+
   it('applies an allow-list change to an open session at once, with list_changed', async () => {
     const client = await t.connect('/mcp', {}, tokens.mem);
     expect(names((await client.listTools()).tools)).toEqual(memoryTools);

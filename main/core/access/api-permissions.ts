@@ -6,7 +6,7 @@
 //   admin   administrators
 //   public  no token (initialization, which has its own check)
 //
-// A `user` may read the registry and invoke every enabled tool; registering, toggling, identities,
+// A `user` may read the registry, invoke every enabled tool and read every resource; registering, toggling, identities,
 // groups, logs, export and the audit log are for administrators.
 export type AccessLevel = 'public' | 'any' | 'member' | 'admin';
 
@@ -16,6 +16,7 @@ const RULES: { method: string; path: RegExp; level: AccessLevel }[] = [
   { method: 'GET', path: /^\/(tools|prompts|resources)$/, level: 'any' },
   { method: 'GET', path: /^\/tools\/[^/]+$/, level: 'any' },
   { method: 'POST', path: /^\/tools\/[^/]+\/invoke$/, level: 'any' },
+  { method: 'POST', path: /^\/resources\/read$/, level: 'any' },
   { method: 'GET', path: /^\/(servers|groups)(\/[^/]+)?$/, level: 'member' },
 ];
 

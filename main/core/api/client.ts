@@ -26,6 +26,8 @@ import {
   type PromptView,
   type RegisterServerBody,
   type RegisterServerResult,
+  type ReadResourceBody,
+  type ReadResourceView,
   type ResourceView,
   type ServerView,
   type StatusView,
@@ -117,6 +119,7 @@ export class AdminClient {
 
   listResources = (server?: string) =>
     this.call<ResourceView[]>('GET', `/resources${server ? `?server=${encodeURIComponent(server)}` : ''}`);
+  readResource = (uri: string) => this.call<ReadResourceView>('POST', '/resources/read', { uri } satisfies ReadResourceBody);
 
   exportServers = () => this.call<ExportView>('GET', '/export');
 

@@ -1,6 +1,6 @@
 // The admin API's request and response shapes (`/api/v0`). Shared by the gateway, the CLI and the
 // renderer: type-only imports, so it adds nothing to the browser bundle.
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';
 import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
@@ -127,6 +127,12 @@ export interface InvokeToolBody {
   input: Record<string, unknown>;
 }
 export type InvokeToolResult = CallToolResult;
+
+export interface ReadResourceBody {
+  /** The exposed URI (`canopy://server/original`), as listed by GET /resources. */
+  uri: string;
+}
+export type ReadResourceView = ReadResourceResult;
 
 export interface LogsView {
   lines: string[];

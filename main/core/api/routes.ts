@@ -7,7 +7,7 @@ import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
 import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
-import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult, type ToolView } from './contract.ts';
+import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -17,6 +17,7 @@ import type { AccessGuard, ApiEnv } from '../access/access-guard.ts';
 import type { Principal } from '../access/access-control.ts';
 import type { GroupAdmin } from '../access/group-admin.ts';
 import { readJson } from './read-json.ts';
+import { splitQualifiedResourceUri } from '../config/names.ts';
 import { identityRoutes, type IdentityRouteServices } from './identity-routes.ts';
 import { groupRoutes } from './group-routes.ts';
 import { setupRoutes, type SetupRouteServices } from './setup-routes.ts';
@@ -28,6 +29,19 @@ const registerBody = z.object({
   enabled: z.boolean().optional(),
 });
 const invokeBody = z.object({ input: z.record(z.string(), z.unknown()).default({}) });
+const readResourceBody = z.strictObject({ uri: z.string().min(1) });
+
+/** An MCP error of a call made on the caller's behalf, as an admin-API error. */
+async function asApiError<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof McpError) {
+      throw new CanopyError(error.code === McpErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message.replace(/^MCP error -?\d+: /, ''));
+    }
+    throw error;
+  }
+}
 
 function errorResponse(c: Context, code: ErrorCode, message: string) {
   const body: ErrorBody = { error: { code, message } };
@@ -38,6 +52,8 @@ export interface ApiServices extends IdentityRouteServices {
   registry: Registry;
   /** Calls a tool through the gateway's own routing (switches, allow-lists, telemetry). */
   invokeTool(name: string, input: Record<string, unknown>, caller: Caller): Promise<InvokeToolResult>;
+  /** Reads a resource through the gateway's own routing, like `invokeTool`. */
+  readResource(uri: string, caller: Caller): Promise<ReadResourceView>;
   guard: AccessGuard;
   /** The MCP caller an identity is (its allow-list applies to what it lists and invokes here too). */
   callerOf(principal: Principal | undefined): Caller;
@@ -131,14 +147,7 @@ export function createApiRoutes(services: ApiServices): Hono {
     const name = c.req.param('name');
     // Refused before anything runs; the gateway checks again on the call itself.
     toolFor(c, name);
-    try {
-      return c.json(await invokeTool(name, body.input, services.callerOf(c.get('principal'))));
-    } catch (error) {
-      if (error instanceof McpError) {
-        throw new CanopyError(error.code === McpErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message.replace(/^MCP error -?\d+: /, ''));
-      }
-      throw error;
-    }
+    return c.json(await asApiError(invokeTool(name, body.input, services.callerOf(c.get('principal')))));
   });
 
   api.get('/prompts', async (c) => c.json(listOf(c, 'prompt', (server) => registry.listPrompts(server))));
@@ -146,6 +155,17 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.post('/prompts/:name/disable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), false)));
 
   api.get('/resources', async (c) => c.json(listOf(c, 'resource', (server) => registry.listResources(server))));
+  // A POST (the URI goes in the body, not the path); the caller's allow-list applies in the session.
+  api.post('/resources/read', async (c) => {
+    const { uri } = await readJson(c, readResourceBody, 'request');
+    // Refused before anything runs, with one answer for "no such server" and "not yours".
+    const principal = c.get('principal');
+    const server = splitQualifiedResourceUri(uri)?.server;
+    if (principal?.kind === 'client' && (!server || !principal.allowList.allows(server, 'resource', '*'))) {
+      throw new CanopyError('forbidden', `resource '${uri}' does not exist or is not on the allow-list of MCP client '${principal.name}'`);
+    }
+    return c.json(await asApiError(services.readResource(uri, services.callerOf(c.get('principal')))));
+  });
 
   api.get('/export', async (c) => c.json(registry.exportServers()));
 

@@ -7,6 +7,8 @@ import {
   CallToolResultSchema,
   type CallToolResult,
   LoggingMessageNotificationSchema,
+  ReadResourceResultSchema,
+  type ReadResourceResult,
   ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
   type ServerNotification,
@@ -18,6 +20,9 @@ import { NotificationQueue, type NotificationCounters } from './notification-que
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
+
+/** Who an admin-API request acts as on the MCP side (its identity and allow-list). */
+type AdminCaller = { identity?: string; filter?: FilterSource };
 
 /** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
 export interface CallRecord {
@@ -122,18 +127,28 @@ export class GatewayCore {
    * Calls a tool the way an MCP client would (the admin API's invoke): through an in-process
    * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
    */
-  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: { identity?: string; filter?: FilterSource } = {}): Promise<CallToolResult> {
+  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}): Promise<CallToolResult> {
+    return (await this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, CallToolResultSchema, caller)) as CallToolResult;
+  }
+
+  /** Reads a resource by its exposed URI the way an MCP client would (the admin API's resource read). */
+  async readResource(exposedUri: string, caller: AdminCaller = {}): Promise<ReadResourceResult> {
+    return (await this.requestAsClient({ method: 'resources/read', params: { uri: exposedUri } }, ReadResourceResultSchema, caller)) as ReadResourceResult;
+  }
+
+  /** One request through a fresh in-process session on the aggregated view, closed afterwards. */
+  private async requestAsClient<S extends typeof CallToolResultSchema | typeof ReadResourceResultSchema>(
+    request: { method: string; params: Record<string, unknown> },
+    schema: S,
+    caller: AdminCaller,
+  ) {
     const session = this.createSession({ spec: { kind: 'all' }, ...caller });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 'canopy-admin-api', version: this.version });
     try {
       await session.connect(serverSide);
       await client.connect(clientSide);
-      return (await client.request(
-        { method: 'tools/call', params: { name: exposedName, arguments: input } },
-        CallToolResultSchema,
-        { timeout: 10 * 60_000, resetTimeoutOnProgress: true },
-      )) as CallToolResult;
+      return await client.request(request, schema, { timeout: 10 * 60_000, resetTimeoutOnProgress: true });
     } finally {
       await client.close().catch(() => {});
       await this.closeSession(session.id);
