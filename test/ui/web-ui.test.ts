@@ -154,6 +154,93 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     expect(await page.getByRole('alert').first().textContent()).toContain('"message" is required');
   });
 
+  it('lists resources and templates per server and reads a text resource', SLOW, async () => {
+    await page.getByRole('link', { name: 'Resources' }).click();
+    const everything = page.getByRole('list', { name: 'everything resources', exact: true });
+    await everything.getByRole('button', { name: /^architecture\.md/ }).click();
+    // The memory server's one resource is listed under its own server.
+    expect(await page.getByRole('list', { name: 'memory resources', exact: true }).getByRole('button').count()).toBe(1);
+    const panel = page.getByRole('article', { name: 'Resource architecture.md' });
+    await panel.getByRole('button', { name: 'Read resource' }).click();
+    const contents = panel.getByRole('region', { name: 'Resource contents' });
+    await contents.waitFor();
+    expect(await contents.textContent()).toMatch(/canopy:\/\/everything\/demo:\/\/resource\/static\/document\/architecture\.md · text\/markdown · \d+ characters/);
+    expect(await contents.getByRole('region').or(contents.locator('pre')).first().textContent()).toContain('Architecture');
+    await screenshot(page, '08-resource-text');
+  });
+
+  it('reads a resource template after its variables are filled in, summarizing a blob', SLOW, async () => {
+    await page.getByRole('list', { name: 'everything templates', exact: true }).getByRole('button', { name: /^Dynamic Blob Resource/ }).click();
+    const panel = page.getByRole('article', { name: 'Resource Dynamic Blob Resource' });
+    const uri = panel.getByLabel(/^URI/);
+    expect(await uri.inputValue()).toBe('canopy://everything/demo://resource/dynamic/blob/{resourceId}');
+    await uri.fill('canopy://everything/demo://resource/dynamic/blob/7');
+    await panel.getByRole('button', { name: 'Read resource' }).click();
+    const contents = panel.getByRole('region', { name: 'Resource contents' });
+    await contents.waitFor();
+    const [expected] = (await gateway.api.readResource('canopy://everything/demo://resource/dynamic/blob/7')).contents;
+    const bytes = Buffer.from('blob' in expected ? expected.blob : '', 'base64').length;
+    expect(bytes).toBeGreaterThan(0);
+    expect(await contents.textContent()).toContain(`demo://resource/dynamic/blob/7 · text/plain · binary, ${bytes} bytes`);
+    await screenshot(page, '09-resource-blob');
+  });
+
+  it('says why a resource cannot be read', SLOW, async () => {
+    const panel = page.getByRole('article', { name: 'Resource Dynamic Blob Resource' });
+    await panel.getByLabel(/^URI/).fill('canopy://nowhere/demo://x');
+    await panel.getByRole('button', { name: 'Read resource' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent()).toMatch(/nowhere|not found|unknown/i);
+  });
+
+  it('creates, edits and deletes a tool group', SLOW, async () => {
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByText('No groups yet.').waitFor();
+    const create = page.getByRole('form', { name: 'Create a group' });
+    await create.getByLabel('Group name').fill('research');
+    await create.getByLabel('Description').fill('memory and echo');
+    await create.getByRole('checkbox', { name: 'memory' }).check();
+    await create.getByLabel(/^Included tools/).fill('everything__echo');
+    await create.getByLabel(/^Excluded tools/).fill('memory__read_graph');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    const card = page.getByRole('listitem', { name: 'Group research' });
+    await card.waitFor();
+    expect(await gateway.api.getGroup('research')).toMatchObject({
+      description: 'memory and echo',
+      includedServers: ['memory'],
+      includedTools: ['everything__echo'],
+      excludedTools: ['memory__read_graph'],
+    });
+    expect(await card.textContent()).toContain(`${gateway.url}/groups/research/mcp`);
+    expect(await create.getByLabel('Group name').inputValue()).toBe('');
+    await screenshot(page, '10-group-created');
+
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = card.getByRole('form', { name: 'Edit group research' });
+    expect(await edit.getByLabel('Group name').isDisabled()).toBe(true);
+    await edit.getByLabel('Description').fill('only echo');
+    await edit.getByRole('checkbox', { name: 'memory' }).uncheck();
+    await edit.getByLabel(/^Excluded tools/).fill('');
+    await edit.getByRole('button', { name: 'Save group' }).click();
+    await edit.waitFor({ state: 'detached' });
+    expect(await gateway.api.getGroup('research')).toMatchObject({ description: 'only echo', includedServers: [], includedTools: ['everything__echo'], excludedTools: [] });
+    expect(await card.textContent()).toContain('0 servers, 1 tool');
+
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Delete group' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(await gateway.api.listGroups()).toEqual([]);
+  });
+
+  it('shows why a group cannot be created', SLOW, async () => {
+    const create = page.getByRole('form', { name: 'Create a group' });
+    await create.getByLabel('Group name').fill('typo');
+    await create.getByLabel(/^Included tools/).fill('echo');
+    await create.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => create.getByRole('alert').textContent()).toContain("included_tools: 'echo' is not a tool name");
+    await screenshot(page, '11-group-error');
+    expect(await gateway.api.listGroups()).toEqual([]);
+  });
+
   it('edits a server (re-registers it) and removes one after confirming', SLOW, async () => {
     await openServer('memory');
     await page.getByRole('button', { name: 'Edit', exact: true }).click();

@@ -1,8 +1,10 @@
 // The signed-in window: navigation on the left, the current page on the right.
 import { Button } from '../components/Button.tsx';
 import { ConnectPage } from '../features/connect/components/ConnectPage.tsx';
+import { GroupsPage } from '../features/groups/components/GroupsPage.tsx';
 import { IdentitiesPage } from '../features/identities/components/IdentitiesPage.tsx';
 import { ServersPage } from '../features/servers/components/ServersPage.tsx';
+import { ResourcesPage } from '../features/resources/components/ResourcesPage.tsx';
 import { SettingsPage } from '../features/settings/components/SettingsPage.tsx';
 import type { ThemeControls } from '../features/settings/hooks/use-theme.ts';
 import { ToolsPage } from '../features/tools/components/ToolsPage.tsx';
@@ -15,6 +17,10 @@ function Page({ route, theme, onReconnect }: { route: RouteId; theme: ThemeContr
       return <ServersPage />;
     case 'tools':
       return <ToolsPage />;
+    case 'resources':
+      return <ResourcesPage />;
+    case 'groups':
+      return <GroupsPage />;
     case 'identities':
       return <IdentitiesPage />;
     case 'connect':

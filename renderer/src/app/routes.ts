@@ -4,6 +4,8 @@ import { useEffect, useState } from 'react';
 export const ROUTES = [
   { id: 'servers', title: 'Servers', enterpriseOnly: false },
   { id: 'tools', title: 'Tools', enterpriseOnly: false },
+  { id: 'resources', title: 'Resources', enterpriseOnly: false },
+  { id: 'groups', title: 'Groups', enterpriseOnly: false },
   { id: 'identities', title: 'Clients and users', enterpriseOnly: true },
   { id: 'connect', title: 'Connect an app', enterpriseOnly: false },
   { id: 'settings', title: 'Settings', enterpriseOnly: false },
