@@ -9,6 +9,19 @@ import { useGroups } from '../hooks/use-groups.ts';
 import { emptyGroup, formOf } from '../lib/group-form.ts';
 import { GroupForm } from './GroupForm.tsx';
 
+/** One line of a group's lists; nothing when the list is empty. */
+function NamesRow({ label, names }: { label: string; names: string[] }) {
+  if (names.length === 0) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <code className="wrap">{names.join(', ')}</code>
+      </dd>
+    </>
+  );
+}
+
 export function GroupsPage() {
   const { groups, save, remove } = useGroups();
   const [editing, setEditing] = useState<string>();
@@ -51,28 +64,9 @@ export function GroupsPage() {
                 </header>
                 {group.description && <p className="description">{group.description}</p>}
                 <dl className="group-lists small">
-                  {group.includedServers.length > 0 && (
-                    <>
-                      <dt>Servers</dt>
-                      <dd>{group.includedServers.join(', ')}</dd>
-                    </>
-                  )}
-                  {group.includedTools.length > 0 && (
-                    <>
-                      <dt>Tools</dt>
-                      <dd>
-                        <code className="wrap">{group.includedTools.join(', ')}</code>
-                      </dd>
-                    </>
-                  )}
-                  {group.excludedTools.length > 0 && (
-                    <>
-                      <dt>Excluded</dt>
-                      <dd>
-                        <code className="wrap">{group.excludedTools.join(', ')}</code>
-                      </dd>
-                    </>
-                  )}
+                  <NamesRow label="Servers" names={group.includedServers} />
+                  <NamesRow label="Tools" names={group.includedTools} />
+                  <NamesRow label="Excluded" names={group.excludedTools} />
                 </dl>
                 <p className="small">
                   <code className="wrap">{group.mcpUrl}</code> <CopyButton text={group.mcpUrl} label="Copy URL" />
