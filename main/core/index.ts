@@ -304,7 +304,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   const guard = new AccessGuard({ enterprise, access, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
   const api = createApiRoutes({
     registry,
-    invokeTool: (name, input, caller) => core!.invokeTool(name, input, caller),
+    invokeTool: (name, input, caller, options) => core!.invokeTool(name, input, caller, options),
     readResource: (uri, caller) => core!.readResource(uri, caller),
     guard,
     callerOf: (principal) => access.callerOf(principal),

@@ -3,13 +3,15 @@
 //              resource; a prompt failing with its own JSON-RPC code, message and data
 //   resources: tools + resources (a resource and a template) only; a tool that crashes the process
 //              mid-call; starts SLOW_START_MS late when that is set
+//   slow:      one tool, `wait`, reporting progress every 100 ms; says "cancelled wait after N
+//              steps" on stderr when the client cancels it
 // Run: node bin/run-ts.mjs test/support/shaped-server.ts prompts|resources
 import { join } from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 
-export type Shape = 'prompts' | 'resources';
+export type Shape = 'prompts' | 'resources' | 'slow';
 
 /** A tool name longer than the 64 characters Canopy lists, so it gets a short form on /mcp. */
 export const LONG_TOOL_NAME = `summarize_the_quarterly_financial_report_for_the_board_of_directors_${'x'.repeat(8)}`;
@@ -72,9 +74,27 @@ function resourcesServer(): McpServer {
   return server;
 }
 
+function slowServer(): McpServer {
+  const server = new McpServer({ name: 'shaped-slow', version: '1.0.0' });
+  server.registerTool('wait', { description: 'Takes `steps` tenths of a second, reporting progress', inputSchema: { steps: z.number().int().min(1).max(600) } }, async ({ steps }, extra) => {
+    for (let step = 1; step <= steps; step++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (extra.signal.aborted) {
+        process.stderr.write(`cancelled wait after ${step} steps\n`);
+        return { content: [{ type: 'text', text: 'cancelled' }] };
+      }
+      const token = extra._meta?.progressToken;
+      if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, total: steps, message: `step ${step}` } });
+    }
+    return { content: [{ type: 'text', text: `waited ${steps} steps` }] };
+  });
+  return server;
+}
+
+const servers: Record<Shape, () => McpServer> = { prompts: promptsServer, resources: resourcesServer, slow: slowServer };
 const shape = process.argv[2] as Shape | undefined;
-if (shape === 'prompts' || shape === 'resources') {
+if (shape && shape in servers) {
   const slow = Number(process.env.SLOW_START_MS ?? 0);
   if (slow > 0) await new Promise((resolve) => setTimeout(resolve, slow));
-  await (shape === 'prompts' ? promptsServer() : resourcesServer()).connect(new StdioServerTransport());
+  await servers[shape]().connect(new StdioServerTransport());
 }

@@ -6,6 +6,7 @@ import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { everythingEntry, startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
 import { browserSkipReason, launchChromium, openPage, screenshot } from './support/browser.ts';
 import { ensureRendererBuilt } from './support/renderer-build.ts';
+import { shapedStdioConfig } from '../support/shaped-server.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.log(`skipping web UI tests: ${skipReason}`);
@@ -146,6 +147,35 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await result.waitFor();
     expect(await result.textContent()).toContain('hello from Chromium');
     await screenshot(page, '05-tool-result');
+  });
+
+  it("shows a long call's progress and cancels it on the upstream", SLOW, async () => {
+    await gateway.api.registerServer({ config: shapedStdioConfig('slow', 'slow') });
+    await expect.poll(async () => (await gateway.api.listTools('slow')).length, { timeout: STARTUP_MS }).toBe(1);
+    await page.getByRole('button', { name: 'Refresh tools' }).click();
+    await page.getByLabel('Search tools').fill('slow__wait');
+    await page.getByRole('button', { name: /^slow__wait/ }).click();
+    await page.getByRole('form', { name: 'Input for slow__wait' }).getByLabel('steps', { exact: true }).fill('300');
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    const status = page.getByRole('status').filter({ hasText: /^Progress / });
+    await expect.poll(() => status.textContent(), { timeout: STARTUP_MS }).toMatch(/^Progress ([3-9]|\d\d+) of 300: step \d+$/);
+    expect(await page.getByLabel('Tool progress').getAttribute('max')).toBe('300');
+    await screenshot(page, '05b-tool-progress');
+    await page.getByRole('button', { name: 'Cancel call' }).click();
+    await page.getByText('Cancelled: the server was told to stop.').waitFor();
+    // The upstream itself saw the cancellation (notifications/cancelled), long before its 30 s were up.
+    await expect.poll(async () => (await gateway.api.serverLogs('slow')).lines.join('\n'), { timeout: 10_000 }).toMatch(/cancelled wait after \d+ steps/);
+    expect(await page.getByRole('region', { name: 'Tool result' }).count()).toBe(0);
+  });
+
+  it('runs a call with progress to its end', SLOW, async () => {
+    await page.getByRole('form', { name: 'Input for slow__wait' }).getByLabel('steps', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    await page.getByRole('region', { name: 'Tool result' }).waitFor({ timeout: STARTUP_MS });
+    expect(await page.getByRole('region', { name: 'Tool result' }).textContent()).toContain('waited 5 steps');
+    await gateway.api.deregisterServer('slow');
+    await page.getByLabel('Search tools').fill('echo');
+    await page.getByRole('button', { name: /^everything__echo/ }).click();
   });
 
   it('shows a missing required field instead of calling the tool', async () => {

@@ -2,6 +2,9 @@
 // (browser) share it.
 import {
   API_PREFIX,
+  NDJSON,
+  type InvokeStreamLine,
+  type Progress,
   type AuditEntryView,
   type AuditQuery,
   type CreateClientBody,
@@ -65,8 +68,9 @@ export class AdminClient {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  /** Sends a request; answers the response when it is OK, else throws its error as an ApiError. */
+  private async send(method: string, path: string, body?: unknown, options: { accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     // The gateway takes changes only as JSON (a web page of another site cannot send that), body or not.
     if (method !== 'GET') headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -76,8 +80,10 @@ export class AdminClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
       });
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new ApiError(
         'network',
@@ -85,13 +91,17 @@ export class AdminClient {
         0,
       );
     }
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) {
-      const error = (parsed as ErrorBody | undefined)?.error;
+      const text = await response.text();
+      const error = text ? (JSON.parse(text) as ErrorBody | undefined)?.error : undefined;
       throw new ApiError(error?.code ?? 'internal', error?.message ?? `HTTP ${response.status}`, response.status);
     }
-    return parsed as T;
+    return response;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await (await this.send(method, path, body)).text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   status = () => this.call<StatusView>('GET', '/status');
@@ -112,6 +122,29 @@ export class AdminClient {
     this.call<ToolView>('POST', `/tools/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`);
   invokeTool = (name: string, input: Record<string, unknown>) =>
     this.call<InvokeToolResult>('POST', `/tools/${encodeURIComponent(name)}/invoke`, { input } satisfies InvokeToolBody);
+  /**
+   * Like `invokeTool`, reporting the upstream's progress as it comes; aborting `signal` cancels the
+   * call on the upstream (notifications/cancelled).
+   */
+  invokeToolStreaming = async (name: string, input: Record<string, unknown>, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {}) => {
+    const response = await this.send('POST', `/tools/${encodeURIComponent(name)}/invoke`, { input } satisfies InvokeToolBody, { accept: NDJSON, signal: options.signal });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffered += value;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffered.slice(0, newline)) as InvokeStreamLine;
+        buffered = buffered.slice(newline + 1);
+        if ('progress' in line) options.onprogress?.(line.progress);
+        else if ('result' in line) return line.result;
+        else throw new ApiError(line.error.code, line.error.message, 200);
+      }
+    }
+    throw new ApiError('internal', `the call of '${name}' ended without a result`, 200);
+  };
 
   listPrompts = (server?: string) => this.call<PromptView[]>('GET', `/prompts${server ? `?server=${encodeURIComponent(server)}` : ''}`);
   setPromptEnabled = (name: string, enabled: boolean) =>

@@ -1,6 +1,8 @@
 // The admin API's request and response shapes (`/api/v0`). Shared by the gateway, the CLI and the
 // renderer: type-only imports, so it adds nothing to the browser bundle.
-import type { CallToolResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+
+export type { Progress };
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';
 import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
@@ -127,6 +129,10 @@ export interface InvokeToolBody {
   input: Record<string, unknown>;
 }
 export type InvokeToolResult = CallToolResult;
+/** The media type asking invoke to stream: one JSON object per line, `InvokeStreamLine`. */
+export const NDJSON = 'application/x-ndjson';
+/** A line of a streamed invoke: progress notifications, then the result or the error. */
+export type InvokeStreamLine = { progress: Progress } | { result: InvokeToolResult } | { error: ErrorBody['error'] };
 
 export interface ReadResourceBody {
   /** The exposed URI (`canopy://server/original`), as listed by GET /resources. */

@@ -7,7 +7,9 @@ import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
 import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
-import { API_PREFIX, type ErrorBody, type ErrorCode, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
+import { stream } from 'hono/streaming';
+import { API_PREFIX, NDJSON, type ErrorBody, type ErrorCode, type InvokeStreamLine, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
+import type { CallOptions } from '../gateway/gateway-core.ts';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -51,7 +53,7 @@ function errorResponse(c: Context, code: ErrorCode, message: string) {
 export interface ApiServices extends IdentityRouteServices {
   registry: Registry;
   /** Calls a tool through the gateway's own routing (switches, allow-lists, telemetry). */
-  invokeTool(name: string, input: Record<string, unknown>, caller: Caller): Promise<InvokeToolResult>;
+  invokeTool(name: string, input: Record<string, unknown>, caller: Caller, options?: CallOptions): Promise<InvokeToolResult>;
   /** Reads a resource through the gateway's own routing, like `invokeTool`. */
   readResource(uri: string, caller: Caller): Promise<ReadResourceView>;
   guard: AccessGuard;
@@ -147,7 +149,25 @@ export function createApiRoutes(services: ApiServices): Hono {
     const name = c.req.param('name');
     // Refused before anything runs; the gateway checks again on the call itself.
     toolFor(c, name);
-    return c.json(await asApiError(invokeTool(name, body.input, services.callerOf(c.get('principal')))));
+    const caller = services.callerOf(c.get('principal'));
+    if (!c.req.header('accept')?.includes(NDJSON)) return c.json(await asApiError(invokeTool(name, body.input, caller)));
+    // Streamed: progress as it comes, then the result; the client going away cancels the call upstream.
+    c.header('content-type', NDJSON);
+    return stream(c, async (out) => {
+      const cancel = new AbortController();
+      out.onAbort(() => cancel.abort());
+      c.req.raw.signal.addEventListener('abort', () => cancel.abort(), { once: true });
+      const send = (line: InvokeStreamLine) => out.write(`${JSON.stringify(line)}\n`);
+      try {
+        const result = await asApiError(invokeTool(name, body.input, caller, { signal: cancel.signal, onprogress: (progress) => void send({ progress }) }));
+        await send({ result });
+      } catch (error) {
+        if (cancel.signal.aborted) return;
+        const known = error instanceof CanopyError;
+        if (!known) logger.error({ err: error, path: c.req.path }, 'admin API request failed');
+        await send({ error: known ? { code: error.code, message: error.message } : { code: 'internal', message: 'internal error: see the Canopy log' } });
+      }
+    });
   });
 
   api.get('/prompts', async (c) => c.json(listOf(c, 'prompt', (server) => registry.listPrompts(server))));

@@ -11,6 +11,7 @@ import {
   type ReadResourceResult,
   ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
+  type Progress,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
@@ -23,6 +24,12 @@ import type { UpstreamConnection } from '../upstream/types.ts';
 
 /** Who an admin-API request acts as on the MCP side (its identity and allow-list). */
 type AdminCaller = { identity?: string; filter?: FilterSource };
+
+/** An admin-API call's progress listener and its cancel signal. */
+export interface CallOptions {
+  onprogress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
 
 /** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
 export interface CallRecord {
@@ -127,8 +134,8 @@ export class GatewayCore {
    * Calls a tool the way an MCP client would (the admin API's invoke): through an in-process
    * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
    */
-  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}): Promise<CallToolResult> {
-    return (await this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, CallToolResultSchema, caller)) as CallToolResult;
+  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    return (await this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, CallToolResultSchema, caller, options)) as CallToolResult;
   }
 
   /** Reads a resource by its exposed URI the way an MCP client would (the admin API's resource read). */
@@ -141,6 +148,7 @@ export class GatewayCore {
     request: { method: string; params: Record<string, unknown> },
     schema: S,
     caller: AdminCaller,
+    options: CallOptions = {},
   ) {
     const session = this.createSession({ spec: { kind: 'all' }, ...caller });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -148,7 +156,8 @@ export class GatewayCore {
     try {
       await session.connect(serverSide);
       await client.connect(clientSide);
-      return await client.request(request, schema, { timeout: 10 * 60_000, resetTimeoutOnProgress: true });
+      // Aborting sends notifications/cancelled, which the session passes on to the upstream.
+      return await client.request(request, schema, { timeout: 10 * 60_000, resetTimeoutOnProgress: true, ...options });
     } finally {
       await client.close().catch(() => {});
       await this.closeSession(session.id);

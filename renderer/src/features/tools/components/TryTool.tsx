@@ -5,6 +5,7 @@ import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useInvokeTool } from '../hooks/use-invoke-tool.ts';
 import { fieldsFromSchema, initialValues, inputFromValues, valuesFromInput } from '../lib/schema-form.ts';
+import { CallProgress } from './CallProgress.tsx';
 import { SchemaFields } from './SchemaFields.tsx';
 import { ToolResult } from './ToolResult.tsx';
 
@@ -73,6 +74,15 @@ export function TryTool({ tool }: { tool: ToolView }) {
           <Button type="submit" variant="primary" busy={invoke.busy} disabled={!tool.enabled}>
             {invoke.busy ? 'Running…' : 'Run tool'}
           </Button>
+          {invoke.busy && (
+            <>
+              <CallProgress progress={invoke.progress} />
+              <Button variant="danger" onClick={invoke.cancel}>
+                Cancel call
+              </Button>
+            </>
+          )}
+          {invoke.cancelled && <span className="muted">Cancelled: the server was told to stop.</span>}
           {!tool.enabled && <span className="muted">This tool is disabled; enable it on its server first.</span>}
         </div>
       </form>
