@@ -99,6 +99,17 @@ describe('first-run migration over the admin API', () => {
   });
 });
 
+it('no first-run view when no app holds a server (an empty home)', async () => {
+  const gateway = await startTestGateway();
+  try {
+    const scan = await gateway.api.scanApps();
+    expect(scan.apps.every((app) => !app.found)).toBe(true);
+    expect(scan.firstRun).toBe(false);
+  } finally {
+    await gateway.close();
+  }
+});
+
 describe('an enterprise gateway', () => {
   it("refuses to read or change its host's app configs, even for an administrator", async () => {
     const gateway = await startEnterprise();

@@ -39,6 +39,8 @@ export async function startTestGateway(
     // CANOPY_TEST_LOG=1 shows the gateway's log while debugging a test.
     logger: process.env.CANOPY_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
     secretStore: new FileSecretStore(dataDir),
+    // The apps' configs are looked for in an empty home, not the developer's.
+    appsHost: { home: join(dataDir, 'home'), platform: 'linux', env: {} },
     ...gatewayOptions,
     store: where.location,
   });

@@ -286,7 +286,7 @@ export interface AppScanView {
 
 export interface SetupScanView {
   apps: AppScanView[];
-  /** The first-run view should open: no server registered and not dismissed. */
+  /** The first-run view should open: an app holds servers, Canopy none yet, and the view was not dismissed. */
   firstRun: boolean;
 }
 

@@ -96,17 +96,20 @@ export function setupRoutes(services: SetupRouteServices): Hono<ApiEnv> {
       throw error;
     }
   };
-  const firstRun = async () => (await registry.listServers()).length === 0 && (await settings.get(FIRST_RUN_DISMISSED)) !== 'true';
+  // The first-run view only offers to move servers in: with none in any app, the empty server list
+  // (and its "Add server") is the better first window.
+  const firstRun = async (scans: AppScan[]) =>
+    scans.some((scan) => scan.servers.length > 0) && (await registry.listServers()).length === 0 && (await settings.get(FIRST_RUN_DISMISSED)) !== 'true';
 
   api.get('/setup/apps', async (c) => {
     const scans = await scanApps(host());
-    return c.json({ apps: scanView(scans, registry), firstRun: await firstRun() } satisfies SetupScanView);
+    return c.json({ apps: scanView(scans, registry), firstRun: await firstRun(scans) } satisfies SetupScanView);
   });
 
   api.put('/setup/first-run', async (c) => {
     const body = await readJson(c, firstRunBody, 'request');
     await settings.set(FIRST_RUN_DISMISSED, String(body.dismissed));
-    return c.json({ firstRun: await firstRun() });
+    return c.json({ firstRun: await firstRun(await scanApps(host())) });
   });
 
   api.post('/setup/apps/:app/migrate', async (c) => {

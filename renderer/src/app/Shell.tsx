@@ -2,6 +2,8 @@
 import { Button } from '../components/Button.tsx';
 import { ConnectPage } from '../features/connect/components/ConnectPage.tsx';
 import { GroupsPage } from '../features/groups/components/GroupsPage.tsx';
+import { FirstRunPage } from '../features/move-in/components/FirstRunPage.tsx';
+import { useFirstRun } from '../features/move-in/hooks/use-first-run.ts';
 import { IdentitiesPage } from '../features/identities/components/IdentitiesPage.tsx';
 import { ServersPage } from '../features/servers/components/ServersPage.tsx';
 import { ResourcesPage } from '../features/resources/components/ResourcesPage.tsx';
@@ -36,6 +38,7 @@ export function Shell({ theme, onReconnect }: { theme: ThemeControls; onReconnec
   const routes = ROUTES.filter((route) => enterprise || !route.enterpriseOnly);
   const requested = useHashRoute();
   const route = routes.some((r) => r.id === requested) ? requested : 'servers';
+  const firstRun = useFirstRun();
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -65,7 +68,7 @@ export function Shell({ theme, onReconnect }: { theme: ThemeControls; onReconnec
         </div>
       </nav>
       <main className="content">
-        <Page route={route} theme={theme} onReconnect={onReconnect} />
+        {firstRun.show ? <FirstRunPage scan={firstRun.scan} onClose={firstRun.close} /> : <Page route={route} theme={theme} onReconnect={onReconnect} />}
       </main>
     </div>
   );

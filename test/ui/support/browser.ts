@@ -1,12 +1,12 @@
 // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core; screenshots go to
-// test-artifacts/ui/.
+// test-artifacts/ui/ (or another folder of test-artifacts/).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const artifactsDir = fileURLToPath(new URL('../../../test-artifacts/ui/', import.meta.url));
+const artifactsRoot = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function browserSkipReason(): string | undefined {
@@ -28,7 +28,8 @@ export async function openPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, folder = 'ui'): Promise<void> {
+  const artifactsDir = join(artifactsRoot, folder);
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
 }

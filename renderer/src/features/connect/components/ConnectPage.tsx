@@ -3,6 +3,7 @@ import { CopyButton } from '../../../components/CopyButton.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { CONNECTABLE_APPS, TOKEN_PLACEHOLDER } from '../lib/app-snippets.ts';
 import { AppCard } from './AppCard.tsx';
+import { MoveInSection } from '../../move-in/components/MoveInSection.tsx';
 
 export function ConnectPage() {
   const { status } = useGateway();
@@ -27,6 +28,7 @@ export function ConnectPage() {
           <AppCard key={app} app={app} title={title} status={status} />
         ))}
       </div>
+      {status.mode !== 'enterprise' && <MoveInSection />}
     </div>
   );
 }
