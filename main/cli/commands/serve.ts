@@ -98,9 +98,12 @@ async function serve(context: CliContext, flags: ServeCommandFlags): Promise<voi
     }
     throw error;
   }
+  // Listen before the banner: whoever reads it (a supervisor, a test) may signal at once, and an
+  // unhandled SIGTERM would kill the process without stopping the gateway or releasing its lock.
+  const stopSignal = nextStopSignal();
   for (const line of banner(gateway, settings, describeLocation(settings.store), cli.commandLine ?? 'canopy')) output.line(line);
 
-  const signal = await nextStopSignal();
+  const signal = await stopSignal;
   output.note(`${signal}: stopping (Ctrl-C again to quit at once)`);
   // A second signal while stopping exits at once (the gateway kills its children on exit too).
   const force = () => process.exit(130);
