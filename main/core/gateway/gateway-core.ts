@@ -20,6 +20,7 @@ import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from '.
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
+import { waitForConnection } from './starting-servers.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 
 /** Who an admin-API request acts as on the MCP side (its identity and allow-list). */
@@ -57,8 +58,6 @@ export interface GatewayCoreOptions {
   isolationLimits?: IsolationLimits;
 }
 
-/** How long a session waits for an enabled server's connection to exist (see learnCapabilities). */
-const CONNECTION_WAIT_MS = 5_000;
 
 export class GatewayCore {
   readonly catalog: Catalog;
@@ -90,13 +89,7 @@ export class GatewayCore {
    */
   async learnCapabilities(spec: ViewSpec): Promise<void> {
     if (spec.kind !== 'server' || !this.source.server(spec.server)?.enabled) return;
-    // A server just switched on gets its connection a moment later (its secrets are read first).
-    const deadline = Date.now() + CONNECTION_WAIT_MS;
-    let connection = this.connection(spec.server);
-    while (!connection && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      connection = this.connection(spec.server);
-    }
+    const connection = await waitForConnection(this.source, spec.server);
     if (connection && !connection.catalog) await connection.ready().catch(() => {});
   }
 

@@ -1,5 +1,6 @@
 // A call that names an item of a server that is (re)starting waits for it, bounded, instead of
 // answering "unknown tool" at once: during a restart the new connection has no catalog yet.
+import type { UpstreamConnection } from '../upstream/types.ts';
 import { isListed, namedItem, type CatalogSource, type ItemFilter, type ViewSpec } from './catalog.ts';
 
 /** While a restart replaces the connection, the registry may have none for a moment. */
@@ -22,13 +23,21 @@ export function startingServer(source: CatalogSource, spec: ViewSpec, kind: 'too
   return status === 'starting' || status === 'crashed' || status === 'stopped' ? ref.server : undefined;
 }
 
-/** Waits until the server runs (bounded by its own ready timeout); a failure is left to the caller's re-check. */
-export async function waitForServer(source: CatalogSource, server: string): Promise<void> {
+/**
+ * The server's connection, waiting (bounded) for it to exist while the server stays enabled: a
+ * server just switched on or restarting gets its connection a moment later (its secrets are read first).
+ */
+export async function waitForConnection(source: CatalogSource, server: string): Promise<UpstreamConnection | undefined> {
   const deadline = Date.now() + CONNECTION_APPEARS_MS;
   let connection = source.connection(server);
   while (!connection && Date.now() < deadline && source.server(server)?.enabled) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     connection = source.connection(server);
   }
-  await connection?.ready().catch(() => {});
+  return connection;
+}
+
+/** Waits until the server runs (bounded by its own ready timeout); a failure is left to the caller's re-check. */
+export async function waitForServer(source: CatalogSource, server: string): Promise<void> {
+  await (await waitForConnection(source, server))?.ready().catch(() => {});
 }
