@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { everythingEntry, freePort, memoryEntry, startEverythingHttp, type RunningHttpUpstream } from '../support/upstreams.ts';
-import { errorOf, runCli } from './run-cli.ts';
+import { errorOf, isolatedCliEnv, runCli } from './run-cli.ts';
 
 let gateway: TestGateway;
 let http: RunningHttpUpstream;
@@ -24,16 +24,11 @@ function writeJson(name: string, value: unknown): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'canopy-cli-e2e-'));
   [gateway, http] = await Promise.all([startTestGateway(), startEverythingHttp()]);
-  const { CANOPY_TOKEN: _token, CANOPY_REGISTRY: _registry, ...base } = process.env;
-  env = {
-    ...base,
-    CANOPY_REGISTRY: gateway.url,
-    // The CLI settings file goes to a temp dir, never the user's.
-    XDG_CONFIG_HOME: join(dir, 'config'),
+  env = isolatedCliEnv(dir, gateway.url, {
     EVERYTHING_ENTRY: everythingEntry,
     MEMORY_ENTRY: memoryEntry,
     NODE_BIN: process.execPath,
-  };
+  });
 });
 
 afterAll(async () => {

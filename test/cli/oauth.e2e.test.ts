@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { startProtectedMcpServer, type ProtectedMcpServer } from '../support/oauth-server.ts';
-import { errorOf, runCli, spawnCli, waitForOutput } from './run-cli.ts';
+import { errorOf, isolatedCliEnv, runCli, spawnCli, waitForOutput } from './run-cli.ts';
 
 let gateway: TestGateway;
 let upstream: ProtectedMcpServer;
@@ -25,8 +25,7 @@ beforeAll(async () => {
   writeFileSync(idle, '');
   approvingBrowser = `${process.execPath} ${approve}`;
   idleBrowser = `${process.execPath} ${idle}`;
-  const { CANOPY_TOKEN: _token, ...base } = process.env;
-  env = { ...base, CANOPY_REGISTRY: gateway.url, XDG_CONFIG_HOME: join(dir, 'config') };
+  env = isolatedCliEnv(dir, gateway.url);
 });
 
 afterAll(async () => {

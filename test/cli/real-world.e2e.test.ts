@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { everythingEntry, filesystemEntry, freePort, startEverythingHttp, stdioConfigs, type RunningHttpUpstream } from '../support/upstreams.ts';
-import { errorOf, repoRoot, runCli, spawnCli, waitForOutput } from './run-cli.ts';
+import { errorOf, isolatedCliEnv, repoRoot, runCli, spawnCli, waitForOutput } from './run-cli.ts';
 
 const cliSources = join(repoRoot, 'main', 'cli');
 
@@ -25,8 +25,7 @@ function writeJson(name: string, value: unknown): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'canopy-cli-real-'));
   gateway = await startTestGateway();
-  const { CANOPY_TOKEN: _token, CANOPY_REGISTRY: _registry, ...base } = process.env;
-  env = { ...base, CANOPY_REGISTRY: gateway.url, XDG_CONFIG_HOME: join(dir, 'config') };
+  env = isolatedCliEnv(dir, gateway.url);
   await gateway.api.registerServer({ config: stdioConfigs.everything() });
 });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './run-cli.ts';
+import { isolatedCliEnv, runCli } from './run-cli.ts';
 import { gatewayKey, readCliSettings, saveToken, savedToken } from '../../main/cli/cli-settings.ts';
 
 interface Recorder {
@@ -36,8 +36,7 @@ describe('CLI tokens per registry', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'canopy-cli-tokens-'));
     settingsPath = join(dir, 'config', 'canopy', 'cli.json');
-    const { CANOPY_TOKEN: _token, CANOPY_REGISTRY: _registry, ...base } = process.env;
-    env = { ...base, XDG_CONFIG_HOME: join(dir, 'config') };
+    env = isolatedCliEnv(dir);
     [home, other] = await Promise.all([startRecorder(), startRecorder()]);
   });
   afterAll(async () => {

@@ -1,9 +1,19 @@
 // Runs the real `canopy` command (node bin/canopy.mjs …) as a child process, bounded in time.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const canopyBin = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
+
+/**
+ * This process's environment for a `canopy` child, cut off from the user's: no inherited
+ * CANOPY_TOKEN/CANOPY_REGISTRY, the CLI settings file under `dir`, and `registry` when given.
+ */
+export function isolatedCliEnv(dir: string, registry?: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { CANOPY_TOKEN: _token, CANOPY_REGISTRY: _registry, ...base } = process.env;
+  return { ...base, ...(registry ? { CANOPY_REGISTRY: registry } : {}), XDG_CONFIG_HOME: join(dir, 'config'), ...extra };
+}
 
 export interface CliResult {
   code: number | null;
