@@ -48,6 +48,9 @@ export interface CatalogSource {
   server(name: string): { name: string; enabled: boolean } | undefined;
   connection(name: string): UpstreamConnection | undefined;
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean;
+  /** 'changed': a server was added, removed or toggled, or a connection appeared or changed. */
+  on(event: 'changed', listener: () => void): unknown;
+  off(event: 'changed', listener: () => void): unknown;
 }
 
 export interface ItemRef {

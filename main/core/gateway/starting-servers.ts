@@ -5,7 +5,6 @@ import { isListed, namedItem, type CatalogSource, type ItemFilter, type ViewSpec
 
 /** While a restart replaces the connection, the registry may have none for a moment. */
 const CONNECTION_APPEARS_MS = 5_000;
-const POLL_MS = 50;
 
 /**
  * The server an unresolved tool/prompt name points to, when waiting for it can help: it is
@@ -28,13 +27,22 @@ export function startingServer(source: CatalogSource, spec: ViewSpec, kind: 'too
  * server just switched on or restarting gets its connection a moment later (its secrets are read first).
  */
 export async function waitForConnection(source: CatalogSource, server: string): Promise<UpstreamConnection | undefined> {
-  const deadline = Date.now() + CONNECTION_APPEARS_MS;
-  let connection = source.connection(server);
-  while (!connection && Date.now() < deadline && source.server(server)?.enabled) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    connection = source.connection(server);
+  const settled = () => source.connection(server) !== undefined || !source.server(server)?.enabled;
+  if (!settled()) {
+    await new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        source.off('changed', check);
+        resolve();
+      };
+      const check = () => {
+        if (settled()) finish();
+      };
+      const timer = setTimeout(finish, CONNECTION_APPEARS_MS);
+      source.on('changed', check);
+    });
   }
-  return connection;
+  return source.connection(server);
 }
 
 /** Waits until the server runs (bounded by its own ready timeout); a failure is left to the caller's re-check. */

@@ -81,6 +81,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   constructor(private readonly options: RegistryOptions) {
     super();
+    // Every call waiting for a (re)starting server listens for 'changed' until it settles (bounded).
+    this.setMaxListeners(0);
   }
 
   // ---- CatalogSource ----
