@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CanopyError, HTTP_STATUS } from '../errors.ts';
 import { ConfigError } from '../config/server-config.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
+import { ConnectAppError } from '../connect-apps/connect.ts';
 import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
 import { stream } from 'hono/streaming';
 import { API_PREFIX, NDJSON, type ErrorBody, type ErrorCode, type InvokeStreamLine, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
@@ -93,6 +94,8 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.onError((error, c) => {
     if (error instanceof CanopyError) return errorResponse(c, error.code, error.message);
     if (error instanceof ConfigError) return errorResponse(c, 'bad_request', error.message);
+    // An app's config could not be changed (malformed, not writable): its message says what to do.
+    if (error instanceof ConnectAppError) return errorResponse(c, 'bad_request', error.message);
     // The secret backend failed (keychain locked, a secret missing): its message says what to do.
     if (error instanceof SecretStoreError) return errorResponse(c, 'internal', error.message);
     if (isUnstorableText(error)) {

@@ -7,7 +7,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { APPS, isAppId, type AppId } from '../connect-apps/apps.ts';
-import { ConnectAppError } from '../connect-apps/connect.ts';
 import type { BridgeLauncher } from '../connect-apps/entry.ts';
 import { migrateApp, scanApp, scanApps, sharedServers, undoMigration, type AppScan } from '../connect-apps/migrate.ts';
 import type { HostLocation } from '../connect-apps/paths.ts';
@@ -88,14 +87,6 @@ export function setupRoutes(services: SetupRouteServices): Hono<ApiEnv> {
     if (!isAppId(app)) throw new CanopyError('not_found', `unknown app '${app}'`);
     return app;
   };
-  const asApiError = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ConnectAppError) throw new CanopyError('bad_request', error.message);
-      throw error;
-    }
-  };
   // The first-run view only offers to move servers in: with none in any app, the empty server list
   // (and its "Add server") is the better first window.
   const firstRun = async (scans: AppScan[]) =>
@@ -145,7 +136,7 @@ export function setupRoutes(services: SetupRouteServices): Hono<ApiEnv> {
       }
       // Only what Canopy now holds leaves the app; a failed entry stays where it works today.
       const done = imported.filter((outcome) => outcome.result !== 'failed').map((outcome) => outcome.name);
-      const result = await asApiError(() => migrateApp({ app, imported: done, url, bridge: bridge ?? { command: 'canopy', args: [] }, ...host() }));
+      const result = await migrateApp({ app, imported: done, url, bridge: bridge ?? { command: 'canopy', args: [] }, ...host() });
       answer.switched = { path: result.path, removed: result.removed, backupPath: result.backupPath, ...(APPS[app].restartHint ? { restartHint: APPS[app].restartHint } : {}) };
     }
     return c.json(answer);
@@ -153,7 +144,7 @@ export function setupRoutes(services: SetupRouteServices): Hono<ApiEnv> {
 
   api.post('/setup/apps/:app/undo', async (c) => {
     const app = appOf(c.req.param('app'));
-    const result = await asApiError(() => undoMigration(app, host()));
+    const result = await undoMigration(app, host());
     return c.json({ path: result.path, ...(result.replacedKeptAt ? { replacedKeptAt: result.replacedKeptAt } : {}) } satisfies UndoMigrationResult);
   });
   return api;
