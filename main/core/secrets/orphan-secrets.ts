@@ -42,7 +42,7 @@ export async function deleteUnreferencedSecrets(store: Store, secrets: SecretSto
  * are left alone (another replica on the same database may be registering right now).
  */
 export async function collectOrphanSecrets(store: Store, secrets: SecretStore, settledMs: number): Promise<{ deleted: number; failed: { ref: string; reason: string }[] }> {
-  const noted = await store.secretCleanup.listSince(new Date(Date.now() - settledMs).toISOString());
+  const noted = await store.secretCleanup.listNotedBefore(new Date(Date.now() - settledMs).toISOString());
   if (noted.length === 0) return { deleted: 0, failed: [] };
   const referenced = new Set((await store.servers.list()).flatMap((record) => secretRefs(record.config)));
   await store.secretCleanup.remove(noted.filter((ref) => referenced.has(ref)));

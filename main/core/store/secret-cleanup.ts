@@ -9,8 +9,9 @@ import type { Database } from './schema.ts';
 export class SecretCleanupRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async add(refs: string[], since = new Date().toISOString()): Promise<void> {
+  async add(refs: string[]): Promise<void> {
     if (refs.length === 0) return;
+    const since = new Date().toISOString();
     await this.db
       .insertInto('secret_cleanup')
       .values(refs.map((ref) => ({ ref, since })))
@@ -24,7 +25,7 @@ export class SecretCleanupRepository {
   }
 
   /** Refs noted at or before `before` (ISO time). */
-  async listSince(before: string): Promise<string[]> {
+  async listNotedBefore(before: string): Promise<string[]> {
     const rows = await this.db.selectFrom('secret_cleanup').select('ref').where('since', '<=', before).execute();
     return rows.map((row) => row.ref);
   }
