@@ -48,9 +48,9 @@ export const serverConfigSchema = z
     oauth_client_id: z.string().min(1).optional(),
     oauth_client_secret: z.string().min(1).optional(),
     oauth_scopes: z.array(z.string()).optional(),
-    /** Largest single message (a tool result, a resource) read from the server; default 10 MB. */
     /** How long connecting plus initialize (and each catalog request) may take; default 30 s. */
     initialize_timeout_ms: z.number().int().min(1_000, 'must be at least 1000 (ms)').max(600_000, 'must be at most 600000 (10 minutes)').optional(),
+    /** Largest single message (a tool result, a resource) read from the server; default 10 MB. */
     max_response_bytes: z.number().int().min(1024, 'must be at least 1024 (bytes)').max(1024 ** 3, 'must be at most 1 GB (1073741824 bytes)').optional(),
     /**
      * `shared` (default): one connection serves every client. `per_session`: each downstream session
