@@ -2,13 +2,12 @@
 // values), and a write that fails is kept, retried and reported (log + metric), never dropped silently.
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../main/core/store/open.ts';
+import { describe, expect, it } from 'vitest';
 import { MAX_AUDIT_DETAIL, MAX_AUDIT_FIELD } from '../../main/core/store/audit-log.ts';
 import { AuditTrail } from '../../main/core/telemetry/audit-trail.ts';
 import { createLogger } from '../../main/core/telemetry/logger.ts';
 import { createMetrics } from '../../main/core/telemetry/metrics.ts';
-import { storeKinds, type TestLocation } from '../support/databases.ts';
+import { freshStoreEachTest, storeKinds } from '../support/databases.ts';
 import { eventually } from '../support/gateway.ts';
 
 function capturedLogger() {
@@ -23,21 +22,11 @@ function capturedLogger() {
 }
 
 describe.each(storeKinds)('audit log on $kind', ({ fresh }) => {
-  let where: TestLocation;
-  let store: Store;
-
-  beforeEach(async () => {
-    where = await fresh();
-    store = await openStore(where.location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await where.drop();
-  });
+  const t = freshStoreEachTest(fresh);
 
   it('keeps every entry of a batch when one carries a NUL byte, a lone surrogate or a huge value', async () => {
     const { logger } = capturedLogger();
-    const trail = new AuditTrail({ repository: store.auditLog, logger, retentionDays: 90 });
+    const trail = new AuditTrail({ repository: t.store.auditLog, logger, retentionDays: 90 });
     const call = (target: string, detail?: string) =>
       trail.record({ actorKind: 'client', actor: 'agent', action: 'tool.call', server: 'ehttp', target, outcome: 'error', durationMs: 1, detail });
     for (let i = 0; i < 150; i += 1) call(`tool${i}`);
@@ -64,17 +53,17 @@ describe.each(storeKinds)('audit log on $kind', ({ fresh }) => {
   it('keeps entries a write could not store, says so, and writes them once the database accepts them again', async () => {
     const { logger, lines } = capturedLogger();
     const failures: number[] = [];
-    const trail = new AuditTrail({ repository: store.auditLog, logger, retentionDays: 90, onWriteFailure: (n) => failures.push(n) });
+    const trail = new AuditTrail({ repository: t.store.auditLog, logger, retentionDays: 90, onWriteFailure: (n) => failures.push(n) });
     // A real refusal by the database: the table is gone for a while.
-    await sql`alter table audit_log rename to audit_log_away`.execute(store.db);
+    await sql`alter table audit_log rename to audit_log_away`.execute(t.store.db);
     for (let i = 0; i < 3; i += 1) trail.record({ actorKind: 'client', actor: 'agent', action: 'tool.call', target: `t${i}`, outcome: 'ok', durationMs: 1 });
     await trail.flush();
     expect(failures).toEqual([3]);
     expect(lines.some((l) => l.level === 50 && l.msg.includes('could not write audit entries'))).toBe(true);
 
-    await sql`alter table audit_log_away rename to audit_log`.execute(store.db);
+    await sql`alter table audit_log_away rename to audit_log`.execute(t.store.db);
     const rows = await eventually(async () => {
-      const found = await store.auditLog.query({ limit: 10 });
+      const found = await t.store.auditLog.query({ limit: 10 });
       return found.length === 3 ? found : undefined;
     }, 10_000, 'the retried audit entries');
     expect(rows.map((e) => e.target)).toEqual(['t2', 't1', 't0']);

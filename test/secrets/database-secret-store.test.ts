@@ -1,27 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatabaseSecretStore } from '../../main/core/secrets/database-secret-store.ts';
-import { openStore, type Store } from '../../main/core/store/open.ts';
-import { storeKinds, type TestLocation } from '../support/databases.ts';
+import { freshStoreEachTest, storeKinds } from '../support/databases.ts';
 
 const base64Key = randomBytes(32).toString('base64');
 const passphrase = 'correct horse battery staple, long enough';
 
 describe.each(storeKinds)('DatabaseSecretStore on $kind', ({ fresh }) => {
-  let where: TestLocation;
-  let store: Store;
-
-  beforeEach(async () => {
-    where = await fresh();
-    store = await openStore(where.location);
-  });
-  afterEach(async () => {
-    await store.close();
-    await where.drop();
-  });
+  const t = freshStoreEachTest(fresh);
 
   it('sets, gets, overwrites and deletes', async () => {
-    const secrets = await DatabaseSecretStore.open(store.db, base64Key);
+    const secrets = await DatabaseSecretStore.open(t.store.db, base64Key);
     expect(await secrets.get('a')).toBeUndefined();
     await secrets.set('a', 'one');
     await secrets.set('b', 'two');
@@ -35,10 +24,10 @@ describe.each(storeKinds)('DatabaseSecretStore on $kind', ({ fresh }) => {
   });
 
   it('stores only ciphertext, a fresh IV per value, and the key fingerprint', async () => {
-    const secrets = await DatabaseSecretStore.open(store.db, base64Key);
+    const secrets = await DatabaseSecretStore.open(t.store.db, base64Key);
     await secrets.set('a', 'same value');
     await secrets.set('b', 'same value');
-    const rows = await store.db.selectFrom('secrets').selectAll().orderBy('ref').execute();
+    const rows = await t.store.db.selectFrom('secrets').selectAll().orderBy('ref').execute();
     expect(rows).toHaveLength(2);
     expect(JSON.stringify(rows)).not.toContain('same value');
     expect(rows[0].iv).not.toBe(rows[1].iv);
@@ -49,51 +38,51 @@ describe.each(storeKinds)('DatabaseSecretStore on $kind', ({ fresh }) => {
   });
 
   it('accepts a hex key and a passphrase (one salt per database)', async () => {
-    const hex = await DatabaseSecretStore.open(store.db, randomBytes(32).toString('hex'));
+    const hex = await DatabaseSecretStore.open(t.store.db, randomBytes(32).toString('hex'));
     await hex.set('h', 'hex');
     expect(await hex.get('h')).toBe('hex');
-    await store.db.deleteFrom('secrets').execute();
+    await t.store.db.deleteFrom('secrets').execute();
 
-    const first = await DatabaseSecretStore.open(store.db, passphrase);
+    const first = await DatabaseSecretStore.open(t.store.db, passphrase);
     await first.set('p', 'from a passphrase');
-    const salt = await store.settings.get('secrets.kdf_salt');
+    const salt = await t.store.settings.get('secrets.kdf_salt');
     expect(salt).toBeDefined();
-    const second = await DatabaseSecretStore.open(store.db, passphrase);
+    const second = await DatabaseSecretStore.open(t.store.db, passphrase);
     expect(await second.get('p')).toBe('from a passphrase');
-    expect(await store.settings.get('secrets.kdf_salt')).toBe(salt);
+    expect(await t.store.settings.get('secrets.kdf_salt')).toBe(salt);
   });
 
   it('names a wrong key, at open and at read', async () => {
-    const secrets = await DatabaseSecretStore.open(store.db, base64Key);
+    const secrets = await DatabaseSecretStore.open(t.store.db, base64Key);
     await secrets.set('a', 'one');
     const wrong = randomBytes(32).toString('base64');
-    await expect(DatabaseSecretStore.open(store.db, wrong)).rejects.toThrow('CANOPY_SECRET_KEY does not match the key these secrets were written with');
-    await expect(DatabaseSecretStore.open(store.db, 'a different passphrase of at least 32 chars')).rejects.toThrow(
+    await expect(DatabaseSecretStore.open(t.store.db, wrong)).rejects.toThrow('CANOPY_SECRET_KEY does not match the key these secrets were written with');
+    await expect(DatabaseSecretStore.open(t.store.db, 'a different passphrase of at least 32 chars')).rejects.toThrow(
       'CANOPY_SECRET_KEY does not match',
     );
     // A replica that opened before another wrote with a different key.
-    await store.db.deleteFrom('secrets').execute();
-    const other = await DatabaseSecretStore.open(store.db, wrong);
+    await t.store.db.deleteFrom('secrets').execute();
+    const other = await DatabaseSecretStore.open(t.store.db, wrong);
     await secrets.set('a', 'one');
     await expect(other.get('a')).rejects.toThrow('CANOPY_SECRET_KEY does not match the key these secrets were written with');
   });
 
   it('refuses a missing or weak key and says how to make one', async () => {
-    await expect(DatabaseSecretStore.open(store.db, undefined)).rejects.toThrow(/CANOPY_SECRET_KEY is not set.*openssl rand -base64 32/);
-    await expect(DatabaseSecretStore.open(store.db, 'short passphrase')).rejects.toThrow(/at least 32 characters.*openssl rand -base64 32/);
+    await expect(DatabaseSecretStore.open(t.store.db, undefined)).rejects.toThrow(/CANOPY_SECRET_KEY is not set.*openssl rand -base64 32/);
+    await expect(DatabaseSecretStore.open(t.store.db, 'short passphrase')).rejects.toThrow(/at least 32 characters.*openssl rand -base64 32/);
   });
 
   it('detects tampering and values moved between refs', async () => {
-    const secrets = await DatabaseSecretStore.open(store.db, base64Key);
+    const secrets = await DatabaseSecretStore.open(t.store.db, base64Key);
     await secrets.set('a', 'one');
     await secrets.set('b', 'two');
-    const b = await store.db.selectFrom('secrets').selectAll().where('ref', '=', 'b').executeTakeFirstOrThrow();
-    await store.db.updateTable('secrets').set({ ciphertext: b.ciphertext, iv: b.iv, tag: b.tag }).where('ref', '=', 'a').execute();
+    const b = await t.store.db.selectFrom('secrets').selectAll().where('ref', '=', 'b').executeTakeFirstOrThrow();
+    await t.store.db.updateTable('secrets').set({ ciphertext: b.ciphertext, iv: b.iv, tag: b.tag }).where('ref', '=', 'a').execute();
     await expect(secrets.get('a')).rejects.toThrow(/secret 'a' in the database failed its integrity check/);
 
     const flipped = Buffer.from(b.ciphertext, 'base64');
     flipped[0] ^= 1;
-    await store.db.updateTable('secrets').set({ ciphertext: flipped.toString('base64') }).where('ref', '=', 'b').execute();
+    await t.store.db.updateTable('secrets').set({ ciphertext: flipped.toString('base64') }).where('ref', '=', 'b').execute();
     await expect(secrets.get('b')).rejects.toThrow(/integrity check/);
   });
 });

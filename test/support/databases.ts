@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
-import type { StoreLocation } from '../../main/core/store/open.ts';
+import { afterEach, beforeEach, inject } from 'vitest';
+import { openStore, type Store, type StoreLocation } from '../../main/core/store/open.ts';
 
 export interface TestLocation {
   location: StoreLocation;
@@ -54,3 +54,20 @@ export const storeKinds = [
   { kind: 'sqlite', fresh: freshSqlite },
   { kind: 'postgres', fresh: freshPostgres },
 ] as const;
+
+/**
+ * A fresh store for each test of the enclosing `describe`: opened before it, closed and dropped after
+ * it. Read `store` and `where` inside tests (a test may close `store` and assign a reopened one).
+ */
+export function freshStoreEachTest(fresh: () => Promise<TestLocation>): { store: Store; where: TestLocation } {
+  const current = {} as { store: Store; where: TestLocation };
+  beforeEach(async () => {
+    current.where = await fresh();
+    current.store = await openStore(current.where.location);
+  });
+  afterEach(async () => {
+    await current.store.close();
+    await current.where.drop();
+  });
+  return current;
+}
