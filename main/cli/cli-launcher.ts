@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliLaunch } from '../core/api/contract.ts';
 
-export const CANOPY_BIN = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
+const CANOPY_BIN = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
 
 function realpathOrUndefined(path: string): string | undefined {
   try {
@@ -18,7 +18,7 @@ function realpathOrUndefined(path: string): string | undefined {
 }
 
 /** True when the first `canopy` on PATH is this installation's bin (e.g. after `npm link`). */
-export function canopyIsOnPath(env: NodeJS.ProcessEnv, bin = CANOPY_BIN): boolean {
+function canopyIsOnPath(env: NodeJS.ProcessEnv, bin = CANOPY_BIN): boolean {
   const target = realpathOrUndefined(bin);
   const names = process.platform === 'win32' ? ['canopy.cmd', 'canopy.exe', 'canopy'] : ['canopy'];
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
@@ -31,7 +31,7 @@ export function canopyIsOnPath(env: NodeJS.ProcessEnv, bin = CANOPY_BIN): boolea
 }
 
 /** A POSIX-shell word: left bare when safe, else single-quoted. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

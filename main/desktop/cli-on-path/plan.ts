@@ -9,7 +9,7 @@ import type { DesktopPlatform } from '../../core/connect-apps/paths.ts';
 
 /** The first line after the shebang of every launcher we write: how we know a file is ours. */
 export const LAUNCHER_MARK = 'Installed by the Canopy desktop app';
-export const CLI_SCRIPT = 'cli.mjs';
+const CLI_SCRIPT = 'cli.mjs';
 const MACOS_LINK_DIR = '/usr/local/bin';
 
 export interface CliOnPathContext {

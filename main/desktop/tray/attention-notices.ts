@@ -15,7 +15,7 @@ export interface AttentionNotice {
 }
 
 /** A crash or two can be a blip the restart fixes; from this many on the user hears about it. */
-export const CRASHES_WORTH_A_NOTICE = 2;
+const CRASHES_WORTH_A_NOTICE = 2;
 
 type Problem = 'failing' | 'needs-authorization';
 
