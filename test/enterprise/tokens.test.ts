@@ -84,8 +84,16 @@ describe('tokens', () => {
     expect(await t.apiAs(next).whoami()).toMatchObject({ name: 'dana' });
   });
 
+  /** Open MCP sessions, as /health counts them; `seen` keeps the last count for failure messages. */
+  const seen = { sessions: -1 };
+  const sessions = async () => {
+    seen.sessions = ((await (await fetch(`${t.url}/health`)).json()) as { sessions: number }).sessions;
+    return seen.sessions;
+  };
+
   it('lets a token expire', async () => {
     const admin = t.apiAs(t.adminToken);
+    const open = await sessions();
     const created = await admin.createClient({ name: 'temp', allow: ['*'], expiresAt: new Date(Date.now() + 1_500).toISOString() });
     issued.push(created.token);
     expect(created.tokenExpiresAt).toBeDefined();
@@ -94,11 +102,12 @@ describe('tokens', () => {
     const expired = await rawInitialize(t.url, '/mcp', created.token);
     expect(expired.status).toBe(401);
     expect(JSON.stringify(expired.body)).toMatch(/expired/);
+    // The session it opened closes too (and the next test counts from a settled number).
+    await eventually(async () => (await sessions()) === open, 15_000, () => `its session to close (${seen.sessions} open, ${open} before)`);
   });
 
   it('closes the open sessions and GET streams of a token when it expires', async () => {
     const admin = t.apiAs(t.adminToken);
-    const sessions = async () => ((await (await fetch(`${t.url}/health`)).json()) as { sessions: number }).sessions;
     const created = await admin.createClient({ name: 'brief', allow: ['*'], expiresAt: new Date(Date.now() + 4_000).toISOString() });
     issued.push(created.token);
     const open = await sessions();
@@ -113,7 +122,7 @@ describe('tokens', () => {
     await admin.registerServer({ config: stdioConfigs.everything('before-expiry') });
     await eventually(() => listChanged.length === 2, 10_000, 'list_changed on both sessions');
     // …at expiry both sessions close (no request needed), so later changes reach neither.
-    await eventually(async () => (await sessions()) === open, 6_000, 'the expired sessions to close');
+    await eventually(async () => (await sessions()) === open, 15_000, () => `the expired sessions to close (${seen.sessions} open, ${open} before)`);
     expect(Date.parse(created.tokenExpiresAt!)).toBeLessThanOrEqual(Date.now());
     listChanged.length = 0;
     await admin.deregisterServer('before-expiry');

@@ -50,7 +50,7 @@ describe('a second gateway on the same data dir', () => {
       const [, url] = await waitForOutput(first, /MCP endpoint:\s+(http:\/\/127\.0\.0\.1:\d+)\/mcp/);
       const second = await runCli(['serve', '--port', '0'], env);
       expect(second.code).toBe(1);
-      expect(second.stderr.trim().split('\n')).toHaveLength(1);
+      expect(second.stderr.trim().split('\n'), second.stderr).toHaveLength(1);
       expect(errorOf(second)).toContain(`already runs on ${dataDir()} at ${url}`);
       expect(second.stdout).not.toContain('Canopy is running');
       expect((await fetch(`${url}/health`)).status).toBe(200);

@@ -82,8 +82,11 @@ function bearer(token: string | undefined): { headers: Record<string, string> } 
   return token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
 }
 
-/** Polls `check` until it returns a truthy value (bounded: `timeoutMs`, 50 ms steps). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+/**
+ * Polls `check` until it returns a truthy value (bounded: `timeoutMs`, 50 ms steps). `what` names the
+ * condition in the timeout error; as a function it is read at the timeout, to report the last state.
+ */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what: string | (() => string) = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -95,5 +98,5 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${String(last)}` : ''}`);
 }

@@ -78,9 +78,6 @@ async function serve(context: CliContext, flags: ServeCommandFlags): Promise<voi
     throw new CliError((error as Error).message);
   }
   const shell = await loadLoginShellEnvironment();
-  if (shell.source === 'process' && shell.reason && process.platform !== 'win32') {
-    output.note(`stdio servers get this shell's environment (login shell not read: ${shell.reason})`);
-  }
   // Loaded here, not at the top: every other command is an HTTP client and should start fast.
   const [{ createGateway, PortInUseError }, { describeLocation }] = await Promise.all([
     import('../../core/index.ts'),
@@ -97,6 +94,10 @@ async function serve(context: CliContext, flags: ServeCommandFlags): Promise<voi
       throw new CliError(`port ${error.port} is in use: stop the other process or pick another with --port`);
     }
     throw error;
+  }
+  // Noted once the gateway runs: a refused start (data dir in use, port taken) stays one error line.
+  if (shell.source === 'process' && shell.reason && process.platform !== 'win32') {
+    output.note(`stdio servers get this shell's environment (login shell not read: ${shell.reason})`);
   }
   // Listen before the banner: whoever reads it (a supervisor, a test) may signal at once, and an
   // unhandled SIGTERM would kill the process without stopping the gateway or releasing its lock.
