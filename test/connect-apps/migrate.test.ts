@@ -41,6 +41,27 @@ const files: Record<AppId, string> = {
   "inputs": [],
 }
 `,
+  windsurf: JSON.stringify(
+    {
+      mcpServers: {
+        github: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'], disabled: true },
+        linear: { serverUrl: 'https://mcp.linear.app/sse', headers: { Authorization: 'Bearer lin_secret' } },
+      },
+    },
+    null,
+    2,
+  ),
+  zed: `// Zed settings
+{
+  "theme": "One Dark",
+  "context_servers": {
+    // the older nested shape
+    "memory": { "command": { "path": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "env": {} } },
+    "linear": { "source": "custom", "url": "https://mcp.linear.app/sse", "enabled": false },
+    "mcp-server-context7": { "source": "extension", "enabled": true, "settings": { "default_minimum_tokens": "10000" } },
+  },
+}
+`,
 };
 
 function writeApp(host: HostLocation, app: AppId): string {
@@ -73,6 +94,25 @@ describe('scanning the apps', () => {
     ]);
   });
 
+  it("reads Windsurf's serverUrl and Zed's context servers (old and new shapes); a Zed extension's server stays in Zed", async () => {
+    for (const app of ['cursor', 'windsurf', 'zed'] as const) writeApp(host, app);
+    const scans = await scanApps(host);
+    const byApp = Object.fromEntries(scans.map((scan) => [scan.app, scan]));
+    expect(byApp.windsurf.servers).toEqual([
+      { name: 'github', disabled: true, config: expect.objectContaining({ transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'] }) },
+      { name: 'linear', disabled: false, config: expect.objectContaining({ url: 'https://mcp.linear.app/sse', headers: { Authorization: 'Bearer lin_secret' } }) },
+    ]);
+    expect(byApp.zed.servers).toEqual([
+      { name: 'memory', disabled: false, config: expect.objectContaining({ transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] }) },
+      { name: 'linear', disabled: true, config: expect.objectContaining({ url: 'https://mcp.linear.app/sse' }) },
+      { name: 'mcp-server-context7', disabled: false, error: expect.stringMatching(/a Zed extension runs this server/) },
+    ]);
+    expect(sharedServers(scans)).toEqual([
+      { names: ['github'], apps: ['cursor', 'windsurf'] },
+      { names: ['linear'], apps: ['cursor', 'windsurf', 'zed'] },
+    ]);
+  });
+
   it('a file the app could not read either is reported, not guessed at', async () => {
     const path = configPath('cursor', host);
     mkdirSync(dirname(path), { recursive: true });
@@ -82,7 +122,7 @@ describe('scanning the apps', () => {
   });
 });
 
-describe.each(['cursor', 'claude-desktop', 'claude-code', 'vscode'] as const)('migrating %s', (app) => {
+describe.each(['cursor', 'claude-desktop', 'claude-code', 'vscode', 'windsurf', 'zed'] as const)('migrating %s', (app) => {
   it('replaces the imported entries with the Canopy entry, keeps the rest, and undo restores the file byte for byte', async () => {
     const path = writeApp(host, app);
     const original = readFileSync(path);
@@ -102,6 +142,7 @@ describe.each(['cursor', 'claude-desktop', 'claude-code', 'vscode'] as const)('m
     if (app === 'vscode') expect(text).toContain('// my servers');
     if (app === 'claude-desktop') expect(text).toContain('"globalShortcut": "Ctrl+Space"');
     if (app === 'claude-code') expect(JSON.parse(text).projects['/src/app'].mcpServers.local).toEqual({ command: 'x' });
+    if (app === 'zed') expect(text).toContain('"theme": "One Dark"');
 
     const undone = await undoMigration(app, host);
     expect(readFileSync(path)).toEqual(original);

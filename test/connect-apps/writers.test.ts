@@ -38,18 +38,24 @@ describe('config paths', () => {
         'claude-code': ['.claude.json'],
         vscode: ['Library', 'Application Support', 'Code', 'User', 'mcp.json'],
         'claude-desktop': ['Library', 'Application Support', 'Claude', 'claude_desktop_config.json'],
+        windsurf: ['.codeium', 'windsurf', 'mcp_config.json'],
+        zed: ['.config', 'zed', 'settings.json'],
       },
       win32: {
         cursor: ['.cursor', 'mcp.json'],
         'claude-code': ['.claude.json'],
         vscode: ['AppData', 'Roaming', 'Code', 'User', 'mcp.json'],
         'claude-desktop': ['AppData', 'Roaming', 'Claude', 'claude_desktop_config.json'],
+        windsurf: ['.codeium', 'windsurf', 'mcp_config.json'],
+        zed: ['AppData', 'Roaming', 'Zed', 'settings.json'],
       },
       linux: {
         cursor: ['.cursor', 'mcp.json'],
         'claude-code': ['.claude.json'],
         vscode: ['.config', 'Code', 'User', 'mcp.json'],
         'claude-desktop': ['.config', 'Claude', 'claude_desktop_config.json'],
+        windsurf: ['.codeium', 'windsurf', 'mcp_config.json'],
+        zed: ['.config', 'zed', 'settings.json'],
       },
     };
     for (const platform of PLATFORMS) {
@@ -59,6 +65,7 @@ describe('config paths', () => {
 
   it('follows XDG_CONFIG_HOME on Linux', () => {
     expect(configPath('vscode', { home, platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } })).toBe(join('/x', 'Code', 'User', 'mcp.json'));
+    expect(configPath('zed', { home, platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } })).toBe(join('/x', 'zed', 'settings.json'));
   });
 });
 
@@ -71,17 +78,19 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       'claude-desktop': {
         mcpServers: { canopy: { command: '/usr/bin/node', args: ['/opt/canopy/bin/canopy.mjs', 'stdio-bridge', '--url', URL_] } },
       },
+      windsurf: { mcpServers: { canopy: { serverUrl: URL_ } } },
+      zed: { context_servers: { canopy: { source: 'custom', url: URL_ } } },
     };
     for (const app of APP_IDS) {
       const result = await connectApp(options(app, platform));
       expect(result.outcome).toBe('created');
       expect(result.backupPath).toBeUndefined();
       expect(JSON.parse(readFileSync(result.path, 'utf8'))).toEqual(entries[app]);
-      expect(Boolean(result.restartHint)).toBe(app !== 'vscode');
+      expect(Boolean(result.restartHint)).toBe(app !== 'vscode' && app !== 'zed');
     }
   });
 
-  it.each(['cursor', 'claude-code', 'claude-desktop'] as const)('%s: merges into an existing file, keeps other entries, backs up, is idempotent', async (app) => {
+  it.each(['cursor', 'claude-code', 'claude-desktop', 'windsurf'] as const)('%s: merges into an existing file, keeps other entries, backs up, is idempotent', async (app) => {
     const path = configPath(app, hostFor(platform));
     mkdirSync(dirname(path), { recursive: true });
     const original = {
@@ -147,6 +156,20 @@ describe.each(PLATFORMS)('on %s', (platform) => {
     expect(backups(path)).toHaveLength(1);
     expect((await connectApp(options('vscode', platform, { token: 't' }))).outcome).toBe('unchanged');
     expect(backups(path)).toHaveLength(1);
+  });
+
+  it('zed: adds a context server to settings.json, keeping its other settings and comments', async () => {
+    const path = configPath('zed', hostFor(platform));
+    mkdirSync(dirname(path), { recursive: true });
+    const original = ['// Zed settings', '{', '  "theme": "One Dark", // mine', '  "vim_mode": true,', '}', ''].join('\n');
+    writeFileSync(path, original);
+    const result = await connectApp(options('zed', platform, { token: 't' }));
+    expect(result.outcome).toBe('added');
+    const text = readFileSync(path, 'utf8');
+    for (const kept of ['// Zed settings', '"theme": "One Dark", // mine', '"vim_mode": true']) expect(text).toContain(kept);
+    expect(text).toMatch(/"context_servers": \{\n {4}"canopy": \{/);
+    expect(result.restartHint).toBeUndefined();
+    expect(readFileSync(result.backupPath!, 'utf8')).toBe(original);
   });
 
   it('dry run shows the diff and writes nothing', async () => {

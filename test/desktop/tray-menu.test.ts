@@ -86,6 +86,8 @@ describe('menu model', () => {
       'Claude Desktop…',
       'Claude Code…',
       'VS Code…',
+      'Windsurf…',
+      'Zed…',
     ]);
     expect(find(items, 'Start at login')).toMatchObject({ checked: false, action: { kind: 'set-start-at-login', value: true } });
     expect(items[items.length - 1]).toMatchObject({ label: 'Quit Canopy', action: { kind: 'quit' }, enabled: true });

@@ -153,8 +153,9 @@ export function registerSetupCommand(program: Command, context: CliContext, host
       .argument('[app]', APP_IDS.join(' | '))
       .summary("add Canopy to an app's MCP config, or move the app's servers into Canopy")
       .description(
-        "Add Canopy to Cursor, Claude Desktop, Claude Code or VS Code: merges one `canopy` entry into the app's MCP config\n" +
-          'file (other entries and comments stay), writes a backup first, and does nothing when it is already set up.\n' +
+        "Add Canopy to Cursor, Claude Desktop, Claude Code, VS Code, Windsurf or Zed: merges one `canopy` entry into the\n" +
+          "app's MCP config file (Zed: `context_servers` in its settings.json; other entries and comments stay), writes a\n" +
+          'backup first, and does nothing when it is already set up.\n' +
           'Claude Desktop only launches stdio servers, so it gets `canopy stdio-bridge`.\n' +
           "--scan lists the servers each app holds (and those several apps share). --migrate APP registers the app's servers\n" +
           'in Canopy (secrets from env/headers go to the secret store) and replaces them in the app with the one Canopy\n' +

@@ -1,5 +1,5 @@
 // The MCP client apps Canopy can connect: where each keeps its MCP config and how it reads it.
-export const APP_IDS = ['cursor', 'claude-desktop', 'claude-code', 'vscode'] as const;
+export const APP_IDS = ['cursor', 'claude-desktop', 'claude-code', 'vscode', 'windsurf', 'zed'] as const;
 export type AppId = (typeof APP_IDS)[number];
 
 export interface AppInfo {
@@ -31,6 +31,14 @@ export const APPS: Record<AppId, AppInfo> = {
     restartHint: 'Start a new `claude` session to load it.',
   },
   vscode: { id: 'vscode', displayName: 'VS Code', format: 'jsonc' },
+  windsurf: {
+    id: 'windsurf',
+    displayName: 'Windsurf',
+    format: 'json',
+    restartHint: 'Press Refresh in Windsurf\'s MCP panel (Cascade › MCP servers) to load it.',
+  },
+  // Zed keeps its MCP servers ("context servers") in its settings file and reloads it on save.
+  zed: { id: 'zed', displayName: 'Zed', format: 'jsonc' },
 };
 
 export function isAppId(value: string): value is AppId {

@@ -19,8 +19,9 @@ export interface EntryOptions {
 }
 
 /** Where the entry lives inside the app's config file. */
-export function serversKey(app: AppId): 'mcpServers' | 'servers' {
-  return app === 'vscode' ? 'servers' : 'mcpServers';
+export function serversKey(app: AppId): 'mcpServers' | 'servers' | 'context_servers' {
+  if (app === 'vscode') return 'servers';
+  return app === 'zed' ? 'context_servers' : 'mcpServers';
 }
 
 function authHeaders(token: string | undefined): { headers?: Record<string, string> } {
@@ -34,6 +35,12 @@ export function canopyEntry(app: AppId, { url, token, bridge }: EntryOptions): R
     case 'vscode':
     case 'claude-code':
       return { type: 'http', url, ...authHeaders(token) };
+    case 'windsurf':
+      // Windsurf reads a remote server's address from `serverUrl`; a `url` field does not connect.
+      return { serverUrl: url, ...authHeaders(token) };
+    case 'zed':
+      // Zed tells its own extension-provided servers from user-configured ones by `source`.
+      return { source: 'custom', url, ...authHeaders(token) };
     case 'claude-desktop': {
       // The token goes through the environment, not argv, so it does not show in process lists.
       const env = { ...bridge.env, ...(token ? { CANOPY_TOKEN: token } : {}) };

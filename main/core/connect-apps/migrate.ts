@@ -4,8 +4,9 @@
 // that backup back byte for byte (the file it replaces is kept too). Importing the servers
 // themselves is the caller's part (the admin API: secrets go to the SecretStore there).
 import { constants, copyFile, realpath, rename, stat } from 'node:fs/promises';
-import { parseMcpServersFile, type ImportEntry } from '../config/mcp-servers-file.ts';
+import type { ImportEntry } from '../config/mcp-servers-file.ts';
 import { APP_IDS, APPS, ENTRY_NAME, type AppId } from './apps.ts';
+import { appServers } from './app-servers.ts';
 import { backup, ConnectAppError, readIfExists, writeAtomically } from './connect.ts';
 import { unifiedDiff } from './diff.ts';
 import { canopyEntry, serversKey, type EntryOptions } from './entry.ts';
@@ -46,10 +47,7 @@ export async function scanApp(app: AppId, host: HostLocation): Promise<AppScan> 
   const text = await readIfExists(path);
   if (text === undefined) return { ...base, found: false, servers: [], connected: false };
   try {
-    const root = parseConfig(text, APPS[app].format);
-    const servers = root[serversKey(app)];
-    if (servers === undefined) return { ...base, found: true, servers: [], connected: false };
-    const entries = parseMcpServersFile({ mcpServers: servers });
+    const entries = appServers(app, parseConfig(text, APPS[app].format));
     return { ...base, found: true, servers: entries.filter((entry) => entry.name !== ENTRY_NAME), connected: entries.some((entry) => entry.name === ENTRY_NAME) };
   } catch (error) {
     return { ...base, found: true, servers: [], connected: false, error: `${path} ${(error as Error).message}` };

@@ -18,6 +18,13 @@ function appDataDir({ home, platform, env }: HostLocation): string {
   return env.XDG_CONFIG_HOME || join(home, '.config');
 }
 
+/** Zed uses ~/.config/zed on macOS too (not Application Support), XDG on Linux, %APPDATA%\Zed on Windows. */
+function zedSettingsPath(host: HostLocation): string {
+  if (host.platform === 'darwin') return join(host.home, '.config', 'zed', 'settings.json');
+  if (host.platform === 'win32') return join(appDataDir(host), 'Zed', 'settings.json');
+  return join(appDataDir(host), 'zed', 'settings.json');
+}
+
 export function configPath(app: AppId, host: HostLocation): string {
   switch (app) {
     case 'cursor':
@@ -28,6 +35,10 @@ export function configPath(app: AppId, host: HostLocation): string {
       return join(appDataDir(host), 'Code', 'User', 'mcp.json');
     case 'claude-desktop':
       return join(appDataDir(host), 'Claude', 'claude_desktop_config.json');
+    case 'windsurf':
+      return join(host.home, '.codeium', 'windsurf', 'mcp_config.json');
+    case 'zed':
+      return zedSettingsPath(host);
   }
 }
 

@@ -15,6 +15,8 @@ const WHERE: Record<AppId, string> = {
   'claude-desktop': 'Merge into claude_desktop_config.json (Claude → Settings → Developer → Edit Config)',
   'claude-code': 'Merge into ~/.claude.json',
   vscode: 'Merge into your user mcp.json (Command Palette → "MCP: Open User Configuration")',
+  windsurf: 'Merge into ~/.codeium/windsurf/mcp_config.json (Cascade → MCP servers → Configure)',
+  zed: 'Merge into your Zed settings.json (Command Palette → "zed: open settings")',
 };
 
 export interface AppSnippet {
