@@ -1,6 +1,6 @@
 // Errors a user sees. Each carries an admin-API error code; the message says what was wrong and
 // what to do. Anything else reaching the API edge is an internal error (logged, not shown).
-import type { ErrorCode } from './api/contract.ts';
+import type { ErrorCode } from './model/errors.ts';
 
 export class CanopyError extends Error {
   constructor(

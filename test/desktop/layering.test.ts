@@ -1,6 +1,7 @@
 // The layers hold: main/core never imports Electron; the renderer (and everything it pulls in at
 // runtime) imports no Node built-ins; in main/desktop only the thin glue files import Electron at
-// runtime, so every decision module runs in plain Node.
+// runtime, so every decision module runs in plain Node; inside main/core the rooms import only the
+// rooms below them; and no module imports itself through others (no cycles, type imports included).
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -46,6 +47,11 @@ function resolveRelative(from: string, specifier: string): string | undefined {
   );
 }
 
+/** The project file an import names (relative imports), or undefined for packages. */
+function resolveImport(from: string, specifier: string): string | undefined {
+  return specifier.startsWith('.') ? resolveRelative(from, specifier) : undefined;
+}
+
 describe('import scanner', () => {
   it('tells runtime imports from type-only ones', () => {
     const refs = importsOf(
@@ -67,6 +73,123 @@ describe('import scanner', () => {
       { specifier: './side-effect.ts', runtime: true },
       { specifier: 'node:fs', runtime: true },
     ]);
+  });
+});
+
+/**
+ * The rooms of main/core, bottom first. A room imports only rooms below it (type imports too: they
+ * are how cycles start). A new folder fails the test until it is given its place here.
+ */
+const CORE_ROOMS = [
+  'model', // domain types every room may import; imports nothing of core
+  'shared files', // errors.ts, defaults.ts, paths.ts, data-dir-lock.ts at the top of main/core
+  'config', // zod schemas of server configs, names, ${VAR} placeholders
+  'connect-apps', // client apps' config files (Cursor, Claude, VS Code…)
+  'store', // Kysely repositories, migrations
+  'secrets', // secret stores; secret fields of a server config
+  'upstream', // one connection per registered server, OAuth client
+  'telemetry', // logger, metrics, audit trail
+  'gateway', // downstream MCP sessions, catalog, routing
+  'http', // the Hono server, origin guard, static UI
+  'access', // modes, identities, tokens, allow-lists, the access guard
+  'contract', // api/contract.ts: the admin API's shapes (types only), which the registry still builds
+  'registry', // registered servers and their connections
+  'api', // admin REST routes and the API client
+  'index.ts', // createGateway: wiring only
+] as const;
+
+function coreRoom(pathInCore: string): string {
+  if (pathInCore === 'api/contract.ts') return 'contract';
+  if (pathInCore === 'index.ts') return 'index.ts';
+  if (!pathInCore.includes('/')) return 'shared files';
+  return pathInCore.split('/')[0];
+}
+
+type ImportGraph = Map<string, string[]>;
+
+/** Imports that point to a room not below their own (or into a room with no place in `order`). */
+function upwardImports(graph: ImportGraph, roomOf: (file: string) => string, order: readonly string[]): string[] {
+  const rank = (file: string) => order.indexOf(roomOf(file));
+  const found: string[] = [];
+  for (const [from, targets] of graph) {
+    if (rank(from) < 0) found.push(`${from}: room '${roomOf(from)}' has no place in the order`);
+    for (const to of targets) {
+      if (roomOf(to) !== roomOf(from) && rank(to) >= rank(from)) found.push(`${from} → ${to}`);
+    }
+  }
+  return found;
+}
+
+/** Groups of files that import each other, directly or through others (Tarjan's strongly connected components). */
+function importCycles(graph: ImportGraph): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (file: string) => {
+    index.set(file, counter);
+    low.set(file, counter++);
+    stack.push(file);
+    onStack.add(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!index.has(target)) {
+        visit(target);
+        low.set(file, Math.min(low.get(file)!, low.get(target)!));
+      } else if (onStack.has(target)) low.set(file, Math.min(low.get(file)!, index.get(target)!));
+    }
+    if (low.get(file) === index.get(file)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== file);
+      if (component.length > 1 || graph.get(file)?.includes(file)) cycles.push(component.sort());
+    }
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return cycles;
+}
+
+/** Each source file under `dirs` with the project files it imports (type imports included), paths relative to ROOT. */
+function importGraph(dirs: string[]): ImportGraph {
+  const graph: ImportGraph = new Map();
+  for (const file of dirs.flatMap((dir) => sourceFiles(join(ROOT, dir)))) {
+    const targets = importsOf(readFileSync(file, 'utf8'))
+      .map((ref) => resolveImport(file, ref.specifier))
+      .filter((target): target is string => target !== undefined)
+      .map((target) => relative(ROOT, target).split('\\').join('/'));
+    graph.set(relative(ROOT, file).split('\\').join('/'), [...new Set(targets)]);
+  }
+  return graph;
+}
+
+describe('layer checks', () => {
+  const graph: ImportGraph = new Map([
+    ['a/low.ts', []],
+    ['b/high.ts', ['a/low.ts']],
+  ]);
+  const roomOf = (file: string) => file.split('/')[0];
+
+  it('accept imports that point down and find those that point up or leave the order', () => {
+    expect(upwardImports(graph, roomOf, ['a', 'b'])).toEqual([]);
+    expect(upwardImports(graph, roomOf, ['b', 'a'])).toEqual(['b/high.ts → a/low.ts']);
+    expect(upwardImports(graph, roomOf, ['b'])).toEqual(["a/low.ts: room 'a' has no place in the order"]);
+  });
+
+  it('find cycles, however long, and nothing else', () => {
+    expect(importCycles(graph)).toEqual([]);
+    const cyclic: ImportGraph = new Map([
+      ['x.ts', ['y.ts']],
+      ['y.ts', ['z.ts']],
+      ['z.ts', ['x.ts', 'w.ts']],
+      ['w.ts', []],
+      ['self.ts', ['self.ts']],
+    ]);
+    expect(importCycles(cyclic)).toEqual([['x.ts', 'y.ts', 'z.ts'], ['self.ts']]);
   });
 });
 
@@ -129,6 +252,21 @@ describe('layers', () => {
         .map((target) => relative(desktop, target).split('\\').join('/'));
       expect(reached.filter((target) => glue.has(target)), name).toEqual([]);
     }
+  });
+
+  it('inside main/core each room imports only the rooms below it', () => {
+    const core = importGraph(['main/core']);
+    const inCore = (file: string) => file.startsWith('main/core/');
+    const coreOnly: ImportGraph = new Map([...core].map(([file, targets]) => [file, targets.filter(inCore)]));
+    const roomOf = (file: string) => coreRoom(file.slice('main/core/'.length));
+    expect(new Set([...core.keys()].map(roomOf))).toEqual(new Set(CORE_ROOMS));
+    expect(upwardImports(coreOnly, roomOf, CORE_ROOMS)).toEqual([]);
+  });
+
+  it('no module imports itself through others (main, preload, renderer; type imports included)', () => {
+    const graph = importGraph(['main', 'preload', 'renderer']);
+    expect(graph.size).toBeGreaterThan(100);
+    expect(importCycles(graph)).toEqual([]);
   });
 
   it('the preload imports only electron and its own folder', () => {

@@ -2,7 +2,7 @@
 // from the store. Requests are authenticated against this in-memory picture (no database round
 // trip per request); `reload()` refreshes it after any change, on this replica or another.
 import type { Store } from '../store/open.ts';
-import type { UserRole } from '../store/users.ts';
+import type { UserRole } from '../model/identities.ts';
 import type { McpClientRecord } from '../store/mcp-clients.ts';
 import type { ItemFilter } from '../gateway/catalog.ts';
 import type { Caller } from '../gateway/mcp-endpoints.ts';

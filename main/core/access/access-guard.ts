@@ -4,7 +4,8 @@
 // known identity without access. In development mode every check passes.
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { MiddlewareHandler } from 'hono';
-import { API_PREFIX, type ErrorBody, type ErrorCode } from '../api/contract.ts';
+import { API_PREFIX } from '../model/endpoints.ts';
+import type { ErrorBody, ErrorCode } from '../model/errors.ts';
 import { HTTP_STATUS } from '../errors.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
 import type { Caller } from '../gateway/mcp-endpoints.ts';

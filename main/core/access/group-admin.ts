@@ -4,7 +4,7 @@ import { serverNameProblem, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { Store } from '../store/open.ts';
 import type { ToolGroupContent, ToolGroupRecord } from '../store/tool-groups.ts';
-import type { GroupConfig, GroupView } from '../api/contract.ts';
+import type { GroupConfig, GroupView } from '../model/groups.ts';
 import { checkIdentityName } from './identity-admin.ts';
 
 export interface GroupAdminOptions {

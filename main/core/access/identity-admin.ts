@@ -4,7 +4,7 @@
 import { serverNameProblem, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { Store } from '../store/open.ts';
-import type { UserRecord, UserRole } from '../store/users.ts';
+import type { UserRecord } from '../store/users.ts';
 import type { McpClientRecord } from '../store/mcp-clients.ts';
 import type {
   CreateClientBody,
@@ -13,8 +13,9 @@ import type {
   McpClientView,
   TokenOptions,
   UpdateClientBody,
+  UserRole,
   UserView,
-} from '../api/contract.ts';
+} from '../model/identities.ts';
 import { INITIALIZED_SETTING } from './access-control.ts';
 import { checkCustomToken, generateToken, hashToken } from './tokens.ts';
 

@@ -2,7 +2,7 @@
 // enterprise store in development mode would drop every access check; the opposite would lock out
 // a desktop install. Both are refused with what to do instead.
 import { CanopyError } from '../errors.ts';
-import type { GatewayMode } from '../api/contract.ts';
+import type { GatewayMode } from '../model/gateway-mode.ts';
 import type { SettingsRepository } from '../store/settings.ts';
 
 const MODE_SETTING = 'mode';

@@ -6,29 +6,30 @@ export type { Progress };
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';
 import type { UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
-import type { AuditEntry } from '../store/audit-log.ts';
 import type { BridgeLauncher } from '../connect-apps/entry.ts';
 import type { AppId } from '../connect-apps/apps.ts';
+import type { ErrorBody } from '../model/errors.ts';
+import type { TokenOptions, UserRole } from '../model/identities.ts';
+import type { GatewayMode } from '../model/gateway-mode.ts';
 
-export const API_PREFIX = '/api/v0';
-
-export type ErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'conflict'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_initialized'
-  | 'upstream_error'
-  | 'payload_too_large'
-  | 'unavailable'
-  | 'internal';
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
-
-export type GatewayMode = 'development' | 'enterprise';
+// Domain types the layers below the API share live in model/; the API's shapes include them.
+export type { ErrorBody, ErrorCode } from '../model/errors.ts';
+export type { GatewayMode } from '../model/gateway-mode.ts';
+export type { AuditEntryView } from '../model/audit.ts';
+export type { AuthorizeResult } from '../model/authorization.ts';
+export type { GroupConfig, GroupView } from '../model/groups.ts';
+export type {
+  CreateClientBody,
+  CreateUserBody,
+  IssuedToken,
+  McpClientView,
+  TokenOptions,
+  UpdateClientBody,
+  UserRole,
+  UserView,
+} from '../model/identities.ts';
+export { API_PREFIX } from '../model/endpoints.ts';
+export { REDACTED } from '../model/redaction.ts';
 
 export interface StatusView {
   version: string;
@@ -51,7 +52,6 @@ export interface CliLaunch {
 
 /** A server config as the API shows it: secret values replaced by REDACTED. */
 export type RedactedServerConfig = ServerConfig;
-export const REDACTED = '********';
 
 export interface ServerView {
   name: string;
@@ -144,66 +144,12 @@ export interface LogsView {
   lines: string[];
 }
 
-export interface AuthorizeResult {
-  authorizationUrl: string;
-}
-
 export interface ExportView {
   /** Registered servers as config files would hold them, secrets left out. */
   servers: (ServerConfig & { enabled: boolean })[];
 }
 
 // ---- enterprise mode: identities, groups, audit ----
-
-export type UserRole = 'admin' | 'user';
-
-export interface UserView {
-  name: string;
-  role: UserRole;
-  /** ISO time after which the token stops working; absent: no expiry. */
-  tokenExpiresAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface McpClientView {
-  name: string;
-  description: string;
-  /** Server names, `server__tool`, group names, or `*`. */
-  allow: string[];
-  tokenExpiresAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Create, rotate and init answer with the new token, shown this once. */
-export interface IssuedToken {
-  token: string;
-}
-
-/** `token`: a custom token (≥ 32 characters, no whitespace) instead of a generated one. */
-export interface TokenOptions {
-  token?: string;
-  /** ISO time; absent: the token does not expire. */
-  expiresAt?: string;
-}
-
-export interface CreateUserBody extends TokenOptions {
-  name: string;
-  /** Default `user`. */
-  role?: UserRole;
-}
-
-export interface CreateClientBody extends TokenOptions {
-  name: string;
-  allow: string[];
-  description?: string;
-}
-
-export interface UpdateClientBody {
-  allow?: string[];
-  description?: string;
-}
 
 /** POST /init: the first administrator. `initToken`: the bootstrap secret (not needed from loopback unless CANOPY_INIT_TOKEN is set). */
 export interface InitBody extends TokenOptions {
@@ -218,31 +164,7 @@ export type WhoAmIView =
   /** A development-mode gateway: no identities, every request is allowed without a token. */
   | { kind: 'development' };
 
-/** A tool group as a config file holds it (MCPJungle's format). */
-export interface GroupConfig {
-  name: string;
-  description?: string;
-  included_servers?: string[];
-  /** `server__tool` (or `server__prompt`) names. */
-  included_tools?: string[];
-  /** `server__tool` names left out even when their server is included. */
-  excluded_tools?: string[];
-}
 
-export interface GroupView {
-  name: string;
-  description: string;
-  includedServers: string[];
-  includedTools: string[];
-  excludedTools: string[];
-  /** The group's MCP endpoint, e.g. http://127.0.0.1:7450/groups/NAME/mcp. */
-  mcpUrl: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One audit log entry (`tool.call`, `prompt.get`, `resource.read`, or an admin change such as `POST /clients`). */
-export type AuditEntryView = AuditEntry & { id: number };
 
 export interface AuditQuery {
   client?: string;

@@ -35,12 +35,21 @@ import {
 import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import { explainMissing, namedItem, type CatalogView, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
-import type { CallRecord, GatewayCore } from './gateway-core.ts';
+import {
+  explainMissing,
+  namedItem,
+  type Catalog,
+  type CatalogSource,
+  type CatalogView,
+  type ItemFilter,
+  type ItemRef,
+  type ViewSpec,
+} from './catalog.ts';
+import type { UpstreamConnection } from '../upstream/types.ts';
 import { exposeResultUris } from './content-uris.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
-import type { SubscribingSession } from './subscriptions.ts';
+import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
 import { latestProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
@@ -73,6 +82,34 @@ export interface SessionOptions {
   identity?: string;
 }
 
+/** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
+export interface CallRecord {
+  session: DownstreamSession;
+  kind: 'tool' | 'prompt' | 'resource';
+  /** The server that owns the item; undefined when the name did not resolve. */
+  server?: string;
+  /** The upstream's own name (tool, prompt) or URI; the name as asked when it did not resolve. */
+  name: string;
+  /** `denied`: unknown, disabled or not allowed; `tool_error`: the tool answered isError. */
+  outcome: 'ok' | 'error' | 'tool_error' | 'denied';
+  durationMs: number;
+  error?: string;
+}
+
+
+/** What a session needs of the gateway that owns it (GatewayCore), named here so the two files don't import each other. */
+export interface SessionHost {
+  readonly version: string;
+  readonly catalog: Catalog;
+  readonly subscriptions: Subscriptions;
+  readonly source: CatalogSource;
+  connection(name: string): UpstreamConnection | undefined;
+  upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined;
+  recordCall(record: CallRecord): void;
+  applyLogLevels(): Promise<void>;
+  forwardRootsChanged(session: DownstreamSession): Promise<void>;
+}
+
 export class DownstreamSession implements SubscribingSession, IsolatedSession {
   readonly server: Server;
   readonly id: string;
@@ -91,7 +128,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   private closed = false;
 
   constructor(
-    private readonly core: GatewayCore,
+    private readonly core: SessionHost,
     options: SessionOptions,
   ) {
     this.id = options.id;
@@ -243,7 +280,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   ): Promise<SchemaOutput<U>> {
     this.lastActivity = Date.now();
     this.calls.add(extra);
-    let upstream: ReturnType<GatewayCore['upstreamFor']>;
+    let upstream: ReturnType<SessionHost['upstreamFor']>;
     try {
       upstream = this.core.upstreamFor(this, server);
       if (!upstream) throw new JsonRpcError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);

@@ -15,7 +15,7 @@ import {
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
-import { DownstreamSession, type FilterSource, type SessionOptions } from './downstream-session.ts';
+import { DownstreamSession, type CallRecord, type FilterSource, type SessionHost, type SessionOptions } from './downstream-session.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
@@ -32,20 +32,6 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
-export interface CallRecord {
-  session: DownstreamSession;
-  kind: 'tool' | 'prompt' | 'resource';
-  /** The server that owns the item; undefined when the name did not resolve. */
-  server?: string;
-  /** The upstream's own name (tool, prompt) or URI; the name as asked when it did not resolve. */
-  name: string;
-  /** `denied`: unknown, disabled or not allowed; `tool_error`: the tool answered isError. */
-  outcome: 'ok' | 'error' | 'tool_error' | 'denied';
-  durationMs: number;
-  error?: string;
-}
-
 export interface GatewayCoreOptions {
   source: CatalogSource;
   version: string;
@@ -59,7 +45,7 @@ export interface GatewayCoreOptions {
 }
 
 
-export class GatewayCore {
+export class GatewayCore implements SessionHost {
   readonly catalog: Catalog;
   readonly isolated: IsolatedUpstreams;
   readonly subscriptions = new Subscriptions();

@@ -2,7 +2,7 @@
 // without a file extension get index.html (client-side routes).
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { API_PREFIX } from '../api/contract.ts';
+import { API_PREFIX } from '../model/endpoints.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -14,7 +14,7 @@
 // old ones are deleted only after the new row is committed.
 import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/server-config.ts';
-import { REDACTED } from '../api/contract.ts';
+import { REDACTED } from '../model/redaction.ts';
 import { SecretStoreError, type SecretStore } from './secret-store.ts';
 import { badRequest } from '../errors.ts';
 

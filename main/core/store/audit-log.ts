@@ -1,24 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, Database } from './schema.ts';
-import type { AuditEntryView } from '../api/contract.ts';
+import type { ActorKind, AuditEntry, AuditEntryView } from '../model/audit.ts';
 import { isDatabaseUnreachable } from './dialect.ts';
-
-export type ActorKind = 'client' | 'user' | 'anonymous';
-
-/** One audited action. */
-export interface AuditEntry {
-  at: string;
-  actorKind: ActorKind;
-  actor: string;
-  /** e.g. `tool.call`, `prompt.get`, `resource.read`, `POST /servers`. */
-  action: string;
-  server?: string;
-  target?: string;
-  /** `ok`, `error`, `tool_error`, `denied`, or an HTTP status class for admin changes. */
-  outcome: string;
-  durationMs: number;
-  detail?: string;
-}
 
 export interface AuditQuery {
   client?: string;

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import { assertTokenHashFree, replaceTokenHash } from './token-hashes.ts';
 import type { Database, UsersTable } from './schema.ts';
 import { isPostgres } from './dialect.ts';
-
-export type UserRole = 'admin' | 'user';
+import type { UserRole } from '../model/identities.ts';
 
 /** A human identity. `tokenHash` is the SHA-256 of its token; the token itself is never stored. */
 export interface UserRecord {

@@ -2,8 +2,8 @@
 // change), with what outcome and how long it took. Entries are queued and written in batches off
 // the request path; reads flush first, so what was done is what is read. Entries older than the
 // retention period are deleted hourly.
-import type { AuditLogRepository, AuditEntry, ActorKind } from '../store/audit-log.ts';
-import type { AuditEntryView } from '../api/contract.ts';
+import type { AuditLogRepository } from '../store/audit-log.ts';
+import type { ActorKind, AuditEntry, AuditEntryView } from '../model/audit.ts';
 import { badRequest } from '../errors.ts';
 import { isDatabaseUnreachable } from '../store/dialect.ts';
 import type { Logger } from './logger.ts';

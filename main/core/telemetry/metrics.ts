@@ -6,7 +6,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { GatewayMode } from '../api/contract.ts';
+import type { GatewayMode } from '../model/gateway-mode.ts';
 import type { UpstreamStatus } from '../upstream/types.ts';
 
 const UPSTREAM_STATUSES: UpstreamStatus[] = ['stopped', 'starting', 'running', 'crashed', 'error', 'needs_authorization'];

@@ -13,7 +13,7 @@ import {
 import type { OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { AuthorizeResult } from '../../api/contract.ts';
+import type { AuthorizeResult } from '../../model/authorization.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { badRequest, upstreamError } from '../../errors.ts';
 import type { SecretStore } from '../../secrets/secret-store.ts';

@@ -1,0 +1,2 @@
+/** Development: one user, no tokens. Enterprise: authenticated users and MCP clients with allow-lists. */
+export type GatewayMode = 'development' | 'enterprise';

@@ -1,0 +1,2 @@
+/** What a secret value looks like wherever Canopy shows a config (API, exports, UI). */
+export const REDACTED = '********';
