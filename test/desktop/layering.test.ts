@@ -89,6 +89,7 @@ const CORE_ROOMS = [
   'secrets', // secret stores; secret fields of a server config
   'upstream', // one connection per registered server, OAuth client
   'telemetry', // logger, metrics, audit trail
+  'search', // the search view's index and ranking (pure; the gateway serves it)
   'gateway', // downstream MCP sessions, catalog, routing
   'http', // the Hono server, origin guard, static UI
   'access', // modes, identities, tokens, allow-lists, the access guard
