@@ -44,6 +44,11 @@ export interface PostgresRequest {
   password?: string;
 }
 
+/** A switch to PostgreSQL may also bring the key that encrypts upstream secrets there (kept in the OS keychain). */
+export interface PostgresSwitchRequest extends PostgresRequest {
+  secretKey?: string;
+}
+
 export interface OperationResult {
   ok: boolean;
   message: string;
@@ -62,7 +67,7 @@ export interface CanopyBridge {
   storage: {
     testPostgres(request: PostgresRequest): Promise<OperationResult>;
     /** Restarts the gateway on the chosen store; on failure it goes back to the previous one. */
-    switch(request: { kind: 'sqlite' } | ({ kind: 'postgres' } & PostgresRequest)): Promise<OperationResult>;
+    switch(request: { kind: 'sqlite' } | ({ kind: 'postgres' } & PostgresSwitchRequest)): Promise<OperationResult>;
   };
 }
 

@@ -52,6 +52,11 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides the secret backend chosen from the store kind. */
   secretStore?: SecretStore;
+  /**
+   * The key that encrypts secrets kept in a PostgreSQL store; wins over CANOPY_SECRET_KEY. The desktop
+   * app keeps it in the OS keychain, where an environment variable would not survive a login.
+   */
+  secretKey?: string;
   /** Directory of the built web UI served at `/` (built later is picked up); omitted: no UI. */
   rendererDir?: string;
   /** How to run this installation's `canopy` command (the UI's app snippets show it). */
@@ -169,7 +174,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   }
   const secrets =
     options.secretStore ??
-    (await chooseSecretStore({ storeKind: options.store.kind, dataDir: options.dataDir, db: store.db, env: process.env }));
+    (await chooseSecretStore({ storeKind: options.store.kind, dataDir: options.dataDir, db: store.db, env: process.env, secretKey: options.secretKey }));
   const secretsStatus = secrets.describe();
   if (secretsStatus.warning) logger.warn(secretsStatus.warning);
 

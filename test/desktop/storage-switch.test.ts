@@ -6,6 +6,22 @@ import { testPostgresConnection } from '../../main/desktop/storage/test-postgres
 import { freshPostgres, type TestLocation } from '../support/databases.ts';
 import { freePort, stdioConfigs } from '../support/upstreams.ts';
 import { desktopFixture, type DesktopFixture } from './support.ts';
+import pg from 'pg';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { eventually } from '../support/gateway.ts';
+
+/** What the stdio server `server` sees in its environment (server-everything's get-env tool). */
+async function upstreamEnv(gatewayUrl: string, server: string): Promise<string> {
+  const client = new Client({ name: 'storage-switch-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/servers/${server}/mcp`)));
+  try {
+    const result = await eventually(() => client.callTool({ name: 'get-env', arguments: {} }).catch(() => undefined), 30_000, `${server}'s get-env tool`);
+    return JSON.stringify(result.content);
+  } finally {
+    await client.close();
+  }
+}
 
 let fixture: DesktopFixture | undefined;
 let database: TestLocation | undefined;
@@ -28,7 +44,13 @@ describe('storage switch plan', () => {
       from: { kind: 'sqlite' },
       to: { kind: 'postgres', url: 'postgres://u@h/d' },
       newPassword: { account: 'postgres:u@h:5432/d', password: 'pw' },
+      secretKey: { account: 'secret-key:postgres:u@h:5432/d' },
     });
+    expect(planStorageSwitch({ kind: 'sqlite' }, { kind: 'postgres', url: 'postgres://u@h/d', secretKey: ' k ' })).toMatchObject({
+      secretKey: { account: 'secret-key:postgres:u@h:5432/d', given: 'k' },
+    });
+    // Same database, a key given: reconnect with it.
+    expect(planStorageSwitch({ kind: 'postgres', url: 'postgres://u@h/d' }, { kind: 'postgres', url: 'postgres://u@h/d', secretKey: 'k' }).action).toBe('switch');
     expect(planStorageSwitch({ kind: 'sqlite' }, { kind: 'postgres', url: 'postgres://u@h/d', password: 'field' })).toMatchObject({
       newPassword: { password: 'field' },
     });
@@ -62,15 +84,48 @@ describe('switching on real stores', () => {
     const result = await fixture.controller.switchStorage({ kind: 'postgres', url: url.toString() });
     expect(result.ok, result.message).toBe(true);
     expect(result.message).toMatch(/^Canopy now keeps its data on PostgreSQL at 127\.0\.0\.1:\d+\/canopy_test_/);
+    expect(result.message).toMatch(/encrypted with a new key kept in your keychain \(service "canopy", account "secret-key:postgres:/);
     expect(await fixture.host.gateway!.registry.listServers()).toEqual([]);
     const stored = JSON.stringify(fixture.stored());
     expect(stored).not.toContain(`:${url.password}@`);
     expect(fixture.preferences.value.storage).toEqual({ kind: 'postgres', url: url.toString().replace(`:${url.password}@`, '@') });
-    expect([...fixture.vault.entries.values()]).toEqual([password]);
+    const keyAccount = [...fixture.vault.entries.keys()].find((account) => account.startsWith('secret-key:'))!;
+    const secretKey = fixture.vault.entries.get(keyAccount)!;
+    expect([...fixture.vault.entries.values()]).toEqual([password, secretKey]);
+    // An upstream secret lands in the database encrypted with that key, never in plaintext.
+    await fixture.host.gateway!.registry.registerServer({ config: { ...stdioConfigs.everything('shared'), env: { API_TOKEN: 'upstream-secret-1' } } });
+    const rows = new pg.Client({ connectionString: url.toString() });
+    await rows.connect();
+    try {
+      const { rows: secrets } = await rows.query('SELECT * FROM secrets');
+      expect(secrets.length).toBeGreaterThan(0);
+      expect(JSON.stringify(secrets)).not.toContain('upstream-secret-1');
+    } finally {
+      await rows.end();
+    }
 
-    // Restarting (e.g. a port change) reopens PostgreSQL with the keychain's password.
-    expect((await fixture.controller.updatePreferences({ port: await freePort() })).storage.kind).toBe('postgres');
+    // Restarting the app reopens PostgreSQL with the keychain's password and key, and the secret reads back.
+    await fixture.host.stop();
+    await fixture.controller.start(await freePort());
     expect(fixture.host.phase.phase).toBe('running');
+    expect(await upstreamEnv(fixture.host.url!, 'shared')).toContain('upstream-secret-1');
+
+    // A second computer on the same database needs the same key: without it the switch is refused and
+    // nothing changes there; with it the shared server's secret is readable.
+    const second = await desktopFixture({ port: await freePort() });
+    try {
+      await second.controller.start();
+      const refused = await second.controller.switchStorage({ kind: 'postgres', url: url.toString() });
+      expect(refused.ok).toBe(false);
+      expect(refused.message).toMatch(/does not match the key these secrets were written with.*Canopy is back on this computer \(SQLite\); nothing changed\./);
+      expect(second.preferences.value.storage).toEqual({ kind: 'sqlite' });
+      const joined = await second.controller.switchStorage({ kind: 'postgres', url: url.toString(), secretKey });
+      expect(joined.ok, joined.message).toBe(true);
+      expect(joined.message).not.toMatch(/new key/);
+      expect(second.vault.entries.get(keyAccount)).toBe(secretKey);
+    } finally {
+      await second.close();
+    }
 
     const back = await fixture.controller.switchStorage({ kind: 'sqlite' });
     expect(back).toEqual({ ok: true, message: 'Canopy now keeps its data on this computer (SQLite).' });

@@ -13,7 +13,9 @@ import type { Preferences } from '../../main/desktop/preferences/schema.ts';
 
 export function realHost(stopTimeoutMs?: number): GatewayHost {
   return new GatewayHost(
-    (options) => createGateway({ ...options, logger: silentLogger(), secretStore: new FileSecretStore(options.dataDir) }),
+    // PostgreSQL keeps its own backend (secrets encrypted in the database), as the app does.
+    (options) =>
+      createGateway({ ...options, logger: silentLogger(), ...(options.store.kind === 'sqlite' ? { secretStore: new FileSecretStore(options.dataDir) } : {}) }),
     stopTimeoutMs,
   );
 }
@@ -47,7 +49,7 @@ export async function desktopFixture(initial: Partial<Preferences>): Promise<Des
   const vault = memoryVault();
   const preferences = await PreferencesService.open(backing, vault, () => {});
   const host = realHost();
-  const controller = new DesktopController({ host, preferences, vault, launch: { dataDir, env: process.env } });
+  const controller = new DesktopController({ host, preferences, vault, launch: { dataDir, env: process.env }, settingsEnv: {} });
   return {
     host,
     controller,

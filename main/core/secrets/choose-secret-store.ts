@@ -17,6 +17,8 @@ export interface ChooseSecretStoreOptions {
   env: NodeJS.ProcessEnv;
   /** Wins over CANOPY_SECRETS_BACKEND. */
   override?: SecretBackendKind;
+  /** The database backend's key; wins over CANOPY_SECRET_KEY. */
+  secretKey?: string;
 }
 
 const BACKENDS: readonly SecretBackendKind[] = ['keychain', 'database', 'file'];
@@ -33,7 +35,7 @@ function backendFromEnv(env: NodeJS.ProcessEnv): SecretBackendKind | undefined {
 export async function chooseSecretStore(options: ChooseSecretStoreOptions): Promise<SecretStore> {
   const forced = options.override ?? backendFromEnv(options.env);
   const backend = forced ?? (options.storeKind === 'postgres' ? 'database' : undefined);
-  if (backend === 'database') return DatabaseSecretStore.open(options.db, options.env.CANOPY_SECRET_KEY);
+  if (backend === 'database') return DatabaseSecretStore.open(options.db, options.secretKey ?? options.env.CANOPY_SECRET_KEY);
 
   const localOnly =
     options.storeKind === 'postgres'

@@ -6,7 +6,7 @@ import type { IpcDeps } from './deps.ts';
 const postgresRequest = z.object({ url: z.string().min(1).max(4096), password: z.string().max(4096).optional() }).strict();
 const storageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sqlite') }).strict(),
-  postgresRequest.extend({ kind: z.literal('postgres') }).strict(),
+  postgresRequest.extend({ kind: z.literal('postgres'), secretKey: z.string().max(4096).optional() }).strict(),
 ]);
 
 export function storageHandlers({ controller, appOrigin }: IpcDeps) {

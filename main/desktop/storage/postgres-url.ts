@@ -45,6 +45,11 @@ export function passwordAccount(url: string): string {
   return `postgres:${decodeURIComponent(parsed.username)}@${parsed.hostname}:${port}${parsed.pathname || '/'}`;
 }
 
+/** The keychain account of the key that encrypts upstream secrets kept in that database. */
+export function secretKeyAccount(url: string): string {
+  return `secret-key:${passwordAccount(url)}`;
+}
+
 export function hasPassword(url: string): boolean {
   try {
     return parse(url).password !== '';

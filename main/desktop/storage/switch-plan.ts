@@ -3,9 +3,9 @@
 import type { StorageChoice } from '../../../preload/canopy-bridge.ts';
 import type { ReplaceOutcome } from '../gateway/gateway-host.ts';
 import { describeChoice, sameChoice } from '../gateway/store-location.ts';
-import { passwordAccount, splitPostgresUrl } from './postgres-url.ts';
+import { passwordAccount, secretKeyAccount, splitPostgresUrl } from './postgres-url.ts';
 
-export type StorageRequest = { kind: 'sqlite' } | { kind: 'postgres'; url: string; password?: string };
+export type StorageRequest = { kind: 'sqlite' } | { kind: 'postgres'; url: string; password?: string; secretKey?: string };
 
 export type StorageSwitchPlan =
   | { action: 'none'; message: string }
@@ -17,6 +17,8 @@ export type StorageSwitchPlan =
       newPassword?: { account: string; password: string };
       /** Where to look for a saved password when none was given. */
       savedPasswordAccount?: string;
+      /** PostgreSQL keeps upstream secrets encrypted in the database: where the key lives, and a key just given. */
+      secretKey?: { account: string; given?: string };
     };
 
 /** Throws PostgresUrlError for a URL that is not postgres://…. */
@@ -30,7 +32,8 @@ export function planStorageSwitch(current: StorageChoice, request: StorageReques
   const to: StorageChoice = { kind: 'postgres', url: split.url };
   const account = passwordAccount(split.url);
   const password = request.password || split.password;
-  if (sameChoice(current, to) && !password) {
+  const given = request.secretKey?.trim() || undefined;
+  if (sameChoice(current, to) && !password && !given) {
     return { action: 'none', message: `Canopy already keeps its data on ${describeChoice(current)}.` };
   }
   return {
@@ -38,6 +41,7 @@ export function planStorageSwitch(current: StorageChoice, request: StorageReques
     from: current,
     to,
     ...(password ? { newPassword: { account, password } } : { savedPasswordAccount: account }),
+    secretKey: { account: secretKeyAccount(split.url), ...(given ? { given } : {}) },
   };
 }
 
@@ -49,5 +53,13 @@ export function storageSwitchMessage(plan: Extract<StorageSwitchPlan, { action: 
   return (
     `Could not switch to ${target}: ${reason}. Going back to ${describeChoice(plan.from)} failed too: ` +
     `${outcome.restoreError.message}. Choose a storage in Settings, or restart Canopy.`
+  );
+}
+
+/** Said once, when the switch made the key that encrypts upstream secrets in the database. */
+export function newSecretKeyNote(account: string): string {
+  return (
+    `Upstream secrets in this database are encrypted with a new key kept in your keychain (service "canopy", account "${account}"): ` +
+    'every other Canopy on this database needs the same key (its CANOPY_SECRET_KEY, or "Secret key" here).'
   );
 }

@@ -26,12 +26,13 @@ function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
   const [kind, setKind] = useState(current);
   const [url, setUrl] = useState('');
   const [password, setPassword] = useState('');
+  const [secretKey, setSecretKey] = useState('');
   const [tested, setTested] = useState<OperationResult>();
   const [switched, setSwitched] = useState<OperationResult>();
   const postgres = { url: url.trim(), password: password || undefined };
   const test = useAction(async () => setTested(await bridge.storage.testPostgres(postgres)));
   const switchStore = useAction(async () => {
-    const result = await bridge.storage.switch(kind === 'sqlite' ? { kind } : { kind, ...postgres });
+    const result = await bridge.storage.switch(kind === 'sqlite' ? { kind } : { kind, ...postgres, secretKey: secretKey.trim() || undefined });
     setSwitched(result);
     if (result.ok) onSwitched();
   });
@@ -84,6 +85,22 @@ function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
             Test connection
           </Button>
         </div>
+      )}
+      {needsUrl && (
+        <label>
+          Secret key
+          <input
+            type="password"
+            autoComplete="off"
+            placeholder="the key the other Canopy instances on this database use; empty: the saved one, or a new one"
+            value={secretKey}
+            onChange={(e) => {
+              setSecretKey(e.target.value);
+              edited();
+            }}
+          />
+          <span className="muted">Upstream secrets are encrypted in the database with it; it is kept in the OS keychain.</span>
+        </label>
       )}
       <OperationNote result={tested} />
       <OperationNote result={switched} />
