@@ -6,11 +6,14 @@ import react from '@vitejs/plugin-react';
 
 export const rendererRoot = fileURLToPath(new URL('./renderer', import.meta.url));
 export const rendererOutDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
+/** `@core/api/contract.ts`: the renderer's way to the admin API's contract and client (tsconfig.json's `paths`). */
+export const coreAlias = { '@core': fileURLToPath(new URL('./main/core', import.meta.url)) };
 
 export default defineConfig({
   root: rendererRoot,
   base: './',
   plugins: [react()],
+  resolve: { alias: coreAlias },
   build: {
     outDir: rendererOutDir,
     emptyOutDir: true,

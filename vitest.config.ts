@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { coreAlias } from './vite.config.ts';
 
 export default defineConfig({
+  // Unit tests import renderer modules, which reach main/core through the alias.
+  resolve: { alias: coreAlias },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/support/global-setup.ts'],

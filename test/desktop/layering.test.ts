@@ -40,15 +40,18 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${na
 const isNodeBuiltin = (specifier: string) => specifier.startsWith('node:') || NODE_BUILTINS.has(specifier.split('/')[0]);
 const isElectron = (specifier: string) => specifier === 'electron' || specifier.startsWith('electron/');
 
-function resolveRelative(from: string, specifier: string): string | undefined {
-  const base = resolve(dirname(from), specifier);
+/** The source file a module path names, with or without its extension. */
+function sourceFileAt(base: string): string | undefined {
   return [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')].find(
     (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
   );
 }
 
-/** The project file an import names (relative imports), or undefined for packages. */
+const resolveRelative = (from: string, specifier: string) => sourceFileAt(resolve(dirname(from), specifier));
+
+/** The project file an import names (relative, or `@core/...` as tsconfig.json maps it), or undefined for packages. */
 function resolveImport(from: string, specifier: string): string | undefined {
+  if (specifier.startsWith('@core/')) return sourceFileAt(join(ROOT, 'main', 'core', specifier.slice('@core/'.length)));
   return specifier.startsWith('.') ? resolveRelative(from, specifier) : undefined;
 }
 
@@ -215,10 +218,8 @@ describe('layers', () => {
       for (const ref of importsOf(readFileSync(file, 'utf8'))) {
         if (!ref.runtime) continue;
         if (isNodeBuiltin(ref.specifier) || isElectron(ref.specifier)) offenders.push(`${relative(ROOT, file)} → ${ref.specifier}`);
-        if (ref.specifier.startsWith('.')) {
-          const target = resolveRelative(file, ref.specifier);
-          if (target && /\.(ts|tsx)$/.test(target)) queue.push(target);
-        }
+        const target = resolveImport(file, ref.specifier);
+        if (target && /\.(ts|tsx)$/.test(target)) queue.push(target);
       }
     }
     expect(offenders).toEqual([]);

@@ -1,5 +1,5 @@
 // One line for the user from anything thrown: ApiError messages already say what to do.
-import { ApiError } from '../../../main/core/api/client.ts';
+import { ApiError } from '@core/api/client.ts';
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {

@@ -1,7 +1,7 @@
 // What every feature needs from the session: the typed admin client and the gateway's status.
 import { createContext, useContext } from 'react';
-import type { AdminClient } from '../../../main/core/api/client.ts';
-import type { StatusView } from '../../../main/core/api/contract.ts';
+import type { AdminClient } from '@core/api/client.ts';
+import type { StatusView } from '@core/api/contract.ts';
 import type { GatewayConnection } from './desktop-bridge.ts';
 
 export interface GatewayContextValue {

@@ -12,7 +12,7 @@ const lockDir = join(repoRoot, 'dist', '.renderer-build.lock');
 const STALE_LOCK_MS = 120_000;
 
 /** Everything the bundle is built from: the renderer and the shared code it imports. */
-const SOURCES = ['renderer', 'vite.config.ts', 'preload/canopy-bridge.ts', 'main/core/api', 'main/core/config', 'main/core/connect-apps'];
+const SOURCES = ['renderer', 'vite.config.ts', 'preload/canopy-bridge.ts', 'main/core/api', 'main/core/config', 'main/core/connect-apps', 'main/core/model'];
 
 function newestMtime(path: string): number {
   let stat;

@@ -1,10 +1,10 @@
 // One app: in the desktop app a button that writes its config; in the browser the snippet to copy.
 import { useState } from 'react';
-import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import type { StatusView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { CopyButton } from '../../../components/CopyButton.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
-import type { AppId } from '../../../../../main/core/connect-apps/apps.ts';
+import type { AppId } from '@core/connect-apps/apps.ts';
 import { desktopBridge } from '../../../lib/desktop-bridge.ts';
 import { useAction } from '../../../lib/use-action.ts';
 import { snippetFor } from '../lib/app-snippets.ts';

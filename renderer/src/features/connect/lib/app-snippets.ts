@@ -2,9 +2,9 @@
 // files itself). The entry is the same one `canopy setup` writes; in enterprise mode the app needs an
 // MCP-client token, shown as a placeholder. Everything shown must work when pasted: commands use the
 // gateway's own `canopy` launcher (absolute paths) from the status, never a bare name.
-import type { CliLaunch } from '../../../../../main/core/api/contract.ts';
-import { APP_IDS, APPS, ENTRY_NAME, type AppId } from '../../../../../main/core/connect-apps/apps.ts';
-import { canopyEntry, serversKey } from '../../../../../main/core/connect-apps/entry.ts';
+import type { CliLaunch } from '@core/api/contract.ts';
+import { APP_IDS, APPS, ENTRY_NAME, type AppId } from '@core/connect-apps/apps.ts';
+import { canopyEntry, serversKey } from '@core/connect-apps/entry.ts';
 
 export const CONNECTABLE_APPS = APP_IDS.map((app) => ({ app, title: APPS[app].displayName }));
 

@@ -1,6 +1,6 @@
 // Creates a group or edits one: name, description, included servers, included and excluded tools.
 import { useState, type FormEvent } from 'react';
-import type { GroupConfig } from '../../../../../main/core/api/contract.ts';
+import type { GroupConfig } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useGroupChoices } from '../hooks/use-group-choices.ts';

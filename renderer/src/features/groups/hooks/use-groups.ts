@@ -1,5 +1,5 @@
 // Tool groups: list, create, replace and delete, reloading the list after each change.
-import type { GroupConfig } from '../../../../../main/core/api/contract.ts';
+import type { GroupConfig } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 import { useResource } from '../../../lib/use-resource.ts';

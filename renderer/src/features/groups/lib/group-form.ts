@@ -1,6 +1,6 @@
 // The group editor's fields ↔ the admin API's group body. Tool lists are edited as text, one
 // `server__tool` name per line (commas work too).
-import type { GroupConfig, GroupView } from '../../../../../main/core/api/contract.ts';
+import type { GroupConfig, GroupView } from '@core/api/contract.ts';
 
 export interface GroupFormValues {
   name: string;

@@ -5,7 +5,7 @@ import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useIdentityCollection } from '../hooks/use-identity-collection.ts';
 import { parseAllowList } from '../lib/allow-list.ts';
 import type { IdentityOperations } from '../hooks/use-identity-collection.ts';
-import type { CreateClientBody, McpClientView } from '../../../../../main/core/api/contract.ts';
+import type { CreateClientBody, McpClientView } from '@core/api/contract.ts';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 

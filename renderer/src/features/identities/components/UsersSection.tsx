@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useIdentityCollection, type IdentityOperations } from '../hooks/use-identity-collection.ts';
-import type { CreateUserBody, UserRole, UserView } from '../../../../../main/core/api/contract.ts';
+import type { CreateUserBody, UserRole, UserView } from '@core/api/contract.ts';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 

@@ -1,8 +1,8 @@
 // List, create, rotate and delete for MCP clients or users; the token a create or rotate returns is
 // kept until the user dismisses it (it is never shown again).
 import { useState } from 'react';
-import type { AdminClient } from '../../../../../main/core/api/client.ts';
-import type { IssuedToken } from '../../../../../main/core/api/contract.ts';
+import type { AdminClient } from '@core/api/client.ts';
+import type { IssuedToken } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 import { useResource } from '../../../lib/use-resource.ts';

@@ -1,6 +1,6 @@
 // One app's servers: tick the ones to import, then import them, switch the app to Canopy, or undo.
 import { useState } from 'react';
-import type { AppScanView, MigrateAppResult } from '../../../../../main/core/api/contract.ts';
+import type { AppScanView, MigrateAppResult } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';

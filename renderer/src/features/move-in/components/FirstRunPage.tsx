@@ -3,7 +3,7 @@ import { Button } from '../../../components/Button.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 import type { Resource } from '../../../lib/use-resource.ts';
-import type { SetupScanView } from '../../../../../main/core/api/contract.ts';
+import type { SetupScanView } from '@core/api/contract.ts';
 import { MoveInPanel } from './MoveInPanel.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Spinner } from '../../../components/Spinner.tsx';
 import type { Resource } from '../../../lib/use-resource.ts';
-import type { SetupScanView } from '../../../../../main/core/api/contract.ts';
+import type { SetupScanView } from '@core/api/contract.ts';
 import { defaultChoice, type Choice } from '../lib/default-choice.ts';
 import { AppServers } from './AppServers.tsx';
 

@@ -3,7 +3,7 @@
 // "Done" or navigating elsewhere closes it.
 import { useEffect, useState } from 'react';
 import type { Resource } from '../../../lib/use-resource.ts';
-import type { SetupScanView } from '../../../../../main/core/api/contract.ts';
+import type { SetupScanView } from '@core/api/contract.ts';
 import { useAppScan } from './use-app-scan.ts';
 
 export function useFirstRun(): { show: boolean; scan: Resource<SetupScanView>; close: () => void } {

@@ -1,5 +1,5 @@
 // Which servers start ticked: each server once (the first app holding it), and none Canopy has already.
-import type { AppScanView } from '../../../../../main/core/api/contract.ts';
+import type { AppScanView } from '@core/api/contract.ts';
 
 export type Choice = Record<string, string[]>;
 

@@ -1,5 +1,5 @@
 // The answer of a resource read: per item its URI, type and size; text shown, blobs summarized.
-import type { ReadResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ReadResourceView } from '@core/api/contract.ts';
 import { countOf } from '../../../lib/plural.ts';
 import { summarize } from '../lib/content-summary.ts';
 

@@ -1,7 +1,7 @@
 // One resource or template: what it is, and a read. A template's URI is edited before reading
 // (fill in its {variables}).
 import { useState, type FormEvent } from 'react';
-import type { ResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ResourceView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useReadResource } from '../hooks/use-read-resource.ts';

@@ -1,6 +1,6 @@
 // Resources and resource templates of every server: search, pick one, read it.
 import { useState } from 'react';
-import type { ResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ResourceView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { countOf } from '../../../lib/plural.ts';

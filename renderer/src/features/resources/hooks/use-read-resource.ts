@@ -1,6 +1,6 @@
 // Reads one resource through the gateway (as an MCP client would) and keeps the last answer.
 import { useState } from 'react';
-import type { ReadResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ReadResourceView } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 

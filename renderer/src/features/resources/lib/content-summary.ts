@@ -1,6 +1,6 @@
 // What one item of a resources/read answer holds, in a line: its URI, type and size, and the text
 // itself (a blob is base64: its decoded size is shown, not its bytes).
-import type { ReadResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ReadResourceView } from '@core/api/contract.ts';
 
 export type ResourceContent = ReadResourceView['contents'][number];
 

@@ -1,5 +1,5 @@
 // Resources grouped by server, plain resources before templates, for the Resources page.
-import type { ResourceView } from '../../../../../main/core/api/contract.ts';
+import type { ResourceView } from '@core/api/contract.ts';
 
 export interface ServerResources {
   server: string;

@@ -1,5 +1,5 @@
 // The server's tools and prompts, each with a switch (a disabled one is hidden from MCP clients).
-import type { CatalogItemView, ServerView } from '../../../../../main/core/api/contract.ts';
+import type { CatalogItemView, ServerView } from '@core/api/contract.ts';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Spinner } from '../../../components/Spinner.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';

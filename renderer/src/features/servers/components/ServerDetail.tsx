@@ -1,5 +1,5 @@
 // One server: what it is, its actions, its tools/prompts with switches, and its log.
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ConfirmButton } from '../../../components/ConfirmButton.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';

@@ -1,7 +1,7 @@
 // Add or edit one server with a form per transport. Editing re-registers it (force) under the same name.
 import { useState, type FormEvent } from 'react';
-import { REDACTED } from '../../../../../main/core/api/contract.ts';
-import { TRANSPORTS, type Transport } from '../../../../../main/core/config/server-config.ts';
+import { REDACTED } from '@core/api/contract.ts';
+import { TRANSPORTS, type Transport } from '@core/config/server-config.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useRegisterEntries } from '../hooks/use-register-entries.ts';

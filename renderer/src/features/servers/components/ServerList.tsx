@@ -1,4 +1,4 @@
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { ServerRow } from './ServerRow.tsx';
 
 export interface ServerListProps {

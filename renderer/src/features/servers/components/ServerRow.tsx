@@ -1,4 +1,4 @@
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Switch } from '../../../components/Switch.tsx';
 import { useToggleServer } from '../hooks/use-toggle-server.ts';

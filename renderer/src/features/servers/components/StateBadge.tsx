@@ -1,4 +1,4 @@
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { describeState } from '../lib/state-label.ts';
 
 export function StateBadge({ server }: { server: Pick<ServerView, 'name' | 'enabled' | 'state'> }) {

@@ -1,5 +1,5 @@
 // One server's tools and prompts, reloaded when its catalog or state changes.
-import type { PromptView, ServerView, ToolView } from '../../../../../main/core/api/contract.ts';
+import type { PromptView, ServerView, ToolView } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useResource, type Resource } from '../../../lib/use-resource.ts';
 

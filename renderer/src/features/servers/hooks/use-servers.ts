@@ -1,5 +1,5 @@
 // The server list, refreshed every few seconds while the page is visible (live states in the browser).
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useResource, type Resource } from '../../../lib/use-resource.ts';
 

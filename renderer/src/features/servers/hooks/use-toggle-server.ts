@@ -1,5 +1,5 @@
 // Enables or disables a server; the switch shows busy while the upstream starts or stops.
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
+import type { ServerView } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 

@@ -1,7 +1,7 @@
 // Pasted JSON → server configs to register one by one. Accepts one server config (MCPJungle format),
 // an array of them, or a Claude Desktop / Cursor / VS Code `mcpServers` (or `servers`) file.
-import { parseMcpServersFile } from '../../../../../main/core/config/mcp-servers-file.ts';
-import { parseServerConfig, type ServerConfigInput } from '../../../../../main/core/config/server-config.ts';
+import { parseMcpServersFile } from '@core/config/mcp-servers-file.ts';
+import { parseServerConfig, type ServerConfigInput } from '@core/config/server-config.ts';
 
 export interface PastedEntry {
   name: string;

@@ -1,7 +1,7 @@
 // The add/edit form's values and their translation to and from a server config. Validation is the
 // gateway's own schema (parseServerConfig), so the form says exactly what the API would say.
-import type { ServerConfig, ServerConfigInput, Transport } from '../../../../../main/core/config/server-config.ts';
-import { parseServerConfig } from '../../../../../main/core/config/server-config.ts';
+import type { ServerConfig, ServerConfigInput, Transport } from '@core/config/server-config.ts';
+import { parseServerConfig } from '@core/config/server-config.ts';
 
 export interface KeyValue {
   key: string;

@@ -1,6 +1,6 @@
 // How a server's state reads in the list: a short label, a tone for its badge, and a hint.
-import type { ServerView } from '../../../../../main/core/api/contract.ts';
-import { serverStateLabel } from '../../../../../main/core/api/server-state-label.ts';
+import type { ServerView } from '@core/api/contract.ts';
+import { serverStateLabel } from '@core/api/server-state-label.ts';
 
 export type StateTone = 'ok' | 'busy' | 'warn' | 'error' | 'off';
 

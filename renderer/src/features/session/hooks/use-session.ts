@@ -1,8 +1,8 @@
 // Connects to the gateway: through the desktop bridge in the app, same-origin in the browser. A 401
 // (enterprise mode without a valid token) asks for a token; the token is kept for this tab only.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { AdminClient, ApiError } from '../../../../../main/core/api/client.ts';
-import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import { AdminClient, ApiError } from '@core/api/client.ts';
+import type { StatusView } from '@core/api/contract.ts';
 import { desktopBridge, type GatewayConnection } from '../../../lib/desktop-bridge.ts';
 import { errorMessage } from '../../../lib/error-message.ts';
 import { clearToken, readToken, saveToken } from '../lib/token-storage.ts';

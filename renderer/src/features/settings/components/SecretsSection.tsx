@@ -1,4 +1,4 @@
-import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import type { StatusView } from '@core/api/contract.ts';
 
 export function SecretsSection({ secrets }: { secrets: StatusView['secrets'] }) {
   return (

@@ -1,7 +1,7 @@
 // Where Canopy keeps its registry: this computer (SQLite) or an enterprise PostgreSQL. Switching
 // restarts the gateway on the other store, so only the desktop app offers it.
 import { useState } from 'react';
-import type { StatusView } from '../../../../../main/core/api/contract.ts';
+import type { StatusView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import type { CanopyBridge, OperationResult } from '../../../lib/desktop-bridge.ts';

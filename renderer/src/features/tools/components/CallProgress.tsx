@@ -1,5 +1,5 @@
 // A running call's progress as the upstream reports it: a bar when it knows the total, else the count.
-import type { Progress } from '../../../../../main/core/api/contract.ts';
+import type { Progress } from '@core/api/contract.ts';
 
 export function CallProgress({ progress }: { progress: Progress | undefined }) {
   if (!progress) return <span className="muted small">Running…</span>;

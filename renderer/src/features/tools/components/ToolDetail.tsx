@@ -1,4 +1,4 @@
-import type { ToolView } from '../../../../../main/core/api/contract.ts';
+import type { ToolView } from '@core/api/contract.ts';
 import { JsonView } from '../../../components/JsonView.tsx';
 import { TryTool } from './TryTool.tsx';
 

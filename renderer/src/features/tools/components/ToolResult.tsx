@@ -1,5 +1,5 @@
 // A tool call's result: text, images, audio, resources, structured content; isError shown as such.
-import type { InvokeToolResult } from '../../../../../main/core/api/contract.ts';
+import type { InvokeToolResult } from '@core/api/contract.ts';
 import { JsonView } from '../../../components/JsonView.tsx';
 
 type ContentItem = InvokeToolResult['content'][number];

@@ -1,6 +1,6 @@
 // "Try it": a form generated from the tool's input schema, or the raw JSON input; then the result.
 import { useMemo, useState, type FormEvent } from 'react';
-import type { ToolView } from '../../../../../main/core/api/contract.ts';
+import type { ToolView } from '@core/api/contract.ts';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useInvokeTool } from '../hooks/use-invoke-tool.ts';

@@ -1,7 +1,7 @@
 // Calls a tool through the admin API, showing the upstream's progress while it runs; `cancel` stops
 // the call on the upstream too. Keeps the last result.
 import { useRef, useState } from 'react';
-import type { InvokeToolResult, Progress } from '../../../../../main/core/api/contract.ts';
+import type { InvokeToolResult, Progress } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useAction } from '../../../lib/use-action.ts';
 

@@ -1,5 +1,5 @@
 // Every server's tools (loaded once; "Refresh" reloads).
-import type { ToolView } from '../../../../../main/core/api/contract.ts';
+import type { ToolView } from '@core/api/contract.ts';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useResource, type Resource } from '../../../lib/use-resource.ts';
 

@@ -1,6 +1,6 @@
 // Search across every server's tools: each word of the query must appear in the tool's name, title,
 // description or server.
-import type { ToolView } from '../../../../../main/core/api/contract.ts';
+import type { ToolView } from '@core/api/contract.ts';
 
 export function searchTools(tools: ToolView[], query: string): ToolView[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
