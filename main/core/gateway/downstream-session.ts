@@ -22,6 +22,7 @@ import {
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
   CreateMessageResultSchema,
@@ -53,6 +54,18 @@ import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
 import { latestProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
+import {
+  CALL_TOOL,
+  FoundTools,
+  parseCallArguments,
+  parseSearchArguments,
+  SEARCH_TOOLS,
+  SEARCH_VIEW_INSTRUCTIONS,
+  searchIndexOf,
+  searchResult,
+  toolError,
+} from '../search/search-view.ts';
+import type { SearchIndex } from '../search/search-index.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -80,6 +93,8 @@ export interface SessionOptions {
   filter?: FilterSource;
   /** Who opened the session (for audit); undefined in development mode. */
   identity?: string;
+  /** The search view of `spec` (see main/core/search/search-view.ts): search_tools, call_tool and the tools found. */
+  search?: boolean;
 }
 
 /** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
@@ -116,6 +131,8 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   readonly spec: ViewSpec;
   readonly filter: FilterSource | undefined;
   readonly identity: string | undefined;
+  /** On the search view: the tools this session found (listed besides search_tools and call_tool). */
+  readonly found: FoundTools | undefined;
   /** What this session declared at initialize; its handlers follow it. */
   readonly capabilities: ServerCapabilities;
   logLevel: LoggingLevel | undefined;
@@ -135,6 +152,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     this.spec = options.spec;
     this.filter = options.filter;
     this.identity = options.identity;
+    this.found = options.search ? new FoundTools() : undefined;
     this.capabilities = this.declaredCapabilities();
     // One server's endpoint introduces itself as that server (see README, "One server's endpoint").
     const upstreamInfo = this.spec.kind === 'server' ? core.connection(this.spec.server)?.catalog?.serverInfo : undefined;
@@ -143,7 +161,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       { capabilities: this.capabilities, instructions: this.instructions() },
     );
     this.server.oninitialized = () => {
-      this.signatures = this.view().signatures;
+      this.signatures = this.listSignatures();
     };
     this.registerHandlers();
   }
@@ -192,7 +210,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   /** Sends list_changed for each list that differs from what this session last saw. */
   async notifyListChanges(): Promise<void> {
     if (!this.signatures || this.closed) return;
-    const next = this.view().signatures;
+    const next = this.listSignatures();
     const previous = this.signatures;
     this.signatures = next;
     const sends: Promise<void>[] = [];
@@ -201,6 +219,20 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     if (prompts && next.prompts !== previous.prompts) sends.push(this.server.sendPromptListChanged());
     if (resources && next.resources !== previous.resources) sends.push(this.server.sendResourceListChanged());
     await Promise.allSettled(sends);
+  }
+
+  /** The lists this session shows, serialized; on the search view its own tool list. */
+  private listSignatures(): CatalogView['signatures'] {
+    const signatures = this.view().signatures;
+    return this.found ? { ...signatures, tools: JSON.stringify(this.listedTools()) } : signatures;
+  }
+
+  private listedTools(): CatalogView['tools'] {
+    return this.found ? this.found.listed(this.searchIndex()) : this.view().tools;
+  }
+
+  private searchIndex(): SearchIndex {
+    return searchIndexOf(this.view(), (server) => this.core.connection(server));
   }
 
   async sendResourceUpdated(exposedUri: string): Promise<void> {
@@ -223,6 +255,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   }
 
   private instructions(): string | undefined {
+    if (this.found) return SEARCH_VIEW_INSTRUCTIONS;
     if (this.spec.kind === 'server') return this.core.connection(this.spec.server)?.catalog?.instructions;
     const parts: string[] = [];
     const view = this.view();
@@ -411,25 +444,50 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     server.setRequestHandler(ListToolsRequestSchema, async (request) => {
       refuseCursor(request.params?.cursor);
       this.lastActivity = Date.now();
-      return { tools: this.view().tools };
+      return { tools: this.listedTools() };
     });
 
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-      this.recorded('tool', request.params.name, async (resolved) => {
-        const ref = resolved(await this.resolveWhenReady('tool', request.params.name));
-        const result = (await this.forward(
-          ref.server,
-          {
-            method: 'tools/call',
-            params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) },
-          },
-          CallToolResultSchema,
-          extra,
-          { onprogress: this.progressRelay(extra), long: true },
-        )) as CallToolResult;
-        return { result: this.exposeUris(ref.server, result), outcome: result.isError ? 'tool_error' : 'ok' };
-      }),
-    );
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      if (this.found && request.params.name === SEARCH_TOOLS) return this.searchTools(request.params.arguments, extra);
+      if (this.found && request.params.name === CALL_TOOL) {
+        const call = parseCallArguments(request.params.arguments);
+        if (typeof call === 'string') return toolError(call);
+        return this.callTool({ name: call.name, arguments: call.arguments, _meta: request.params._meta }, extra);
+      }
+      return this.callTool(request.params, extra);
+    });
+  }
+
+  /** A tools/call, whether asked directly or through the search view's call_tool: one path for both. */
+  private callTool(params: CallToolRequest['params'], extra: Extra): Promise<CallToolResult> {
+    return this.recorded('tool', params.name, async (resolved) => {
+      const ref = resolved(await this.resolveWhenReady('tool', params.name));
+      const result = (await this.forward(
+        ref.server,
+        { method: 'tools/call', params: { ...params, name: ref.name, _meta: withoutProgressToken(params._meta) } },
+        CallToolResultSchema,
+        extra,
+        { onprogress: this.progressRelay(extra), long: true },
+      )) as CallToolResult;
+      return { result: this.exposeUris(ref.server, result), outcome: result.isError ? 'tool_error' : 'ok' };
+    });
+  }
+
+  /**
+   * search_tools: ranks the view's tools for the query, adds the matches to this session's list and,
+   * when that list changed, says so on this request's stream (so a client without a GET stream hears it too).
+   */
+  private async searchTools(args: unknown, extra: Extra): Promise<CallToolResult> {
+    const search = parseSearchArguments(args);
+    if (typeof search === 'string') return toolError(search);
+    const hits = this.searchIndex().search(search.query, search.limit);
+    this.found!.remember(hits.map((hit) => hit.document.name));
+    const tools = JSON.stringify(this.listedTools());
+    if (this.signatures && this.signatures.tools !== tools) {
+      this.signatures = { ...this.signatures, tools };
+      await extra.sendNotification({ method: 'notifications/tools/list_changed' }).catch(() => {});
+    }
+    return searchResult(search.query, hits);
   }
 
   private registerPromptHandlers(): void {

@@ -42,6 +42,16 @@ export interface SessionLimits {
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 1000, maxSessionsPerClient: 100, evictIdleAfterMs: 60_000 };
 
+/** Which tools an endpoint lists: all of its view's, or the search view's (`…/mcp/search`). */
+export interface EndpointOptions {
+  search?: boolean;
+}
+
+/** Sessions are bound to the endpoint that created them: its view, and whether it is the search view. */
+function endpointKey(spec: ViewSpec, options: EndpointOptions): string {
+  return options.search ? `${viewKey(spec)}/search` : viewKey(spec);
+}
+
 export interface McpEndpointsOptions {
   /** A session with no request, no running call and no open stream for this long is closed. */
   idleSessionMs: number;
@@ -142,11 +152,11 @@ export class McpEndpoints {
   }
 
   /** Handles one streamable-HTTP request for the endpoint `spec`. `parsedBody` is the JSON body of a POST. */
-  async handleStreamable(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown): Promise<Response> {
+  async handleStreamable(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions = {}): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const entry = this.streamable.get(sessionId);
-      if (!entry || entry.endpointKey !== viewKey(spec) || entry.identity !== caller.identity) {
+      if (!entry || entry.endpointKey !== endpointKey(spec, endpoint) || entry.identity !== caller.identity) {
         return jsonRpcError(404, -32001, 'Session not found: start a new session with initialize');
       }
       entry.session.lastActivity = Date.now();
@@ -166,7 +176,7 @@ export class McpEndpoints {
     const { identity } = caller;
     this.initializing.set(identity, (this.initializing.get(identity) ?? 0) + 1);
     try {
-      return await this.initialize(request, spec, caller, parsedBody);
+      return await this.initialize(request, spec, caller, parsedBody, endpoint);
     } finally {
       const left = this.initializing.get(identity)! - 1;
       if (left > 0) this.initializing.set(identity, left);
@@ -174,14 +184,14 @@ export class McpEndpoints {
     }
   }
 
-  private async initialize(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown): Promise<Response> {
+  private async initialize(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions): Promise<Response> {
     await this.core.learnCapabilities(spec);
     const id = randomUUID();
-    const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity });
+    const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity, search: endpoint.search });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessioninitialized: () => {
-        this.streamable.set(id, { session, transport, endpointKey: viewKey(spec), identity: caller.identity });
+        this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity });
       },
     });
     transport.onclose = () => {

@@ -10,7 +10,7 @@ import { nonCanonicalPath, pathOf } from './canonical-path.ts';
 import { isUiPage, serveUi, UI_NOT_BUILT, uiIsBuilt } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
-import type { McpEndpoints, Caller } from '../gateway/mcp-endpoints.ts';
+import type { McpEndpoints, Caller, EndpointOptions } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
@@ -69,7 +69,7 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
     }
     return undefined;
   };
-  const mcp = async (c: Context, spec: ViewSpec) => {
+  const mcp = async (c: Context, spec: ViewSpec, endpoint: EndpointOptions = {}) => {
     const caller = await parts.mcpCaller(c.req.raw, spec);
     if (caller instanceof Response) return caller;
     const absent = missing(spec);
@@ -80,11 +80,13 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
       if (!parsed.ok) return parsed.response;
       body = parsed.value;
     }
-    return parts.endpoints.handleStreamable(c.req.raw, spec, caller, body);
+    return parts.endpoints.handleStreamable(c.req.raw, spec, caller, body, endpoint);
   };
   app.all('/mcp', (c) => mcp(c, { kind: 'all' }));
+  app.all('/mcp/search', (c) => mcp(c, { kind: 'all' }, { search: true }));
   app.all('/servers/:name/mcp', (c) => mcp(c, { kind: 'server', server: c.req.param('name') }));
   app.all('/groups/:name/mcp', (c) => mcp(c, { kind: 'group', group: c.req.param('name') }));
+  app.all('/groups/:name/mcp/search', (c) => mcp(c, { kind: 'group', group: c.req.param('name') }, { search: true }));
 
   // The legacy SSE transport writes to Node's own response; the body-reading and draining of every
   // other route applies to it too.
