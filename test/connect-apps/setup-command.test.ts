@@ -74,3 +74,13 @@ it('an unknown app or a malformed config is a one-line error', async () => {
   await expect(cli.run('--registry', UNREACHABLE, 'setup', 'cursor')).rejects.toThrow(/mcp\.json is not valid JSON \(line 1, column 3: .*\)\. It was left untouched/);
   expect(readFileSync(path, 'utf8')).toBe('{ oops');
 });
+
+it('--search points the app at the search view; setting up without it points it back at /mcp', async () => {
+  const cli = setupCli();
+  await cli.run('--registry', 'http://127.0.0.1:7999', 'setup', 'cursor', '--search');
+  const path = join(home, '.cursor', 'mcp.json');
+  expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ mcpServers: { canopy: { url: 'http://127.0.0.1:7999/mcp/search' } } });
+  await setupCli().run('--registry', 'http://127.0.0.1:7999', 'setup', 'cursor');
+  expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ mcpServers: { canopy: { url: 'http://127.0.0.1:7999/mcp' } } });
+  await expect(setupCli().run('setup', 'cursor', '--search', '--url', 'http://127.0.0.1:7999/mcp')).rejects.toThrow(/give --url or --search, not both/);
+});

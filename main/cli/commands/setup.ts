@@ -20,6 +20,7 @@ import { importEntry } from './import.ts';
 interface SetupFlags {
   dryRun?: boolean;
   url?: string;
+  search?: boolean;
   token?: string;
   client?: string;
   allow?: string;
@@ -58,7 +59,7 @@ async function entryFor(context: CliContext, ask: SetupAsk, app: AppId, flags: S
     ask: ask === 'terminal' ? terminalAsk() : ask,
   });
   for (const note of credential.notes) context.output.note(note);
-  return { url: flags.url ?? `${context.registryUrl()}/mcp`, token: credential.token, bridge: thisCli(context.env).launcher };
+  return { url: flags.url ?? `${context.registryUrl()}${flags.search ? '/mcp/search' : '/mcp'}`, token: credential.token, bridge: thisCli(context.env).launcher };
 }
 
 async function setup(context: CliContext, host: HostLocation, ask: SetupAsk, app: AppId, flags: SetupFlags): Promise<void> {
@@ -131,6 +132,9 @@ async function undo(context: CliContext, host: HostLocation, app: AppId): Promis
 async function run(context: CliContext, host: HostLocation, ask: SetupAsk, app: string | undefined, flags: SetupFlags): Promise<void> {
   const modes = [app !== undefined, flags.scan, flags.migrate !== undefined, flags.undo !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new CliError('give one of: an app to connect, --scan, --migrate APP or --undo APP', 2);
+  if (flags.search && flags.url !== undefined) {
+    throw new CliError('give --url or --search, not both: --search points the app at the registry URL + /mcp/search; with --url, write that endpoint out', 2);
+  }
   try {
     if (flags.scan) return await scan(context, host);
     if (flags.migrate !== undefined) return await migrate(context, host, ask, appId(flags.migrate), flags);
@@ -159,7 +163,9 @@ export function registerSetupCommand(program: Command, context: CliContext, host
           'Claude Desktop only launches stdio servers, so it gets `canopy stdio-bridge`.\n' +
           "--scan lists the servers each app holds (and those several apps share). --migrate APP registers the app's servers\n" +
           'in Canopy (secrets from env/headers go to the secret store) and replaces them in the app with the one Canopy\n' +
-          'entry, keeping the file as it was; --undo APP restores that file byte for byte (the servers stay in Canopy).\n\n' +
+          'entry, keeping the file as it was; --undo APP restores that file byte for byte (the servers stay in Canopy).\n' +
+          '--search points the app at the search view (/mcp/search) instead of /mcp: it lists two tools, search_tools and\n' +
+          'call_tool, instead of every tool of every server, for many servers or a model with little context.\n\n' +
           'Enterprise mode: /mcp takes MCP client tokens, so setup creates an MCP client for the app (named after it, or\n' +
           '--client) allowed what --allow says (asked on a terminal), and writes its token; your own login token is never\n' +
           'written. Needs an admin login (`canopy login`).',
@@ -170,6 +176,7 @@ export function registerSetupCommand(program: Command, context: CliContext, host
       .option('--only <names>', 'with --migrate: only these servers (comma-separated)')
       .option('--dry-run', 'show the change without writing anything')
       .option('--url <url>', "the gateway's MCP endpoint (default: the registry URL + /mcp)")
+      .option('--search', 'point the app at the search view (the registry URL + /mcp/search) instead of /mcp')
       .option('--token <token>', "an MCP client's token for the app to send (enterprise mode; default: create an MCP client)")
       .option('--client <name>', 'enterprise mode: name of the MCP client to create for the app (default: the app id)')
       .option('--allow <list>', "enterprise mode: what the app's MCP client may use: server, server__tool or group names, '*' for all (asked on a terminal)")
@@ -179,6 +186,7 @@ export function registerSetupCommand(program: Command, context: CliContext, host
     [
       'canopy setup cursor',
       'canopy setup claude-desktop --dry-run',
+      'canopy setup cursor --search                  # search_tools + call_tool instead of every tool',
       'canopy setup vscode --url http://127.0.0.1:7450/mcp',
       'canopy setup cursor --allow github,research   # enterprise: creates MCP client "cursor"',
       'canopy setup --scan',
