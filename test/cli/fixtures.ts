@@ -23,5 +23,5 @@ export function serverView(name: string, state: Partial<UpstreamState> = {}, ext
 
 export function toolView(name: string, extra: Partial<ToolView> = {}): ToolView {
   const [server, originalName] = name.split('__');
-  return { name, server, originalName, enabled: true, inputSchema: { type: 'object' }, ...extra };
+  return { name, server, originalName, serverEndpointName: originalName, enabled: true, inputSchema: { type: 'object' }, ...extra };
 }

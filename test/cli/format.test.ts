@@ -114,6 +114,7 @@ describe('list tables', () => {
         name: 'e__complex',
         server: 'e',
         originalName: 'complex',
+        serverEndpointName: 'complex',
         enabled: true,
         description: 'A prompt',
         arguments: [{ name: 'temperature', required: true }, { name: 'style' }],

@@ -3,6 +3,9 @@
 //              resource; a prompt failing with its own JSON-RPC code, message and data
 //   resources: tools + resources (a resource and a template) only; a tool that crashes the process
 //              mid-call; starts SLOW_START_MS late when that is set
+//   names:     tool names MCP clients refuse (dotted, spaces, unicode, too long) and two whose
+//              short forms would clash with a compliant one; `add-tool` adds `added-N` and
+//              `drop-tool` removes `ephemeral` (both send tools/list_changed); a dotted prompt
 //   slow:      one tool, `wait`, reporting progress every 100 ms; says "cancelled wait after N
 //              steps" on stderr when the client cancels it
 // Run: node bin/run-ts.mjs test/support/shaped-server.ts prompts|resources
@@ -11,11 +14,15 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 
-export type Shape = 'prompts' | 'resources' | 'slow';
+export type Shape = 'prompts' | 'resources' | 'slow' | 'names';
 
 /** A tool name longer than the 64 characters Canopy lists, so it gets a short form on /mcp. */
 export const LONG_TOOL_NAME = `summarize_the_quarterly_financial_report_for_the_board_of_directors_${'x'.repeat(8)}`;
 export const DOTTED_TOOL_NAME = 'notes.search.v2';
+/** Tools of the `names` shape; each answers `called <its own name>`. */
+export const ODD_TOOL_NAMES = ['files.read', 'files read', 'files_read', 'café', 'a'.repeat(70)] as const;
+export const DOTTED_PROMPT_NAME = 'notes.summary';
+
 /** The error the `fails` prompt answers with. */
 export const PROMPT_ERROR = { code: -32077, message: 'the notebook is locked', data: { retryAfter: 30 } };
 export const EMBEDDED_URI = 'note://embedded/1';
@@ -91,7 +98,29 @@ function slowServer(): McpServer {
   return server;
 }
 
-const servers: Record<Shape, () => McpServer> = { prompts: promptsServer, resources: resourcesServer, slow: slowServer };
+function namesServer(): McpServer {
+  const server = new McpServer({ name: 'shaped-names', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
+  const register = (name: string) =>
+    server.registerTool(name, { description: `The tool ${name}` }, async () => ({ content: [{ type: 'text', text: `called ${name}` }] }));
+  for (const name of ODD_TOOL_NAMES) register(name);
+  const ephemeral = register('ephemeral');
+  let added = 0;
+  server.registerTool('add-tool', { description: 'Adds a tool named added-N' }, async () => {
+    const name = `added-${++added}`;
+    register(name);
+    return { content: [{ type: 'text', text: name }] };
+  });
+  server.registerTool('drop-tool', { description: 'Removes the tool ephemeral' }, async () => {
+    ephemeral.remove();
+    return { content: [{ type: 'text', text: 'dropped' }] };
+  });
+  server.registerPrompt(DOTTED_PROMPT_NAME, { description: 'A dotted prompt' }, () => ({
+    messages: [{ role: 'user', content: { type: 'text', text: 'summary' } }],
+  }));
+  return server;
+}
+
+const servers: Record<Shape, () => McpServer> = { prompts: promptsServer, resources: resourcesServer, slow: slowServer, names: namesServer };
 const shape = process.argv[2] as Shape | undefined;
 if (shape && shape in servers) {
   const slow = Number(process.env.SLOW_START_MS ?? 0);

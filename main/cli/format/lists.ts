@@ -1,5 +1,6 @@
 // The tables of `canopy list servers|tools|prompts|resources`.
 import type { PromptView, ResourceView, ServerView, ToolView } from '../../core/api/contract.ts';
+import { qualifiedName } from '../../core/config/names.ts';
 import { formatTable } from './table.ts';
 import { serverHealth, stateLabel } from './server-state.ts';
 
@@ -26,10 +27,21 @@ export function serverTable(servers: ServerView[], width?: number, now = Date.no
   return lines;
 }
 
+/** Whether any item is listed under a name other than `server__originalName` (alias, override, short form). */
+function anyRenamed(items: (ToolView | PromptView)[]): boolean {
+  return items.some((item) => item.name !== qualifiedName(item.server, item.originalName));
+}
+
+/** The upstream's own name, shown beside the listed one when some names differ. */
+function originalColumn<T extends ToolView | PromptView>(items: T[]) {
+  return anyRenamed(items) ? [{ header: 'UPSTREAM NAME', value: (item: T) => `${item.server}: ${item.originalName}` }] : [];
+}
+
 export function toolTable(tools: ToolView[], width?: number): string[] {
   return formatTable(
     [
       { header: 'NAME', value: (tool) => tool.name },
+      ...originalColumn(tools),
       { header: 'STATUS', value: (tool) => enabledLabel(tool.enabled) },
       { header: 'DESCRIPTION', value: (tool) => tool.description ?? tool.title ?? '' },
     ],
@@ -47,6 +59,7 @@ export function promptTable(prompts: PromptView[], width?: number): string[] {
   return formatTable(
     [
       { header: 'NAME', value: (prompt) => prompt.name },
+      ...originalColumn(prompts),
       { header: 'STATUS', value: (prompt) => enabledLabel(prompt.enabled) },
       { header: 'ARGUMENTS', value: promptArguments },
       { header: 'DESCRIPTION', value: (prompt) => prompt.description ?? prompt.title ?? '' },

@@ -90,13 +90,18 @@ export interface RegisterServerResult {
   warnings: string[];
 }
 
-/** What tools and prompts share: a `server__name` name, the upstream's own name, a switch. */
+/** What tools and prompts share: the name clients call, the upstream's own name, a switch. */
 export interface CatalogItemView {
-  /** `server__name` */
+  /**
+   * The name on `/mcp` and groups: `server__name` (the server's alias as prefix when it has one, an
+   * override's name in place of the upstream's), or a short form when that would not match ^[a-zA-Z0-9_-]{1,64}$.
+   */
   name: string;
   server: string;
   /** The upstream's own name. */
   originalName: string;
+  /** The name on the server's own endpoint (`/servers/{server}/mcp`). */
+  serverEndpointName: string;
   enabled: boolean;
   title?: string;
   description?: string;

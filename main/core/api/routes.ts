@@ -149,9 +149,8 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.post('/tools/:name/disable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), false)));
   api.post('/tools/:name/invoke', async (c) => {
     const body = await readJson(c, invokeBody, 'request');
-    const name = c.req.param('name');
-    // Refused before anything runs; the gateway checks again on the call itself.
-    toolFor(c, name);
+    // Refused before anything runs; the gateway checks again on the call itself. Called by the name /mcp lists.
+    const name = toolFor(c, c.req.param('name')).name;
     const caller = services.callerOf(c.get('principal'));
     if (!c.req.header('accept')?.includes(NDJSON)) return c.json(await asApiError(invokeTool(name, body.input, caller)));
     // Streamed: progress as it comes, then the result; the client going away cancels the call upstream.

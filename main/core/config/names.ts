@@ -16,6 +16,14 @@ export function serverNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** What MCP clients accept as a tool or prompt name (Claude refuses any other). */
+const EXPOSABLE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+export const MAX_EXPOSED_NAME_LENGTH = 64;
+
+export function isExposableName(name: string): boolean {
+  return EXPOSABLE_NAME.test(name);
+}
+
 export function qualifiedName(server: string, name: string): string {
   return `${server}${NAME_SEPARATOR}${name}`;
 }

@@ -9,7 +9,8 @@ import {
   splitQualifiedResourceUri,
 } from '../config/names.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
-import type { ItemKind } from '../store/item-settings.ts';
+import type { ItemKind, ToolOverride } from '../store/item-settings.ts';
+import { assignNames, claimId, type NameClaim } from './exposed-names.ts';
 
 /**
  * Which servers a downstream endpoint shows, and whether names are prefixed: every server, one
@@ -41,16 +42,31 @@ function bothOf(first: ItemFilter, second: ItemFilter | undefined): ItemFilter {
   return { key: `${first.key}&${second.key}`, allows: (...args) => first.allows(...args) && second.allows(...args) };
 }
 
+/** A registered server as the catalog sees it. */
+export interface CatalogServer {
+  name: string;
+  enabled: boolean;
+  /** Short prefix of its tools and prompts on aggregated views, instead of its name. */
+  alias?: string;
+}
+
 export interface CatalogSource {
   /** Registered servers in name order. */
-  servers(): Iterable<{ name: string; enabled: boolean }>;
+  servers(): Iterable<CatalogServer>;
   /** One registered server, looked up without listing them all (request paths use it). */
-  server(name: string): { name: string; enabled: boolean } | undefined;
+  server(name: string): CatalogServer | undefined;
   connection(name: string): UpstreamConnection | undefined;
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean;
+  /** What the user changed of a tool (its name, its description); undefined when nothing. */
+  toolOverride(server: string, name: string): ToolOverride | undefined;
   /** 'changed': a server was added, removed or toggled, or a connection appeared or changed. */
   on(event: 'changed', listener: () => void): unknown;
   off(event: 'changed', listener: () => void): unknown;
+}
+
+/** What a server's tools and prompts are prefixed with on aggregated views. */
+export function prefixOf(server: CatalogServer): string {
+  return server.alias ?? server.name;
 }
 
 export interface ItemRef {
@@ -66,8 +82,11 @@ export interface CatalogView {
   readonly resourceTemplates: ResourceTemplate[];
   /** Serialized lists, compared to decide which list_changed notifications a change needs. */
   readonly signatures: { tools: string; prompts: string; resources: string };
+  /** Maps a listed tool name back to its server and the upstream's own name. */
   resolveTool(exposed: string): ItemRef | undefined;
   resolvePrompt(exposed: string): ItemRef | undefined;
+  /** The name this view lists an item under (the reverse of resolveTool/resolvePrompt); undefined when not listed. */
+  exposedName(kind: ItemKind, server: string, name: string): string | undefined;
   /** Maps an exposed resource URI back to its upstream (templates included). */
   resolveResource(exposedUri: string): ItemRef | undefined;
   /** Maps an upstream URI to the URI this view exposes. */
@@ -91,8 +110,58 @@ function labelled(server: string, item: { name: string; title?: string }): { nam
   return { name: `${server}__${item.name}`, ...(item.title !== undefined ? { title: `${server}: ${item.title}` } : {}) };
 }
 
-function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | undefined): CatalogView {
+/** A tool or prompt as a view lists it: overrides applied, name still the upstream's. */
+interface CatalogItem {
+  server: CatalogServer;
+  item: Tool | Prompt;
+  /** The name the user gave the tool, else the upstream's. */
+  name: string;
+  overridden: boolean;
+}
+
+/** Tools or prompts of the servers in scope that are listed (server enabled and running, item not hidden), in server order. */
+function* listedItems(source: CatalogSource, kind: ItemKind, server: string | undefined, hidden = false): Generator<CatalogItem> {
+  for (const entry of source.servers()) {
+    if (server !== undefined && entry.name !== server) continue;
+    if (!entry.enabled) continue;
+    const connection = source.connection(entry.name);
+    if (!isListed(connection)) continue;
+    const catalog = connection!.catalog!;
+    for (const item of kind === 'tool' ? catalog.tools : catalog.prompts) {
+      if (source.isItemEnabled(entry.name, kind, item.name) === hidden) continue;
+      const renamed = kind === 'tool' ? source.toolOverride(entry.name, item.name)?.name : undefined;
+      yield { server: entry, item, name: renamed ?? item.name, overridden: renamed !== undefined };
+    }
+  }
+}
+
+function claimOf(entry: CatalogItem, prefixed: boolean): NameClaim {
+  return {
+    id: claimId(entry.server.name, entry.item.name),
+    wanted: prefixed ? qualifiedName(prefixOf(entry.server), entry.name) : entry.name,
+    overridden: entry.overridden,
+  };
+}
+
+/**
+ * The names of one kind's listed items (claim id → name): on aggregated views (`server` undefined)
+ * or on one server's endpoint. With `hidden`, hidden items are named too, after and around the
+ * listed ones, so the admin API can show what name a hidden item would have.
+ */
+export function exposedNames(source: CatalogSource, kind: ItemKind, server?: string, options: { hidden?: boolean } = {}): Map<string, string> {
+  const prefixed = server === undefined;
+  const names = assignNames([...listedItems(source, kind, server)].map((entry) => claimOf(entry, prefixed)));
+  if (!options.hidden) return names;
+  const hidden = assignNames([...listedItems(source, kind, server, true)].map((entry) => claimOf(entry, prefixed)), new Set(names.values()));
+  return new Map([...names, ...hidden]);
+}
+
+/** Names are shared by every view of a scope (aggregate or one server), whatever narrows the view. */
+type NameLookup = (kind: ItemKind, server: string | undefined) => Map<string, string>;
+
+function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | undefined, namesOf: NameLookup): CatalogView {
   const prefixed = spec.kind !== 'server';
+  const scope = spec.kind === 'server' ? spec.server : undefined;
   const tools: Tool[] = [];
   const prompts: Prompt[] = [];
   const resources: Resource[] = [];
@@ -100,32 +169,40 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
   const toolIndex = new Map<string, ItemRef>();
   const promptIndex = new Map<string, ItemRef>();
   const members = new Set<string>();
+  const toolNames = namesOf('tool', scope);
+  const promptNames = namesOf('prompt', scope);
 
   for (const server of source.servers()) {
     if (spec.kind === 'server' && server.name !== spec.server) continue;
     // Under a filter a server belongs to the view only through what the filter lets through, so
     // its logs and roots reach no one who cannot use it.
     if (!filter || filter.allows(server.name, 'resource', '*')) members.add(server.name);
+  }
+  // Filters (allow-lists, groups) match the upstream's own names, whatever a tool is listed as.
+  for (const entry of listedItems(source, 'tool', scope)) {
+    const { server, item } = entry;
+    const exposed = toolNames.get(claimId(server.name, item.name));
+    if (exposed === undefined || toolIndex.has(exposed)) continue;
+    if (filter && !filter.allows(server.name, 'tool', item.name)) continue;
+    const description = source.toolOverride(server.name, item.name)?.description;
+    tools.push(exposed === item.name && description === undefined ? (item as Tool) : { ...(item as Tool), name: exposed, ...(description !== undefined ? { description } : {}) });
+    toolIndex.set(exposed, { server: server.name, name: item.name });
+    members.add(server.name);
+  }
+  for (const { server, item } of listedItems(source, 'prompt', scope)) {
+    const exposed = promptNames.get(claimId(server.name, item.name));
+    if (exposed === undefined || promptIndex.has(exposed)) continue;
+    if (filter && !filter.allows(server.name, 'prompt', item.name)) continue;
+    prompts.push(exposed === item.name ? (item as Prompt) : { ...(item as Prompt), name: exposed });
+    promptIndex.set(exposed, { server: server.name, name: item.name });
+    members.add(server.name);
+  }
+  for (const server of source.servers()) {
+    if (spec.kind === 'server' && server.name !== spec.server) continue;
     if (!server.enabled) continue;
     const connection = source.connection(server.name);
     if (!isListed(connection)) continue;
     const catalog = connection!.catalog!;
-    for (const tool of catalog.tools) {
-      if (!source.isItemEnabled(server.name, 'tool', tool.name)) continue;
-      if (filter && !filter.allows(server.name, 'tool', tool.name)) continue;
-      const exposed = prefixed ? qualifiedName(server.name, tool.name) : tool.name;
-      tools.push(prefixed ? { ...tool, name: exposed } : tool);
-      toolIndex.set(exposed, { server: server.name, name: tool.name });
-      members.add(server.name);
-    }
-    for (const prompt of catalog.prompts) {
-      if (!source.isItemEnabled(server.name, 'prompt', prompt.name)) continue;
-      if (filter && !filter.allows(server.name, 'prompt', prompt.name)) continue;
-      const exposed = prefixed ? qualifiedName(server.name, prompt.name) : prompt.name;
-      prompts.push(prefixed ? { ...prompt, name: exposed } : prompt);
-      promptIndex.set(exposed, { server: server.name, name: prompt.name });
-      members.add(server.name);
-    }
     if (filter && !filter.allows(server.name, 'resource', '*')) continue;
     for (const resource of catalog.resources) {
       resources.push(prefixed ? { ...resource, ...labelled(server.name, resource), uri: qualifiedResourceUri(server.name, resource.uri) } : resource);
@@ -154,6 +231,10 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
     },
     resolveTool: (exposed) => toolIndex.get(exposed),
     resolvePrompt: (exposed) => promptIndex.get(exposed),
+    exposedName(kind, server, name) {
+      const exposed = (kind === 'tool' ? toolNames : promptNames).get(claimId(server, name));
+      return exposed !== undefined && (kind === 'tool' ? toolIndex : promptIndex).has(exposed) ? exposed : undefined;
+    },
     resolveResource(exposedUri) {
       if (!prefixed) {
         const server = (spec as { server: string }).server;
@@ -169,6 +250,16 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
 
 export class Catalog {
   private readonly views = new Map<string, CatalogView>();
+  private readonly names = new Map<string, Map<string, string>>();
+  private readonly namesOf: NameLookup = (kind, server) => {
+    const key = `${kind}|${server ?? '*'}`;
+    let names = this.names.get(key);
+    if (!names) {
+      names = exposedNames(this.source, kind, server);
+      this.names.set(key, names);
+    }
+    return names;
+  };
 
   constructor(
     private readonly source: CatalogSource,
@@ -181,7 +272,7 @@ export class Catalog {
     if (!view) {
       // A group view is the aggregate narrowed by the group's rules (and then the caller's filter).
       const effective = spec.kind === 'group' ? bothOf(this.groups(spec.group) ?? NOTHING, filter) : filter;
-      view = buildView(this.source, spec, effective);
+      view = buildView(this.source, spec, effective, this.namesOf);
       this.views.set(key, view);
     }
     return view;
@@ -190,12 +281,20 @@ export class Catalog {
   /** Drops every cached view; the next `view()` recomputes. */
   invalidate(): void {
     this.views.clear();
+    this.names.clear();
   }
 }
 
-/** The server and name an exposed tool/prompt name stands for on an endpoint, whether or not it exists. */
-export function namedItem(spec: ViewSpec, exposed: string): { server: string; name: string } | undefined {
-  return spec.kind === 'server' ? { server: spec.server, name: exposed } : splitQualifiedName(exposed);
+/**
+ * The server and name an exposed tool/prompt name stands for on an endpoint, whether or not it
+ * exists: `prefix__name` with the prefix a server's name or (given `source`) its alias.
+ */
+export function namedItem(spec: ViewSpec, exposed: string, source?: CatalogSource): { server: string; name: string } | undefined {
+  if (spec.kind === 'server') return { server: spec.server, name: exposed };
+  const split = splitQualifiedName(exposed);
+  if (!split || !source || source.server(split.server)) return split;
+  const aliased = [...source.servers()].find((server) => server.alias === split.server);
+  return aliased ? { server: aliased.name, name: split.name } : split;
 }
 
 /** Why an exposed tool/prompt name does not resolve, phrased for the user. */
@@ -204,8 +303,9 @@ export function explainMissing(
   kind: ItemKind,
   exposed: string,
   spec: ViewSpec,
+  view?: CatalogView,
 ): string {
-  const ref = namedItem(spec, exposed);
+  const ref = namedItem(spec, exposed, source);
   if (!ref) return `unknown ${kind} '${exposed}': ${kind} names have the form server__${kind}`;
   const server = source.server(ref.server);
   if (!server) return `unknown ${kind} '${exposed}': no server named '${ref.server}' is registered`;
@@ -222,5 +322,8 @@ export function explainMissing(
     const name = qualifiedName(ref.server, ref.name);
     return `${kind} '${name}' is disabled: enable it with \`canopy enable ${kind} ${name}\``;
   }
+  // Asked by the upstream's own name (or the server's name) while it is listed otherwise (alias, override, short form).
+  const listedAs = view?.exposedName(kind, ref.server, ref.name);
+  if (listedAs !== undefined) return `${kind} '${exposed}' is listed as '${listedAs}': call it by that name`;
   return `unknown ${kind} '${exposed}'`;
 }

@@ -39,6 +39,7 @@ import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sd
 import {
   explainMissing,
   namedItem,
+  prefixOf,
   type Catalog,
   type CatalogSource,
   type CatalogView,
@@ -259,9 +260,10 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     if (this.spec.kind === 'server') return this.core.connection(this.spec.server)?.catalog?.instructions;
     const parts: string[] = [];
     const view = this.view();
-    for (const { name, enabled } of this.core.source.servers()) {
+    for (const server of this.core.source.servers()) {
+      const { name, enabled } = server;
       const text = enabled && view.includesServer(name) ? this.core.connection(name)?.catalog?.instructions : undefined;
-      if (text) parts.push(`## ${name}\nTools of this server are named ${name}__<tool>.\n${text}`);
+      if (text) parts.push(`## ${name}\nTools of this server are named ${prefixOf(server)}__<tool>.\n${text}`);
     }
     return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
@@ -281,11 +283,11 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     if (ref) return ref;
     // A client learns nothing about names outside its allow-list: one answer whether they exist or not.
     const filter = this.filter?.();
-    const named = namedItem(this.spec, exposed);
+    const named = namedItem(this.spec, exposed, this.core.source);
     if (filter && !(named && filter.allows(named.server, kind, named.name))) {
       throw new JsonRpcError(ErrorCode.InvalidParams, `${kind} '${exposed}' is unknown or not allowed for this client`);
     }
-    throw new JsonRpcError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec));
+    throw new JsonRpcError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec, view));
   }
 
   private resolveResourceOrThrow(uri: string): ItemRef {

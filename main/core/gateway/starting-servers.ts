@@ -12,7 +12,7 @@ const CONNECTION_APPEARS_MS = 5_000;
  * filter would allow the item (so waiting reveals nothing about items it may not see).
  */
 export function startingServer(source: CatalogSource, spec: ViewSpec, kind: 'tool' | 'prompt', exposed: string, filter: ItemFilter | undefined): string | undefined {
-  const ref = namedItem(spec, exposed);
+  const ref = namedItem(spec, exposed, source);
   if (!ref || !source.server(ref.server)?.enabled) return undefined;
   if (filter && !filter.allows(ref.server, kind, ref.name)) return undefined;
   const connection = source.connection(ref.server);

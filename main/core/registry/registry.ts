@@ -8,15 +8,18 @@ import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
 import { isUniqueViolation } from '../store/dialect.ts';
-import type { ItemKind } from '../store/item-settings.ts';
+import type { ItemKind, ToolOverride } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { deleteUnreferencedSecrets, secretsCommitted, writeNewSecrets } from '../secrets/orphan-secrets.ts';
 import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
-import type { CatalogSource } from '../gateway/catalog.ts';
-import { isListed } from '../gateway/catalog.ts';
+import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
+import { exposedNames, isListed } from '../gateway/catalog.ts';
+import { claimId } from '../gateway/exposed-names.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
+import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type {
   AuthorizeResult,
+  CatalogItemView,
   DeregisterServerResult,
   ExportView,
   LogsView,
@@ -67,6 +70,10 @@ function givesTransport(config: unknown): boolean {
   return typeof config === 'object' && config !== null && (config as { transport?: unknown }).transport !== undefined;
 }
 
+function catalogServer(record: ServerRecord): CatalogServer {
+  return { name: record.name, enabled: record.enabled };
+}
+
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
 
 export class Registry extends EventEmitter<RegistryEvents> implements CatalogSource {
@@ -87,15 +94,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   // ---- CatalogSource ----
 
-  *servers(): Iterable<{ name: string; enabled: boolean }> {
-    for (const record of [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      yield { name: record.name, enabled: record.enabled };
-    }
+  *servers(): Iterable<CatalogServer> {
+    for (const record of [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name))) yield catalogServer(record);
   }
 
-  server(name: string): { name: string; enabled: boolean } | undefined {
+  server(name: string): CatalogServer | undefined {
     const record = this.records.get(name);
-    return record && { name: record.name, enabled: record.enabled };
+    return record && catalogServer(record);
   }
 
   connection(name: string): UpstreamConnection | undefined {
@@ -104,6 +109,10 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean {
     return !this.disabledItems.has(itemKey(server, kind, name));
+  }
+
+  toolOverride(_server: string, _name: string): ToolOverride | undefined {
+    return undefined;
   }
 
   // ---- lifecycle ----
@@ -303,42 +312,72 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * One kind's items of the listed servers with what they share: the name on aggregated views and
+   * on the server's own endpoint (hidden items get the name they would have if shown), the upstream's
+   * name, the switch; `details` adds the rest.
+   */
+  private catalogItems<T extends { name: string }, V>(
+    kind: ItemKind,
+    server: string | undefined,
+    details: (item: T) => V,
+  ): (V & CatalogItemView)[] {
+    const catalogs = this.catalogs(server);
+    const aggregated = exposedNames(this, kind, undefined, { hidden: true });
+    return catalogs.flatMap(({ name, connection }) => {
+      const own = exposedNames(this, kind, name, { hidden: true });
+      const items = (kind === 'tool' ? connection.catalog!.tools : connection.catalog!.prompts) as unknown as T[];
+      return items.map((item) => {
+        const id = claimId(name, item.name);
+        return {
+          ...details(item),
+          name: aggregated.get(id) ?? qualifiedName(name, item.name),
+          server: name,
+          originalName: item.name,
+          serverEndpointName: own.get(id) ?? item.name,
+          enabled: this.isItemEnabled(name, kind, item.name),
+        };
+      });
+    });
+  }
+
   listTools(server?: string): ToolView[] {
-    return this.catalogs(server).flatMap(({ name, connection }) =>
-      connection.catalog!.tools.map((tool) => ({
-        name: qualifiedName(name, tool.name),
-        server: name,
-        originalName: tool.name,
-        enabled: this.isItemEnabled(name, 'tool', tool.name),
-        title: tool.title ?? tool.annotations?.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: tool.annotations,
-      })),
-    );
+    return this.catalogItems('tool', server, (tool: Tool) => ({
+      title: tool.title ?? tool.annotations?.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: tool.annotations,
+    }));
   }
 
   getTool(name: string): ToolView {
-    const split = splitQualifiedName(name);
-    if (!split) throw badRequest(`'${name}' is not a tool name: tool names have the form server__tool`);
-    const tool = this.listTools(split.server).find((t) => t.originalName === split.name);
-    if (!tool) throw notFound(`server '${split.server}' has no tool '${split.name}' (or it is not running)`);
-    return tool;
+    return this.findItem('tool', name) as ToolView;
   }
 
   listPrompts(server?: string): PromptView[] {
-    return this.catalogs(server).flatMap(({ name, connection }) =>
-      connection.catalog!.prompts.map((prompt) => ({
-        name: qualifiedName(name, prompt.name),
-        server: name,
-        originalName: prompt.name,
-        enabled: this.isItemEnabled(name, 'prompt', prompt.name),
-        title: prompt.title,
-        description: prompt.description,
-        arguments: prompt.arguments,
-      })),
-    );
+    return this.catalogItems('prompt', server, (prompt: Prompt) => ({
+      title: prompt.title,
+      description: prompt.description,
+      arguments: prompt.arguments,
+    }));
+  }
+
+  /**
+   * A tool or prompt by the name `/mcp` lists it under, or by `server__name` with the server's name
+   * or alias and the upstream's own name (what allow-lists and groups use; works for hidden items too).
+   */
+  private findItem(kind: ItemKind, name: string): ToolView | PromptView {
+    const items = kind === 'tool' ? this.listTools() : this.listPrompts();
+    const listed = items.find((item) => item.name === name);
+    if (listed) return listed;
+    const split = splitQualifiedName(name);
+    if (!split) throw badRequest(`'${name}' is not a ${kind} name: use the name \`canopy list ${kind}s\` shows (server__${kind})`);
+    const record = this.records.get(split.server);
+    if (!record) throw notFound(`no server named '${split.server}' is registered: see \`canopy list servers\``);
+    const item = items.find((i) => i.server === record.name && i.originalName === split.name);
+    if (!item) throw notFound(`server '${record.name}' has no ${kind} '${split.name}' (or it is not running): see \`canopy list ${kind}s --server ${record.name}\``);
+    return item;
   }
 
   listResources(server?: string): ResourceView[] {
@@ -520,19 +559,14 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   async setItemEnabled(kind: ItemKind, name: string, enabled: boolean): Promise<ToolView | PromptView> {
-    const split = splitQualifiedName(name);
-    if (!split) throw badRequest(`'${name}' is not a ${kind} name: ${kind} names have the form server__${kind}`);
-    this.requireRecord(split.server);
-    const items = kind === 'tool' ? this.listTools(split.server) : this.listPrompts(split.server);
-    const item = items.find((i) => i.originalName === split.name);
-    if (!item) throw notFound(`server '${split.server}' has no ${kind} '${split.name}' (or it is not running)`);
-    await this.options.store.itemSettings.set(split.server, kind, split.name, enabled);
-    const key = itemKey(split.server, kind, split.name);
+    const item = this.findItem(kind, name);
+    await this.options.store.itemSettings.set(item.server, kind, item.originalName, enabled);
+    const key = itemKey(item.server, kind, item.originalName);
     if (enabled) this.disabledItems.delete(key);
     else this.disabledItems.add(key);
     this.emit('changed');
     this.committed();
-    return { ...item, enabled };
+    return kind === 'tool' ? this.getTool(qualifiedName(item.server, item.originalName)) : { ...item, enabled };
   }
 
   async authorizeServer(name: string): Promise<AuthorizeResult> {

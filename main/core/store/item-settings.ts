@@ -10,6 +10,12 @@ export interface ItemSetting {
   enabled: boolean;
 }
 
+/** What the user changed of a tool; a field left out keeps the upstream's. */
+export interface ToolOverride {
+  name?: string;
+  description?: string;
+}
+
 /** Per-tool and per-prompt enable switches. Items without a row are enabled. */
 export class ItemSettingsRepository {
   constructor(private readonly db: Kysely<Database>) {}

@@ -7,13 +7,15 @@ export interface ItemToggleProps {
   kind: 'tool' | 'prompt';
   name: string;
   originalName: string;
+  /** The name MCP clients call it by on /mcp, shown when it is not `server__originalName`. */
+  listedAs?: string;
   description?: string;
   enabled: boolean;
   setEnabled: (name: string, enabled: boolean) => Promise<unknown>;
   onChanged: () => void;
 }
 
-export function ItemToggle({ kind, name, originalName, description, enabled, setEnabled, onChanged }: ItemToggleProps) {
+export function ItemToggle({ kind, name, originalName, listedAs, description, enabled, setEnabled, onChanged }: ItemToggleProps) {
   const toggle = useAction(async (next: boolean) => {
     await setEnabled(name, next);
     onChanged();
@@ -23,6 +25,7 @@ export function ItemToggle({ kind, name, originalName, description, enabled, set
       <Switch label={`Enable ${kind} ${originalName}`} hideLabel checked={enabled} busy={toggle.busy} onChange={(next) => toggle.run(next)} />
       <div>
         <code>{originalName}</code>
+        {listedAs && <span className="muted small"> listed as <code>{listedAs}</code></span>}
         {description && <div className="muted small clamp">{description}</div>}
         <ErrorNote message={toggle.error} />
       </div>

@@ -15,7 +15,13 @@ function ItemList({ label, items, ...toggle }: ItemListProps) {
   return (
     <ul className="item-list" aria-label={label}>
       {items.map((item) => (
-        <ItemToggle key={item.name} {...toggle} name={item.name} originalName={item.originalName} description={item.description} enabled={item.enabled} />
+        <ItemToggle
+          key={item.name}
+          {...toggle}
+          name={item.name}
+          originalName={item.originalName}
+          listedAs={item.name !== `${item.server}__${item.originalName}` ? item.name : undefined}
+          description={item.description} enabled={item.enabled} />
       ))}
     </ul>
   );

@@ -36,6 +36,7 @@ export function ToolsPage() {
             <li key={tool.name}>
               <button type="button" className={`tool-item${tool.name === selected ? ' selected' : ''}`} aria-current={tool.name === selected || undefined} onClick={() => setSelected(tool.name)}>
                 <code>{tool.name}</code>
+                {tool.name !== `${tool.server}__${tool.originalName}` && <span className="muted small">{tool.server}: {tool.originalName}</span>}
                 {!tool.enabled && <span className="badge badge-off">disabled</span>}
                 {tool.description && <span className="muted small clamp">{tool.description}</span>}
               </button>
