@@ -22,6 +22,8 @@ export interface ServerFlags {
   conf?: string;
   url?: string;
   description?: string;
+  /** `--alias ""` removes the alias. */
+  alias?: string;
   bearerToken?: string;
   /** `--env K=V`, repeatable. */
   env?: string[];
@@ -32,7 +34,7 @@ export interface RegisterFlags extends ServerFlags {
   name?: string;
 }
 
-const FLAG_NAMES = { url: '--url', description: '--description', bearerToken: '--bearer-token', env: '--env', cwd: '--cwd' } as const;
+const FLAG_NAMES = { url: '--url', description: '--description', alias: '--alias', bearerToken: '--bearer-token', env: '--env', cwd: '--cwd' } as const;
 
 /** `--env` values as a map; `K=V` with a non-empty K (V may be empty or contain "="). */
 export function parseEnvFlags(values: string[] | undefined): Record<string, string> | undefined {
@@ -51,6 +53,7 @@ function flagFields(flags: ServerFlags): Partial<ServerConfigInput> {
   return {
     ...(flags.url !== undefined ? { url: flags.url } : {}),
     ...(flags.description !== undefined ? { description: flags.description } : {}),
+    ...(flags.alias !== undefined ? { alias: flags.alias === '' ? undefined : flags.alias } : {}),
     ...(flags.bearerToken !== undefined ? { bearer_token: flags.bearerToken } : {}),
     ...(flags.env !== undefined ? { env: parseEnvFlags(flags.env) } : {}),
     ...(flags.cwd !== undefined ? { cwd: resolve(flags.cwd) } : {}),
@@ -121,14 +124,14 @@ export function updatedConfig(current: ServerConfig, flags: ServerFlags, command
     });
   }
   if (usedFlags(flags).length === 0 && command.length === 0) {
-    throw new CliError(`nothing to update: give flags (e.g. --env K=V, --cwd DIR, --url URL), -- COMMAND ARGS, or -c FILE (see \`canopy update server --help\`)`);
+    throw new CliError(`nothing to update: give flags (e.g. --env K=V, --cwd DIR, --url URL, --alias A), -- COMMAND ARGS, or -c FILE (see \`canopy update server --help\`)`);
   }
   if (flags.url !== undefined && command.length > 0) throw new CliError('give either --url (a remote server) or a command after -- (a stdio server), not both');
   let next: ServerConfigInput = { ...current };
   if (command.length > 0 && current.transport !== 'stdio') {
-    next = { name, description: current.description, transport: 'stdio' };
+    next = { name, alias: current.alias, description: current.description, transport: 'stdio' };
   } else if (flags.url !== undefined && current.transport === 'stdio') {
-    next = { name, description: current.description };
+    next = { name, alias: current.alias, description: current.description };
   }
   const [executable, ...args] = command;
   const fields = flagFields(flags);

@@ -78,6 +78,15 @@ describe('register arguments → config', () => {
     expect(printed(() => updatedConfig(current, {}, [], {}))).toMatch(/^nothing to update: give flags/);
   });
 
+  it('--alias sets the prefix on register and update; --alias "" removes it', () => {
+    expect(configFromArguments({ name: 'github-enterprise', alias: 'gh', url: 'https://ghe.test/mcp' }, [], {})).toEqual({ name: 'github-enterprise', alias: 'gh', url: 'https://ghe.test/mcp' });
+    const current = parseServerConfig({ name: 'github-enterprise', alias: 'gh', url: 'https://ghe.test/mcp' });
+    expect(updatedConfig(current, { alias: 'ghe' }, [], {})).toEqual({ ...current, alias: 'ghe' });
+    expect(updatedConfig(current, { alias: '' }, [], {}).alias).toBeUndefined();
+    expect(updatedConfig(current, {}, ['node', 'gh.js'], {})).toMatchObject({ alias: 'gh', transport: 'stdio' });
+    expect(printed(() => configFromArguments({ name: 'x', alias: 'a.b', url: 'https://x.test/mcp' }, [], {}))).toMatch(/field 'alias'/);
+  });
+
   it('update server -c FILE replaces the whole config of that server only', () => {
     const current = parseServerConfig({ name: 'gh', command: 'npx', env: { TOKEN: REDACTED } });
     expect(updatedConfig(current, { conf: file('gh.json', { command: 'node', args: ['${ENTRY}'] }) }, [], { ENTRY: 'gh.js' })).toEqual({

@@ -2,8 +2,55 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../main/core/store/open.ts';
 import { parseServerConfig } from '../../main/core/config/server-config.ts';
 import { freshStoreEachTest, storeKinds } from '../support/databases.ts';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { migrations } from '../../main/core/store/migrations/index.ts';
+import type { StoreLocation } from '../../main/core/store/open.ts';
+
+/** Prepares a database the way a Canopy of migration `last` left it, with `seed` written in that version's shape. */
+async function databaseAt(location: StoreLocation, last: string, seed: (db: Kysely<any>) => Promise<void>): Promise<void> {
+  const dialect =
+    location.kind === 'sqlite'
+      ? new SqliteDialect({ database: new BetterSqlite3(location.path) })
+      : new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url }) });
+  const db = new Kysely<any>({ dialect });
+  try {
+    const upTo = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= last));
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => upTo }, migrationTableName: 'canopy_migration', migrationLockTableName: 'canopy_migration_lock' });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+    await seed(db);
+  } finally {
+    await db.destroy();
+  }
+}
 
 describe.each(storeKinds)('store on $kind', ({ fresh }) => {
+  it('migrates a database of an earlier version, keeping its servers and switches', async () => {
+    const where = await fresh();
+    try {
+      await databaseAt(where.location, '0004-secret-cleanup', async (db) => {
+        const now = new Date().toISOString();
+        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
+        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
+        await db.insertInto('item_settings').values({ server_name: 'old', kind: 'tool', item_name: 'rm', enabled: 0 }).execute();
+      });
+      const store = await openStore(where.location);
+      try {
+        expect((await store.servers.list()).map((s) => [s.name, s.config.alias])).toEqual([['old', undefined]]);
+        expect(await store.itemSettings.list()).toEqual([expect.objectContaining({ server: 'old', kind: 'tool', name: 'rm', enabled: false })]);
+        // The new alias column refuses a second server with the same alias.
+        await store.servers.insert(parseServerConfig({ name: 'a', alias: 'x', command: 'node' }));
+        await expect(store.servers.insert(parseServerConfig({ name: 'b', alias: 'x', command: 'node' }))).rejects.toThrow();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await where.drop();
+    }
+  });
+
   const t = freshStoreEachTest(fresh);
 
   const memory = parseServerConfig({ name: 'memory', command: 'node', args: ['server.js'] });

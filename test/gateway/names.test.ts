@@ -113,3 +113,59 @@ describe('names every client accepts', () => {
     }
   }, 120_000);
 });
+
+describe('server aliases', () => {
+  let t: TestGateway;
+
+  beforeAll(async () => {
+    t = await startTestGateway();
+    await t.api.registerServer({ config: { ...stdioConfigs.everything('everything-enterprise'), alias: 'ev' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('prefixes the tools and prompts with the alias on /mcp, and leaves the server endpoint alone', async () => {
+    const client = await t.connect();
+    const tools = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(tools).toContain('ev__echo');
+    expect(tools.some((name) => name.startsWith('everything-enterprise__'))).toBe(false);
+    expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).toContain('ev__simple-prompt');
+    expect(text(await client.callTool({ name: 'ev__echo', arguments: { message: 'via alias' } }))).toContain('via alias');
+    await expect(client.callTool({ name: 'everything-enterprise__echo', arguments: { message: 'x' } })).rejects.toThrow("listed as 'ev__echo'");
+    const own = (await (await t.connect('/servers/everything-enterprise/mcp')).listTools()).tools.map((tool) => tool.name);
+    expect(own).toContain('echo');
+    // Admin commands take the listed name, or the server's own name or alias with the upstream's name.
+    expect((await t.api.getTool('everything-enterprise__echo')).name).toBe('ev__echo');
+    expect((await t.api.setToolEnabled('ev__echo', false)).enabled).toBe(false);
+    expect((await (await t.connect()).listTools()).tools.map((tool) => tool.name)).not.toContain('ev__echo');
+    expect((await t.api.setToolEnabled('everything-enterprise__echo', true)).enabled).toBe(true);
+  });
+
+  it('refuses an alias that is another server’s name or alias, and a name that is an alias', async () => {
+    const other = (name: string, alias?: string) => ({ name, command: process.execPath, args: ['-e', ''], ...(alias ? { alias } : {}) });
+    await expect(t.api.registerServer({ config: other('second', 'EV'), enabled: false })).rejects.toThrow("the alias 'EV' is the alias of server 'everything-enterprise'");
+    await expect(t.api.registerServer({ config: other('second', 'everything-enterprise'), enabled: false })).rejects.toThrow('is the name of server');
+    await expect(t.api.registerServer({ config: other('ev'), enabled: false })).rejects.toThrow("'ev' is the alias of server 'everything-enterprise'");
+    await expect(t.api.registerServer({ config: other('second', 'bad__alias'), enabled: false })).rejects.toThrow("field 'alias'");
+    expect((await t.api.listServers()).map((server) => server.name)).toEqual(['everything-enterprise']);
+  });
+
+  it('round-trips through export and import, and changes with an update', async () => {
+    const exported = (await t.api.exportServers()).servers;
+    expect(exported[0]).toMatchObject({ name: 'everything-enterprise', alias: 'ev' });
+    const other = await startTestGateway();
+    try {
+      const { enabled: _enabled, ...config } = exported[0];
+      await other.api.registerServer({ config });
+      expect((await other.api.listTools()).map((tool) => tool.name)).toContain('ev__echo');
+      await other.api.registerServer({ config: { ...config, alias: 'e2' }, force: true });
+      const tools = (await (await other.connect()).listTools()).tools.map((tool) => tool.name);
+      expect(tools).toContain('e2__echo');
+      expect(tools).not.toContain('ev__echo');
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+});

@@ -18,6 +18,7 @@ function withServerFlags(command: Command): Command {
     .option('-c, --conf <file>', 'server config file (JSON, MCPJungle format)')
     .option('--url <url>', 'URL of a remote (streamable HTTP or SSE) MCP server, e.g. http://localhost:8000/mcp')
     .option('--description <text>', 'what the server is for')
+    .option('--alias <alias>', 'short prefix of its tools on /mcp instead of its name (gh → gh__create_issue); "" removes it')
     .option('--bearer-token <token>', 'remote servers: sent as "Authorization: Bearer <token>"')
     .option('--env <KEY=VALUE>', 'stdio servers: an environment variable (repeatable; stored as a secret)', collect)
     .option('--cwd <dir>', "stdio servers: working directory (default: your home directory)")
@@ -74,6 +75,7 @@ export function registerRegisterCommands(program: Command, context: CliContext):
       'canopy register --name files --cwd ~/projects/site -- npx -y @modelcontextprotocol/server-filesystem .',
       'canopy register --name deepwiki --url https://mcp.deepwiki.com/mcp',
       'canopy register --name hf --url https://huggingface.co/mcp --bearer-token "$HF_TOKEN"',
+      'canopy register --name github-enterprise --alias gh --url https://ghe.example.com/mcp',
       'canopy register -c ./filesystem.json',
     ],
   );
@@ -98,6 +100,7 @@ export function registerRegisterCommands(program: Command, context: CliContext):
     [
       'canopy update server github --env GITHUB_TOKEN="$NEW_TOKEN"',
       'canopy update server files --cwd ~/projects/other',
+      'canopy update server github-enterprise --alias gh',
       'canopy update server memory -- npx -y @modelcontextprotocol/server-memory@latest',
       'canopy update server deepwiki -c ./deepwiki.json',
     ],

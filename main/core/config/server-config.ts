@@ -30,6 +30,8 @@ export const serverConfigSchema = z
   .object({
     name: serverName,
     transport: z.enum(TRANSPORTS).optional(),
+    /** A short prefix for its tools and prompts on aggregated views (`gh__create_issue`); same rules as a name, unique among names and aliases. */
+    alias: serverName.optional(),
     description: z.string().max(2000).optional(),
     url: httpUrl.optional(),
     command: z.string().min(1, 'must not be empty').optional(),

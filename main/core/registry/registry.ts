@@ -71,7 +71,7 @@ function givesTransport(config: unknown): boolean {
 }
 
 function catalogServer(record: ServerRecord): CatalogServer {
-  return { name: record.name, enabled: record.enabled };
+  return { name: record.name, enabled: record.enabled, ...(record.config.alias !== undefined ? { alias: record.config.alias } : {}) };
 }
 
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
@@ -373,7 +373,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (listed) return listed;
     const split = splitQualifiedName(name);
     if (!split) throw badRequest(`'${name}' is not a ${kind} name: use the name \`canopy list ${kind}s\` shows (server__${kind})`);
-    const record = this.records.get(split.server);
+    const record = this.records.get(split.server) ?? [...this.records.values()].find((r) => r.config.alias === split.server);
     if (!record) throw notFound(`no server named '${split.server}' is registered: see \`canopy list servers\``);
     const item = items.find((i) => i.server === record.name && i.originalName === split.name);
     if (!item) throw notFound(`server '${record.name}' has no ${kind} '${split.name}' (or it is not running): see \`canopy list ${kind}s --server ${record.name}\``);
@@ -429,6 +429,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (lookalike) {
       throw conflict(`a server named '${lookalike}' is already registered (names may not differ only in case): use '${lookalike}' or another name`);
     }
+    this.checkPrefixes(parsed);
     const current = previous && (() => resolveSecrets(previous.config, this.options.secrets));
     let config = await keepRedactedSecrets(parsed, current);
     if (config.transport !== 'stdio' && !givesTransport(body.config)) {
@@ -485,6 +486,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       await connection?.stop();
       // Left noted when this fails too (the database is down): collected at the next start.
       await deleteUnreferencedSecrets(this.options.store, this.options.secrets, secrets.map((s) => s.ref)).catch(() => {});
+      if (isUniqueViolation(error) && config.alias !== undefined && (await this.options.store.servers.list()).some((r) => r.name !== config.name && r.config.alias === config.alias)) {
+        throw conflict(`the alias '${config.alias}' was given to another server meanwhile: choose another alias`);
+      }
       if (!previous && isUniqueViolation(error)) throw conflict(`a server named '${config.name}' was registered meanwhile: use --force to replace it`);
       throw error;
     }
@@ -499,6 +503,24 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     this.committed();
     const server = this.view(this.records.get(config.name)!);
     return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
+  }
+
+  /**
+   * A server's name and alias are prefixes on aggregated views: each must differ (ignoring case)
+   * from every other server's name and alias, or two servers' tools would share names.
+   */
+  private checkPrefixes(config: ServerConfig): void {
+    const others = [...this.records.values()].filter((record) => record.name !== config.name);
+    const owner = (prefix: string) =>
+      others.find((record) => record.name.toLowerCase() === prefix.toLowerCase() || record.config.alias?.toLowerCase() === prefix.toLowerCase());
+    const nameOwner = owner(config.name);
+    if (nameOwner) throw conflict(`'${config.name}' is the alias of server '${nameOwner.name}': choose another name, or change that server's alias first`);
+    if (config.alias === undefined) return;
+    const aliasOwner = owner(config.alias);
+    if (aliasOwner) {
+      const as = aliasOwner.name.toLowerCase() === config.alias.toLowerCase() ? 'the name' : 'the alias';
+      throw conflict(`the alias '${config.alias}' is ${as} of server '${aliasOwner.name}': choose another alias`);
+    }
   }
 
   /** Deletes a record's secrets once no committed row refers to them; what fails stays noted for the next start. */

@@ -4,6 +4,8 @@ import type { Generated } from 'kysely';
 
 export interface ServersTable {
   name: string;
+  /** The config's alias, kept in a column so the database refuses two servers with one alias. */
+  alias: string | null;
   transport: string;
   description: string;
   /** JSON of the stored config: secret values are replaced by SecretStore references. */

@@ -42,6 +42,7 @@ export class ServerRepository {
     const now = new Date().toISOString();
     const row: ServersTable = {
       name: config.name,
+      alias: config.alias ?? null,
       transport: config.transport,
       description: config.description ?? '',
       config: JSON.stringify(config),
@@ -58,6 +59,7 @@ export class ServerRepository {
     await this.db
       .updateTable('servers')
       .set({
+        alias: config.alias ?? null,
         transport: config.transport,
         description: config.description ?? '',
         config: JSON.stringify(config),

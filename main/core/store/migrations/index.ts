@@ -5,10 +5,12 @@ import { m0001_initial } from './0001-initial.ts';
 import { m0002_secrets } from './0002-secrets.ts';
 import { m0003_enterprise } from './0003-enterprise.ts';
 import { m0004_secret_cleanup } from './0004-secret-cleanup.ts';
+import { m0005_server_alias } from './0005-server-alias.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001_initial,
   '0002-secrets': m0002_secrets,
   '0003-enterprise': m0003_enterprise,
   '0004-secret-cleanup': m0004_secret_cleanup,
+  '0005-server-alias': m0005_server_alias,
 };

@@ -63,6 +63,11 @@ export function ServerForm({ initial, mode, onChanged, onDone, onCancel }: Serve
             ))}
           </select>
         </label>
+        <label>
+          Alias
+          <input value={values.alias} placeholder="optional, e.g. gh" onChange={(e) => set('alias', e.target.value)} />
+          <span className="muted small">Its tools are listed as {values.alias.trim() || values.name.trim() || 'name'}__tool on /mcp.</span>
+        </label>
         <label className="span-2">
           Description
           <input value={values.description} placeholder="optional" onChange={(e) => set('description', e.target.value)} />

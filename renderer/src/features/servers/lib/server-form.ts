@@ -10,6 +10,8 @@ export interface KeyValue {
 
 export interface ServerFormValues {
   name: string;
+  /** Empty: the server's name is its prefix. */
+  alias: string;
   description: string;
   transport: Transport;
   command: string;
@@ -22,7 +24,7 @@ export interface ServerFormValues {
 }
 
 export function emptyServerForm(): ServerFormValues {
-  return { name: '', description: '', transport: 'stdio', command: '', args: '', env: [], url: '', headers: [], bearerToken: '' };
+  return { name: '', alias: '', description: '', transport: 'stdio', command: '', args: '', env: [], url: '', headers: [], bearerToken: '' };
 }
 
 function toPairs(map: Record<string, string> | undefined): KeyValue[] {
@@ -43,6 +45,7 @@ function splitLines(text: string): string[] | undefined {
 export function serverFormFromConfig(config: ServerConfig): ServerFormValues {
   return {
     name: config.name,
+    alias: config.alias ?? '',
     description: config.description ?? '',
     transport: config.transport,
     command: config.command ?? '',
@@ -56,7 +59,12 @@ export function serverFormFromConfig(config: ServerConfig): ServerFormValues {
 
 /** The config the form describes; only the fields of the chosen transport are kept. */
 export function configFromServerForm(values: ServerFormValues): ServerConfigInput {
-  const common = { name: values.name.trim(), transport: values.transport, description: values.description.trim() || undefined };
+  const common = {
+    name: values.name.trim(),
+    alias: values.alias.trim() || undefined,
+    transport: values.transport,
+    description: values.description.trim() || undefined,
+  };
   if (values.transport === 'stdio') {
     return { ...common, command: values.command.trim() || undefined, args: splitLines(values.args), env: fromPairs(values.env) };
   }
