@@ -3,7 +3,7 @@
 import type { ServerView } from '../core/api/contract.ts';
 
 export const AUTHORIZATION_TIMEOUT_MS = 10 * 60_000;
-export const AUTHORIZATION_POLL_MS = 1_000;
+const AUTHORIZATION_POLL_MS = 1_000;
 
 export type AuthorizationOutcome =
   | { result: 'authorized'; server: ServerView }

@@ -37,7 +37,7 @@ export interface RegisterFlags extends ServerFlags {
 const FLAG_NAMES = { url: '--url', description: '--description', alias: '--alias', bearerToken: '--bearer-token', env: '--env', cwd: '--cwd' } as const;
 
 /** `--env` values as a map; `K=V` with a non-empty K (V may be empty or contain "="). */
-export function parseEnvFlags(values: string[] | undefined): Record<string, string> | undefined {
+function parseEnvFlags(values: string[] | undefined): Record<string, string> | undefined {
   if (!values || values.length === 0) return undefined;
   const env: Record<string, string> = {};
   for (const value of values) {
@@ -64,7 +64,7 @@ function usedFlags(flags: ServerFlags): string[] {
   return (Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).filter((key) => flags[key] !== undefined).map((key) => FLAG_NAMES[key]);
 }
 
-export function configFromFlags(flags: RegisterFlags, command: string[] = []): ServerConfigInput {
+function configFromFlags(flags: RegisterFlags, command: string[] = []): ServerConfigInput {
   if (flags.name === undefined && flags.url === undefined && command.length === 0) {
     throw new CliError(
       'nothing to register: give --name with --url (a remote server) or with -- COMMAND ARGS (a stdio server), or a config file with -c FILE (see `canopy register --help`)',

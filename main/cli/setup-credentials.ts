@@ -25,7 +25,7 @@ export interface Credential {
   notes: string[];
 }
 
-export const DRY_RUN_TOKEN = '<new MCP client token>';
+const DRY_RUN_TOKEN = '<new MCP client token>';
 
 export function parseAllow(value: string): string[] {
   return [...new Set(value.split(/[\s,]+/).filter(Boolean))];

@@ -17,7 +17,7 @@ export function addTokenFlags(command: Command): Command {
 }
 
 /** `30d`, `12h`, `90m` from `now`, or an ISO date/time; as ISO. */
-export function expiryTime(when: string, now = Date.now()): string {
+function expiryTime(when: string, now = Date.now()): string {
   const relative = /^(\d+)\s*([mhd])$/.exec(when.trim());
   if (relative) {
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];

@@ -39,7 +39,7 @@ describe('upstream OAuth from the CLI', () => {
     expect(result.stderr).not.toMatch(/^error/m);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("'todo' needs authorization. Open this URL in your browser to approve access:");
-    expect(result.stdout).toMatch(/^  http:\/\/127\.0\.0\.1:\d+\/authorize\?/m);
+    expect(result.stdout).toMatch(/^ {2}http:\/\/127\.0\.0\.1:\d+\/authorize\?/m);
     expect(result.stdout).toMatch(/✓ authorized todo \(streamable_http\): running, \d+ tools?/);
   });
 

@@ -17,7 +17,9 @@ describe('progress', () => {
     progress.stop();
     vi.advanceTimersByTime(1000);
     expect(writes.length).toBe(4);
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what is tested
     expect(writes[0]).toMatch(/^\r\x1b\[K⠋ waiting 0ms$/);
+    // eslint-disable-next-line no-control-regex -- as above
     expect(writes[1]).toMatch(/^\r\x1b\[K⠙ waiting/);
     expect(writes.at(-1)).toBe('\r\x1b[K');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const canopyBin = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
+const canopyBin = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
 
 /**
  * This process's environment for a `canopy` child, cut off from the user's: no inherited

@@ -68,7 +68,7 @@ describe('canopy serve', () => {
   it('writes readable log lines with --log-format pretty and refuses an unknown format or level', { timeout: 90_000 }, async () => {
     const child = spawnCli(['serve', '--port', '0', '--db', join(dir, 'pretty.db'), '--log-format', 'pretty'], env);
     try {
-      await waitForOutput(child, /\d\d:\d\d:\d\d INFO  Canopy is listening {2}url=http/);
+      await waitForOutput(child, /\d\d:\d\d:\d\d INFO {2}Canopy is listening {2}url=http/);
     } finally {
       child.kill('SIGKILL');
     }

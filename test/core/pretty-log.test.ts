@@ -15,7 +15,7 @@ describe('pretty log lines', () => {
     const { logger, lines } = prettyLogger('info');
     logger.info({ url: 'http://127.0.0.1:7450/mcp', mode: 'development', servers: 3 }, 'Canopy is listening');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO  Canopy is listening {2}url=http:\/\/127\.0\.0\.1:7450\/mcp {2}mode=development {2}servers=3\n$/);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO {2}Canopy is listening {2}url=http:\/\/127\.0\.0\.1:7450\/mcp {2}mode=development {2}servers=3\n$/);
   });
 
   it('shows an error as one line with its cause, and no stack', () => {
@@ -30,7 +30,7 @@ describe('pretty log lines', () => {
   it('adds the stack at debug level', () => {
     const { logger, lines } = prettyLogger('debug');
     logger.warn({ err: new Error('boom') }, 'something failed');
-    expect(lines.join('')).toMatch(/WARN  something failed {2}error: boom\nError: boom\n\s+at /);
+    expect(lines.join('')).toMatch(/WARN {2}something failed {2}error: boom\nError: boom\n\s+at /);
   });
 
   it('still redacts secrets', () => {

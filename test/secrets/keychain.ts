@@ -2,7 +2,7 @@
 // they are skipped, and say why.
 import { isKeychainReachable } from '../../main/core/secrets/keychain-secret-store.ts';
 
-export const keychain = await isKeychainReachable();
+const keychain = await isKeychainReachable();
 
 export const noKeychain = !keychain.reachable;
 

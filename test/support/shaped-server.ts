@@ -25,7 +25,7 @@ export const DOTTED_PROMPT_NAME = 'notes.summary';
 
 /** The error the `fails` prompt answers with. */
 export const PROMPT_ERROR = { code: -32077, message: 'the notebook is locked', data: { retryAfter: 30 } };
-export const EMBEDDED_URI = 'note://embedded/1';
+const EMBEDDED_URI = 'note://embedded/1';
 
 /** Config (MCPJungle format) that runs this file as a stdio server of `shape`. */
 export function shapedStdioConfig(name: string, shape: Shape, env: Record<string, string> = {}) {

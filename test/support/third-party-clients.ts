@@ -27,7 +27,7 @@ export interface InspectorRun {
 export type InspectorOutcome = { ok: true; result: Record<string, unknown> } | { ok: false; error: string };
 
 /** One Inspector CLI invocation (a process of its own: 1–5 s), its JSON result or error. */
-export function runInspector(run: InspectorRun): Promise<InspectorOutcome> {
+function runInspector(run: InspectorRun): Promise<InspectorOutcome> {
   const argv = [INSPECTOR_CLI, '--cli', run.url, '--transport', run.transport, '--method', run.method, ...(run.args ?? []), '--format', 'json', '-q'];
   const env = { ...process.env, MCP_CATALOG_PATH: join(clientHome, 'inspector-catalog.json'), MCP_CLIENT_CONFIG_PATH: join(clientHome, 'inspector-client.json') };
   return new Promise((resolve) => {

@@ -21,7 +21,7 @@ function printToken(context: CliContext, what: string, token: string): void {
   context.output.line(token);
 }
 
-export function userTable(users: UserView[], width?: number): string[] {
+function userTable(users: UserView[], width?: number): string[] {
   return formatTable(
     [
       { header: 'NAME', value: (user) => user.name },
@@ -34,7 +34,7 @@ export function userTable(users: UserView[], width?: number): string[] {
   );
 }
 
-export function clientTable(clients: McpClientView[], width?: number): string[] {
+function clientTable(clients: McpClientView[], width?: number): string[] {
   return formatTable(
     [
       { header: 'NAME', value: (client) => client.name },

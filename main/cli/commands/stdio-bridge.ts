@@ -30,7 +30,7 @@ export interface StdioBridgeOptions {
 const GATEWAY_UNREACHABLE = -32000;
 
 /** Relays until stdin closes, then ends the gateway session; resolves once everything is closed. */
-export async function runStdioBridge(options: StdioBridgeOptions): Promise<void> {
+async function runStdioBridge(options: StdioBridgeOptions): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const logError = options.logError ?? ((line: string) => process.stderr.write(`canopy stdio-bridge: ${line}\n`));
   const local = new StdioServerTransport(stdin, options.stdout ?? process.stdout);

@@ -51,7 +51,7 @@ export function toolTable(tools: ToolView[], width?: number): string[] {
 }
 
 /** Argument names, required ones marked with `*`. */
-export function promptArguments(prompt: PromptView): string {
+function promptArguments(prompt: PromptView): string {
   return (prompt.arguments ?? []).map((argument) => `${argument.name}${argument.required ? '*' : ''}`).join(', ');
 }
 

@@ -19,7 +19,7 @@ export type Principal =
 export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: string };
 
 /** How sessions and the audit log name an identity: `client:NAME` or `user:NAME`. */
-export function identityKey(principal: { kind: 'user' | 'client'; name: string }): string {
+function identityKey(principal: { kind: 'user' | 'client'; name: string }): string {
   return `${principal.kind}:${principal.name}`;
 }
 

@@ -7,7 +7,7 @@ import type { SettingsRepository } from '../store/settings.ts';
 
 const MODE_SETTING = 'mode';
 
-export class ModeMismatchError extends CanopyError {
+class ModeMismatchError extends CanopyError {
   constructor(
     readonly stored: GatewayMode,
     readonly requested: GatewayMode,

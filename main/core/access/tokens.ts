@@ -6,7 +6,7 @@ import { badRequest } from '../errors.ts';
 
 const TOKEN_PREFIX = 'cnp_';
 /** Custom tokens (brought by the operator) must be at least this long. */
-export const MIN_CUSTOM_TOKEN_LENGTH = 32;
+const MIN_CUSTOM_TOKEN_LENGTH = 32;
 
 export function generateToken(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;

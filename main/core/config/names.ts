@@ -4,7 +4,7 @@
 
 export const NAME_SEPARATOR = '__';
 const SERVER_NAME = /^[a-zA-Z0-9_-]+$/;
-export const MAX_SERVER_NAME_LENGTH = 64;
+const MAX_SERVER_NAME_LENGTH = 64;
 
 /** Returns why `name` is not a valid server name, or undefined when it is. */
 export function serverNameProblem(name: string): string | undefined {

@@ -49,7 +49,7 @@ export async function readIfExists(path: string): Promise<string | undefined> {
 }
 
 /** Windows forbids ':' in file names, so the ISO time is made file-name safe. */
-export function backupPathFor(path: string, time: Date): string {
+function backupPathFor(path: string, time: Date): string {
   return `${path}.canopy-backup-${time.toISOString().replace(/[:.]/g, '-')}`;
 }
 

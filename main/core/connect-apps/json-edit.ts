@@ -26,7 +26,7 @@ function lineAndColumn(text: string, offset: number): string {
 }
 
 /** Indentation and line endings as the file already uses them. */
-export function detectFormatting(text: string): FormattingOptions {
+function detectFormatting(text: string): FormattingOptions {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = /^([ \t]+)["}\]]/m.exec(text)?.[1];
   if (indent?.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
@@ -38,7 +38,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Structural equality of JSON values (object key order does not matter). */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
   }

@@ -1,7 +1,7 @@
 // What the user is told after connecting an app, the same words in the CLI and the desktop app.
 import type { ConnectAppResult } from './connect.ts';
 
-export function connectSummary(result: ConnectAppResult): string {
+function connectSummary(result: ConnectAppResult): string {
   const { displayName, path } = result;
   if (result.outcome === 'unchanged') return `Canopy is already set up in ${displayName} (${path}); nothing to do.`;
   const verb = result.outcome === 'updated' ? 'update Canopy in' : 'add Canopy to';

@@ -14,7 +14,7 @@ import {
   type Progress,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Catalog, type CatalogSource, type GroupLookup, type ItemFilter, type ViewSpec } from './catalog.ts';
+import { Catalog, type CatalogSource, type GroupLookup, type ViewSpec } from './catalog.ts';
 import { DownstreamSession, type CallRecord, type FilterSource, type SessionHost, type SessionOptions } from './downstream-session.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
@@ -237,4 +237,4 @@ export class GatewayCore implements SessionHost {
   }
 }
 
-export type { ItemFilter, ViewSpec };
+export type { ViewSpec };

@@ -26,7 +26,7 @@ export interface IsolationLimits {
   idleMs: number;
 }
 
-export const DEFAULT_ISOLATION_LIMITS: IsolationLimits = { maxConnections: 20, idleMs: 10 * 60_000 };
+const DEFAULT_ISOLATION_LIMITS: IsolationLimits = { maxConnections: 20, idleMs: 10 * 60_000 };
 
 interface Isolated {
   session: IsolatedSession;

@@ -3,7 +3,7 @@ import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
 const ORDER: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
-export function severity(level: LoggingLevel): number {
+function severity(level: LoggingLevel): number {
   return ORDER.indexOf(level);
 }
 

@@ -14,7 +14,7 @@ export function isLoopbackHostname(hostname: string): boolean {
 }
 
 /** The host name of a Host header value (`name:port`, `[::1]:port`). */
-export function hostnameOf(hostHeader: string): string {
+function hostnameOf(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
   const colon = hostHeader.lastIndexOf(':');
   return colon >= 0 ? hostHeader.slice(0, colon) : hostHeader;

@@ -14,7 +14,7 @@ import type { McpEndpoints, Caller, EndpointOptions } from '../gateway/mcp-endpo
 import type { ViewSpec } from '../gateway/catalog.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
-export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpServerParts {
   endpoints: McpEndpoints;

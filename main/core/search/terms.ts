@@ -46,7 +46,7 @@ const SYNONYM_GROUPS: string[][] = [
 ];
 
 /** Strips common English inflections so a word and its plural or -ed/-ing form share a term. */
-export function stem(word: string): string {
+function stem(word: string): string {
   let w = word;
   if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
   else if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) w = w.slice(0, -2);
@@ -61,7 +61,7 @@ export function stem(word: string): string {
 }
 
 /** The words of a text or identifier, lower case, before stemming. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2') // readFile → read File
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2') // HTTPServer → HTTP Server

@@ -29,7 +29,7 @@ function loadKeytar(): Promise<Keytar> {
 
 export type KeychainProbe = { reachable: true } | { reachable: false; reason: string };
 
-export const KEYCHAIN_PROBE_TIMEOUT_MS = 3000;
+const KEYCHAIN_PROBE_TIMEOUT_MS = 3000;
 
 /**
  * Whether the OS keychain works here: stores, reads back and deletes a canary. Bounded by a timeout,

@@ -36,7 +36,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * Text every store accepts, whatever a caller sent: PostgreSQL text refuses NUL (kept visible as
  * `\u0000`) and cannot encode a lone surrogate as UTF-8 (U+FFFD instead); length bounded.
  */
-export function storableText(value: string, max = MAX_AUDIT_FIELD): string {
+function storableText(value: string, max = MAX_AUDIT_FIELD): string {
   const clean = value.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\uFFFD');
   if (clean.length <= max) return clean;
   // Cut before a pair's high surrogate rather than between its halves.

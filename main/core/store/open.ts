@@ -57,7 +57,7 @@ class InCodeMigrationProvider implements MigrationProvider {
   }
 }
 
-export class StoreError extends Error {
+class StoreError extends Error {
   override name = 'StoreError';
 }
 

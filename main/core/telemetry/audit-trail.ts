@@ -22,7 +22,7 @@ export function actorOf(identity: string | undefined): { actorKind: ActorKind; a
 }
 
 /** An ISO time, or a duration back from `now`: `90s`, `30m`, `24h`, `7d`. */
-export function parseSince(since: string, now = Date.now()): string {
+function parseSince(since: string, now = Date.now()): string {
   const relative = /^(\d+)\s*([smhd])$/.exec(since.trim());
   if (relative) {
     const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];

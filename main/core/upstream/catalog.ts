@@ -5,7 +5,7 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import { ErrorCode, McpError, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { CatalogPart, UpstreamCatalog } from './types.ts';
 
-export const MAX_PAGES = 1_000;
+const MAX_PAGES = 1_000;
 
 export interface Page<T> {
   items: T[];

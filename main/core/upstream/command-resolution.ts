@@ -32,7 +32,7 @@ export interface ResolveCommandInput {
 const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
 
 /** Reads an environment variable the way the platform does (case-insensitive names on Windows). */
-export function envValue(env: NodeJS.ProcessEnv, name: string, platform: Platform): string | undefined {
+function envValue(env: NodeJS.ProcessEnv, name: string, platform: Platform): string | undefined {
   if (platform !== 'win32') return env[name];
   const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
   return key === undefined ? undefined : env[key];

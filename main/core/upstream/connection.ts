@@ -77,7 +77,7 @@ export interface UpstreamConnectionOptions {
   servesOneClient?: boolean;
 }
 
-export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
+const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
 /**
  * The shared connection of a server with "isolation": "per_session" only fetches the catalog (calls
  * go through each session's own connection): it declares everything a client may declare, so the
@@ -250,7 +250,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       transport = this.createTransport((serverRequestId, postedId) => origins?.noteRelated(serverRequestId, postedId));
     } catch (error) {
       this.giveUp(error instanceof CannotStartError ? error.message : `server '${this.name}' cannot start: ${errorText(error)}`);
-      throw new Error(this._state.lastError);
+      throw new Error(this._state.lastError, { cause: error });
     }
     const client = this.createClient();
     origins = new RequestOrigins(transport, this.config.transport === 'streamable_http');
@@ -278,8 +278,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
         ...(lists as CatalogLists),
       };
     } catch (error) {
-      if (this.active !== attempt) throw new Error(`server '${this.name}' was stopped while starting`);
-      throw new Error(this.fail(attempt, error));
+      if (this.active !== attempt) throw new Error(`server '${this.name}' was stopped while starting`, { cause: error });
+      throw new Error(this.fail(attempt, error), { cause: error });
     }
     attempt.ready = true;
     this.failuresBeforeReady = 0;

@@ -1,6 +1,6 @@
 // Bounding a promise in time.
 
-export class TimeoutError extends Error {
+class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const DEFAULT_KILL_GRACE_MS = 3_000;
 const POLL_MS = 50;
 
-export function processGroupAlive(pgid: number): boolean {
+function processGroupAlive(pgid: number): boolean {
   if (process.platform === 'win32') return processAlive(pgid);
   try {
     process.kill(-pgid, 0);

@@ -73,7 +73,7 @@ export class RequestOrigins {
  * Reads a POST's SSE response stream for requests from the server and reports each with the id of
  * the request the POST carried, before the bytes reach the SDK's own parser. The bytes pass unchanged.
  */
-export function sseRequestRelations(postedId: RequestId, note: (serverRequestId: RequestId, postedId: RequestId) => void): TransformStream<Uint8Array, Uint8Array> {
+function sseRequestRelations(postedId: RequestId, note: (serverRequestId: RequestId, postedId: RequestId) => void): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let buffer = '';
   const blankLine = /\r?\n\r?\n/g;

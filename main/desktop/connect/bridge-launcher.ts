@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BridgeLauncher } from '../../core/connect-apps/entry.ts';
 
-export const BRIDGE_SCRIPT = 'stdio-bridge.cjs';
+const BRIDGE_SCRIPT = 'stdio-bridge.cjs';
 
 export interface BridgeLauncherContext {
   execPath: string;

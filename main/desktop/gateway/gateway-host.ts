@@ -19,7 +19,7 @@ export interface GatewayHostEvents {
   changed: [];
 }
 
-export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

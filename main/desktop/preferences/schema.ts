@@ -6,7 +6,7 @@ import { DEFAULT_PORT } from '../../core/defaults.ts';
 import type { DesktopPreferences, PreferencesPatch } from '../../../preload/canopy-bridge.ts';
 import { hasPassword, passwordAccount, splitPostgresUrl } from '../storage/postgres-url.ts';
 
-export const PREFERENCES_VERSION = 1;
+const PREFERENCES_VERSION = 1;
 
 const boundsSchema = z.object({
   x: z.number().int().optional(),
@@ -18,15 +18,15 @@ const boundsSchema = z.object({
 export type WindowBounds = z.infer<typeof boundsSchema>;
 
 /** Ports below 1024 need privileges on macOS and Linux. */
-export const portSchema = z.number().int().min(1024).max(65_535);
-export const themeSchema = z.enum(['system', 'light', 'dark']);
+const portSchema = z.number().int().min(1024).max(65_535);
+const themeSchema = z.enum(['system', 'light', 'dark']);
 
 const postgresUrlSchema = z
   .string()
   .refine((url) => !hasPassword(url), 'a PostgreSQL URL in preferences must not contain a password')
   .refine((url) => /^postgres(ql)?:\/\//.test(url), 'expected postgres://user@host:5432/database');
 
-export const storageSchema = z.discriminatedUnion('kind', [
+const storageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sqlite') }),
   z.object({ kind: z.literal('postgres'), url: postgresUrlSchema }),
 ]);
@@ -49,7 +49,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   storage: { kind: 'sqlite' },
 };
 
-export const preferencesPatchSchema = z
+const preferencesPatchSchema = z
   .object({ port: portSchema, startAtLogin: z.boolean(), theme: themeSchema })
   .partial()
   .strict() satisfies z.ZodType<PreferencesPatch>;

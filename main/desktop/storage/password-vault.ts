@@ -1,7 +1,7 @@
 // The PostgreSQL password lives in the OS keychain (keytar, service "canopy"), never in
 // preferences. Not the gateway's SecretStore: that store is opened by the gateway, on the very
 // database this password unlocks, and for PostgreSQL it keeps secrets inside that database.
-export const KEYCHAIN_SERVICE = 'canopy';
+const KEYCHAIN_SERVICE = 'canopy';
 
 export interface PasswordVault {
   get(account: string): Promise<string | undefined>;
@@ -15,7 +15,7 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-export class KeychainUnavailableError extends Error {
+class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';
 }
 

@@ -7,7 +7,7 @@ export interface SplitPostgresUrl {
   password?: string;
 }
 
-export class PostgresUrlError extends Error {
+class PostgresUrlError extends Error {
   override name = 'PostgresUrlError';
 }
 

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { ensureRendererBuilt } from '../../ui/support/renderer-build.ts';
 import type { AppRecord, SerializedMenuItem, TestCommand } from './protocol.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const standInOut = join(repoRoot, 'dist', 'electron-stand-in', 'electron.mjs');
 const registerHook = fileURLToPath(new URL('./register.mjs', import.meta.url));
 export const artifactsDir = join(repoRoot, 'test-artifacts', 'desktop');
@@ -41,7 +41,7 @@ export interface LaunchOptions {
 }
 
 /** Where main.ts puts userData on Linux: $XDG_DATA_HOME/canopy. */
-export function dataDirOf(home: string): string {
+function dataDirOf(home: string): string {
   return join(home, '.local', 'share', 'canopy');
 }
 

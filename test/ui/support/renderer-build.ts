@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const rendererDir = join(repoRoot, 'dist', 'renderer');
+const rendererDir = join(repoRoot, 'dist', 'renderer');
 const builtIndex = join(rendererDir, 'index.html');
 const lockDir = join(repoRoot, 'dist', '.renderer-build.lock');
 const STALE_LOCK_MS = 120_000;

@@ -22,7 +22,7 @@ export function formOf(group: GroupView): GroupFormValues {
   };
 }
 
-export function namesIn(text: string): string[] {
+function namesIn(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }
 
