@@ -17,8 +17,8 @@ import { z } from 'zod';
 export type Shape = 'prompts' | 'resources' | 'slow' | 'names';
 
 /** A tool name longer than the 64 characters Canopy lists, so it gets a short form on /mcp. */
-export const LONG_TOOL_NAME = `summarize_the_quarterly_financial_report_for_the_board_of_directors_${'x'.repeat(8)}`;
-export const DOTTED_TOOL_NAME = 'notes.search.v2';
+const LONG_TOOL_NAME = `summarize_the_quarterly_financial_report_for_the_board_of_directors_${'x'.repeat(8)}`;
+const DOTTED_TOOL_NAME = 'notes.search.v2';
 /** Tools of the `names` shape; each answers `called <its own name>`. */
 export const ODD_TOOL_NAMES = ['files.read', 'files read', 'files_read', 'café', 'a'.repeat(70)] as const;
 export const DOTTED_PROMPT_NAME = 'notes.summary';

@@ -23,7 +23,7 @@ export function claimId(server: string, originalName: string): string {
 /** Hash lengths tried in turn while short forms still clash (24, 48, 80 bits). */
 const HASH_LENGTHS = [6, 12, 20];
 
-export function shortForm(wanted: string, id: string, hashLength = HASH_LENGTHS[0]): string {
+function shortForm(wanted: string, id: string, hashLength = HASH_LENGTHS[0]): string {
   const hash = createHash('sha256').update(id).digest('hex').slice(0, hashLength);
   const head = wanted.replace(/[^a-zA-Z0-9_-]/gu, '_').slice(0, MAX_EXPOSED_NAME_LENGTH - hashLength - 1);
   return `${head}_${hash}`;

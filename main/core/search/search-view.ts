@@ -71,7 +71,7 @@ const CALL_TOOL_TOOL: Tool = {
 };
 
 /** The view's own tools, listed first on every search-view session. */
-export const SEARCH_VIEW_TOOLS: readonly Tool[] = [SEARCH_TOOLS_TOOL, CALL_TOOL_TOOL];
+const SEARCH_VIEW_TOOLS: readonly Tool[] = [SEARCH_TOOLS_TOOL, CALL_TOOL_TOOL];
 
 const SearchArguments = z.object({
   query: z.string().trim().min(1, 'query must say what you are looking for'),
