@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 
 const GROUPS = {
-  list: 'List servers, tools, prompts, resources, users, MCP clients or groups',
+  list: 'List servers, tools, prompts, overrides, resources, users, MCP clients or groups',
   create: 'Create a user, an MCP client or a tool group',
   update: 'Change a server, an MCP client or a tool group',
   delete: 'Delete a user, an MCP client or a tool group',

@@ -152,6 +152,20 @@ describe('canopy CLI against a running gateway', () => {
     expect((await cli('enable', 'tool', 'everything__echo')).code).toBe(0);
   });
 
+  it('overrides a tool: renamed on /mcp, listed with the upstream name, reported, cleared', async () => {
+    const renamed = await cli('tool', 'override', 'everything__echo', '--name', 'say', '--description', 'Says it back');
+    expect(renamed.stderr).toBe('');
+    expect(renamed.stdout).toBe("✓ tool 'echo' of server 'everything': listed as 'everything__say', own description\n");
+    const tools = (await cli('list', 'tools', '--server', 'everything')).stdout;
+    expect(tools).toMatch(/UPSTREAM NAME/);
+    expect(tools).toMatch(/everything__say\s+everything: echo\s+enabled\s+Says it back/);
+    expect((await cli('list', 'overrides')).stdout).toMatch(/everything\s+echo\s+everything__say\s+no\s+Says it back/);
+    expect(errorOf(await cli('tool', 'override', 'everything__say', '--name', 'get-sum'))).toMatch(/^error: the name 'get-sum' is already listed for tool 'get-sum' of server 'everything'/);
+    expect(errorOf(await cli('tool', 'override', 'everything__say'))).toMatch(/^error: nothing to change/);
+    expect((await cli('tool', 'override', 'everything__say', '--clear')).stdout).toBe("✓ tool 'echo' of server 'everything': as the server lists it\n");
+    expect((await cli('list', 'overrides')).stderr).toMatch(/No tool overrides/);
+  });
+
   it('disables and enables a server (bare name = server)', async () => {
     expect((await cli('disable', 'remote')).stdout).toBe("✓ disabled server 'remote'\n");
     expect((await cli('list', 'servers')).stdout).toMatch(/remote\s+streamable_http\s+disabled/);

@@ -13,7 +13,7 @@ describe('canopy --help', () => {
     }
   });
 
-  it.each([['register'], ['list', 'tools'], ['invoke'], ['import'], ['export'], ['enable'], ['serve'], ['doctor']])(
+  it.each([['register'], ['list', 'tools'], ['tool', 'override'], ['list', 'overrides'], ['invoke'], ['import'], ['export'], ['enable'], ['serve'], ['doctor']])(
     'canopy %s --help has examples',
     async (...command) => {
       const result = await runCli([...command, '--help'], env);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 import { commandGroup } from '../command-groups.ts';
-import { promptTable, resourceTable, serverTable, toolTable } from '../format/lists.ts';
+import { overrideTable, promptTable, resourceTable, serverTable, toolTable } from '../format/lists.ts';
 
 interface ListOptions {
   json?: boolean;
@@ -76,6 +76,17 @@ export function registerListCommands(program: Command, context: CliContext): voi
       table: promptTable,
       empty: 'No prompts.',
       hint: 'Arguments marked * are required.',
+    },
+    true,
+  );
+  addListing(
+    list,
+    context,
+    {
+      what: 'overrides',
+      fetch: (server) => context.client().listOverrides(server),
+      table: overrideTable,
+      empty: 'No tool overrides. Change a tool with `canopy tool override TOOL --name NAME`.',
     },
     true,
   );

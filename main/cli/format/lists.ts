@@ -1,5 +1,5 @@
 // The tables of `canopy list servers|tools|prompts|resources`.
-import type { PromptView, ResourceView, ServerView, ToolView } from '../../core/api/contract.ts';
+import type { PromptView, ResourceView, ServerView, ToolOverrideView, ToolView } from '../../core/api/contract.ts';
 import { qualifiedName } from '../../core/config/names.ts';
 import { formatTable } from './table.ts';
 import { serverHealth, stateLabel } from './server-state.ts';
@@ -67,6 +67,33 @@ export function promptTable(prompts: PromptView[], width?: number): string[] {
     prompts,
     width,
   );
+}
+
+/** One line: which tool, and what its override does. */
+export function describeOverride(override: ToolOverrideView): string {
+  const parts = [
+    ...(override.name !== undefined ? [`listed as '${override.listedAs ?? override.name}'`] : []),
+    ...(override.description !== undefined ? ['own description'] : []),
+    ...(override.hidden ? ['hidden'] : []),
+  ];
+  return `tool '${override.tool}' of server '${override.server}': ${parts.length > 0 ? parts.join(', ') : 'as the server lists it'}`;
+}
+
+export function overrideTable(overrides: ToolOverrideView[], width?: number): string[] {
+  const lines = formatTable(
+    [
+      { header: 'SERVER', value: (o) => o.server },
+      { header: 'TOOL', value: (o) => o.tool },
+      { header: 'LISTED AS', value: (o) => o.listedAs ?? '-' },
+      { header: 'HIDDEN', value: (o) => (o.hidden ? 'yes' : 'no') },
+      { header: 'DESCRIPTION', value: (o) => o.description ?? '' },
+    ],
+    overrides,
+    width,
+  );
+  const problems = overrides.filter((o) => o.problem);
+  if (problems.length > 0) lines.push('', 'Needs attention:', ...problems.map((o) => `  ${o.server}: ${o.problem}`));
+  return lines;
 }
 
 export function resourceTable(resources: ResourceView[], width?: number): string[] {

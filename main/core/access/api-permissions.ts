@@ -18,6 +18,7 @@ const RULES: { method: string; path: RegExp; level: AccessLevel }[] = [
   { method: 'POST', path: /^\/tools\/[^/]+\/invoke$/, level: 'any' },
   { method: 'POST', path: /^\/resources\/read$/, level: 'any' },
   { method: 'GET', path: /^\/(servers|groups)(\/[^/]+)?$/, level: 'member' },
+  { method: 'GET', path: /^\/overrides$/, level: 'member' },
 ];
 
 /** The level a request needs; `path` is relative to /api/v0. */

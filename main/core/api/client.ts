@@ -34,6 +34,8 @@ import {
   type ResourceView,
   type ServerView,
   type StatusView,
+  type ToolOverrideBody,
+  type ToolOverrideView,
   type ToolView,
   type MigrateAppBody,
   type MigrateAppResult,
@@ -120,6 +122,11 @@ export class AdminClient {
   getTool = (name: string) => this.call<ToolView>('GET', `/tools/${encodeURIComponent(name)}`);
   setToolEnabled = (name: string, enabled: boolean) =>
     this.call<ToolView>('POST', `/tools/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`);
+  /** Changes a tool's name, description or switch (null or "" puts back the upstream's). */
+  setToolOverride = (name: string, body: ToolOverrideBody) => this.call<ToolOverrideView>('PATCH', `/tools/${encodeURIComponent(name)}/override`, body);
+  /** Puts back the upstream's name and description and shows the tool. */
+  clearToolOverride = (name: string) => this.call<ToolOverrideView>('DELETE', `/tools/${encodeURIComponent(name)}/override`);
+  listOverrides = (server?: string) => this.call<ToolOverrideView[]>('GET', `/overrides${server ? `?server=${encodeURIComponent(server)}` : ''}`);
   invokeTool = (name: string, input: Record<string, unknown>) =>
     this.call<InvokeToolResult>('POST', `/tools/${encodeURIComponent(name)}/invoke`, { input } satisfies InvokeToolBody);
   /**

@@ -108,9 +108,37 @@ export interface CatalogItemView {
 }
 
 export interface ToolView extends CatalogItemView {
+  /** What the user changed (name, description); `description` is then the overriding one. */
+  override?: { name?: string; description?: string };
+  /** The upstream's own description, when an override replaces it. */
+  upstreamDescription?: string;
   inputSchema: Tool['inputSchema'];
   outputSchema?: Tool['outputSchema'];
   annotations?: Tool['annotations'];
+}
+
+/**
+ * A tool's overrides (PATCH /tools/{name}/override): a field left out stays as it is; null or "" puts
+ * back the upstream's name or description; `hidden` is the tool's switch (disable/enable).
+ */
+export interface ToolOverrideBody {
+  name?: string | null;
+  description?: string | null;
+  hidden?: boolean;
+}
+
+/** One tool's overrides (GET /overrides), whether or not its server still lists the tool. */
+export interface ToolOverrideView {
+  server: string;
+  /** The upstream's own name of the tool (what the override is keyed by). */
+  tool: string;
+  name?: string;
+  description?: string;
+  hidden: boolean;
+  /** The name /mcp lists it under (or would, when hidden); absent when its server does not list it now. */
+  listedAs?: string;
+  /** Why the override does not apply as asked: the tool is no longer listed, or its name is taken. */
+  problem?: string;
 }
 
 export interface PromptView extends CatalogItemView {

@@ -31,6 +31,11 @@ const registerBody = z.object({
   force: z.boolean().optional(),
   enabled: z.boolean().optional(),
 });
+const overrideBody = z.strictObject({
+  name: z.string().nullable().optional(),
+  description: z.string().max(10_000, 'must be at most 10000 characters').nullable().optional(),
+  hidden: z.boolean().optional(),
+});
 const invokeBody = z.object({ input: z.record(z.string(), z.unknown()).default({}) });
 const readResourceBody = z.strictObject({ uri: z.string().min(1) });
 
@@ -147,6 +152,12 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.get('/tools/:name', async (c) => c.json(toolFor(c, c.req.param('name'))));
   api.post('/tools/:name/enable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), true)));
   api.post('/tools/:name/disable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), false)));
+  api.patch('/tools/:name/override', async (c) => {
+    const body = await readJson(c, overrideBody, 'override');
+    return c.json(await registry.setToolOverride(c.req.param('name'), body));
+  });
+  api.delete('/tools/:name/override', async (c) => c.json(await registry.setToolOverride(c.req.param('name'), { name: null, description: null, hidden: false })));
+  api.get('/overrides', async (c) => c.json(registry.listOverrides(c.req.query('server'))));
   api.post('/tools/:name/invoke', async (c) => {
     const body = await readJson(c, invokeBody, 'request');
     // Refused before anything runs; the gateway checks again on the call itself. Called by the name /mcp lists.

@@ -3,17 +3,17 @@
 // in-memory picture the gateway routes by, and tells listeners what changed.
 import { EventEmitter } from 'node:events';
 import { parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
-import { qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
+import { isExposableName, MAX_EXPOSED_NAME_LENGTH, qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
 import { isUniqueViolation } from '../store/dialect.ts';
-import type { ItemKind, ToolOverride } from '../store/item-settings.ts';
+import type { ItemKind, ItemSetting, ToolOverride } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { deleteUnreferencedSecrets, secretsCommitted, writeNewSecrets } from '../secrets/orphan-secrets.ts';
 import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
 import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
-import { exposedNames, isListed } from '../gateway/catalog.ts';
+import { exposedNames, isListed, prefixOf } from '../gateway/catalog.ts';
 import { claimId } from '../gateway/exposed-names.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -28,6 +28,8 @@ import type {
   ResourceView,
   ServerView,
   StatusView,
+  ToolOverrideBody,
+  ToolOverrideView,
   ToolView,
 } from '../api/contract.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -79,6 +81,8 @@ const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u00
 export class Registry extends EventEmitter<RegistryEvents> implements CatalogSource {
   private readonly records = new Map<string, ServerRecord>();
   private readonly disabledItems = new Set<string>();
+  /** Tool overrides by itemKey, kept while the upstream refreshes its list (keyed by its own name). */
+  private readonly overrides = new Map<string, ToolOverride>();
   private readonly live = new Map<string, UpstreamConnection>();
   private readonly generations = new Map<string, number>();
   /** Why a server has no connection, when its launch failed before one was made. */
@@ -111,8 +115,19 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return !this.disabledItems.has(itemKey(server, kind, name));
   }
 
-  toolOverride(_server: string, _name: string): ToolOverride | undefined {
-    return undefined;
+  toolOverride(server: string, name: string): ToolOverride | undefined {
+    return this.overrides.get(itemKey(server, 'tool', name));
+  }
+
+  /** The switches and overrides as stored. */
+  private applyItemSettings(items: ItemSetting[]): void {
+    this.disabledItems.clear();
+    this.overrides.clear();
+    for (const item of items) {
+      const key = itemKey(item.server, item.kind, item.name);
+      if (!item.enabled) this.disabledItems.add(key);
+      if (item.override) this.overrides.set(key, item.override);
+    }
   }
 
   // ---- lifecycle ----
@@ -121,9 +136,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   async load(): Promise<void> {
     const [records, items] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list()]);
     this.records.clear();
-    this.disabledItems.clear();
     for (const record of records) this.records.set(record.name, record);
-    for (const item of items) if (!item.enabled) this.disabledItems.add(itemKey(item.server, item.kind, item.name));
+    this.applyItemSettings(items);
     for (const record of records) {
       if (record.enabled) void this.launch(record).catch((error) => this.logStartFailure(record.name, error));
     }
@@ -155,8 +169,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
     this.records.clear();
     for (const record of records) this.records.set(record.name, record);
-    this.disabledItems.clear();
-    for (const item of items) if (!item.enabled) this.disabledItems.add(itemKey(item.server, item.kind, item.name));
+    this.applyItemSettings(items);
     this.emit('changed');
     // Starting servers is the upstream's business; the reload is done once the picture is right.
     void Promise.allSettled(work);
@@ -320,7 +333,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   private catalogItems<T extends { name: string }, V>(
     kind: ItemKind,
     server: string | undefined,
-    details: (item: T) => V,
+    details: (item: T, server: string) => V,
   ): (V & CatalogItemView)[] {
     const catalogs = this.catalogs(server);
     const aggregated = exposedNames(this, kind, undefined, { hidden: true });
@@ -330,7 +343,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       return items.map((item) => {
         const id = claimId(name, item.name);
         return {
-          ...details(item),
+          ...details(item, name),
           name: aggregated.get(id) ?? qualifiedName(name, item.name),
           server: name,
           originalName: item.name,
@@ -342,9 +355,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   listTools(server?: string): ToolView[] {
-    return this.catalogItems('tool', server, (tool: Tool) => ({
+    return this.catalogItems('tool', server, (tool: Tool, owner) => ({
+      ...this.overrideFields(owner, tool),
       title: tool.title ?? tool.annotations?.title,
-      description: tool.description,
       inputSchema: tool.inputSchema,
       outputSchema: tool.outputSchema,
       annotations: tool.annotations,
@@ -353,6 +366,118 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   getTool(name: string): ToolView {
     return this.findItem('tool', name) as ToolView;
+  }
+
+  /** A tool's description as clients see it, and what the user overrode. */
+  private overrideFields(server: string, tool: Tool): Pick<ToolView, 'description' | 'override' | 'upstreamDescription'> {
+    const override = this.toolOverride(server, tool.name);
+    if (!override) return { description: tool.description };
+    return {
+      description: override.description ?? tool.description,
+      override,
+      ...(override.description !== undefined ? { upstreamDescription: tool.description } : {}),
+    };
+  }
+
+  /** Every tool with an override or hidden, and whether its server still lists it (the names of the others are fine). */
+  listOverrides(server?: string): ToolOverrideView[] {
+    if (server !== undefined) this.requireRecord(server);
+    const keys = new Set([...this.overrides.keys(), ...[...this.disabledItems].filter((key) => key.split('\u0000')[1] === 'tool')]);
+    const names = exposedNames(this, 'tool', undefined, { hidden: true });
+    const views: ToolOverrideView[] = [];
+    for (const key of keys) {
+      const [owner, , tool] = key.split('\u0000');
+      if (server !== undefined && owner !== server) continue;
+      const record = this.records.get(owner);
+      if (!record) continue;
+      const override = this.overrides.get(key) ?? {};
+      const listedAs = names.get(claimId(owner, tool));
+      const view: ToolOverrideView = { server: owner, tool, ...override, hidden: this.disabledItems.has(key), ...(listedAs !== undefined ? { listedAs } : {}) };
+      const connection = this.live.get(owner);
+      const catalog = record.enabled && isListed(connection) ? connection!.catalog : undefined;
+      if (catalog && !catalog.tools.some((t) => t.name === tool)) {
+        view.problem = `the override of tool '${tool}' refers to a tool server '${owner}' no longer lists: clear it with \`canopy tool override ${qualifiedName(owner, tool)} --clear\``;
+      } else if (listedAs !== undefined && override.name !== undefined && listedAs !== qualifiedName(prefixOf(catalogServer(record)), override.name)) {
+        view.problem = `the name '${override.name}' is taken by another tool of server '${owner}', so tool '${tool}' is listed as '${listedAs}': choose another name`;
+      }
+      views.push(view);
+    }
+    return views.sort((a, b) => a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
+  }
+
+  /**
+   * The server and upstream name a tool override is set on: a listed tool by any name `findItem`
+   * takes, or `server__tool` of an override whose tool is gone (so it can still be cleared).
+   */
+  private overrideTarget(name: string): { server: string; tool: string } {
+    try {
+      const item = this.findItem('tool', name);
+      return { server: item.server, tool: item.originalName };
+    } catch (error) {
+      const split = splitQualifiedName(name);
+      const record = split && (this.records.get(split.server) ?? [...this.records.values()].find((r) => r.config.alias === split.server));
+      const key = record && itemKey(record.name, 'tool', split.name);
+      if (key && (this.overrides.has(key) || this.disabledItems.has(key))) return { server: record.name, tool: split.name };
+      throw error;
+    }
+  }
+
+  /**
+   * Changes a tool's overrides. A new name must itself be a name clients accept, and must not be
+   * listed for another tool already (on /mcp or on the server's endpoint): such a change is refused.
+   */
+  async setToolOverride(name: string, change: ToolOverrideBody): Promise<ToolOverrideView> {
+    const { server, tool } = this.overrideTarget(name);
+    const key = itemKey(server, 'tool', tool);
+    const previous = this.overrides.get(key) ?? {};
+    const field = (value: string | null | undefined, current: string | undefined) => (value === undefined ? current : value === null || value === '' ? undefined : value);
+    const next: ToolOverride = { name: field(change.name, previous.name), description: field(change.description, previous.description) };
+    if (next.name === undefined) delete next.name;
+    if (next.description === undefined) delete next.description;
+    if (next.name !== undefined) {
+      if (!isExposableName(next.name)) {
+        throw badRequest(`'${next.name}' cannot be a tool name: use 1 to ${MAX_EXPOSED_NAME_LENGTH} letters, digits, "_" or "-"`);
+      }
+      this.checkNameFree(server, tool, next);
+    }
+    const hidden = change.hidden ?? this.disabledItems.has(key);
+    await this.options.store.transaction(async (tx) => {
+      await tx.itemSettings.setOverride(server, tool, next);
+      await tx.itemSettings.set(server, 'tool', tool, !hidden);
+    });
+    if (Object.keys(next).length > 0) this.overrides.set(key, next);
+    else this.overrides.delete(key);
+    if (hidden) this.disabledItems.add(key);
+    else this.disabledItems.delete(key);
+    this.emit('changed');
+    this.committed();
+    return this.listOverrides(server).find((view) => view.tool === tool) ?? { server, tool, hidden };
+  }
+
+  /** Refuses an override name another listed tool already has, on /mcp or on the server's own endpoint. */
+  private checkNameFree(server: string, tool: string, next: ToolOverride): void {
+    const wanted = qualifiedName(prefixOf(this.server(server)!), next.name!);
+    if (wanted.length > MAX_EXPOSED_NAME_LENGTH) {
+      throw badRequest(`'${wanted}' would be longer than ${MAX_EXPOSED_NAME_LENGTH} characters: choose a shorter name`);
+    }
+    // Named as if the override were set: it is free when the tool gets exactly the name asked for.
+    const key = itemKey(server, 'tool', tool);
+    const previous = this.overrides.get(key);
+    this.overrides.set(key, next);
+    let free: boolean;
+    try {
+      const id = claimId(server, tool);
+      free = exposedNames(this, 'tool', undefined, { hidden: true }).get(id) === wanted && exposedNames(this, 'tool', server, { hidden: true }).get(id) === next.name;
+    } finally {
+      if (previous) this.overrides.set(key, previous);
+      else this.overrides.delete(key);
+    }
+    if (free) return;
+    const holder = this.listTools().find(
+      (item) => !(item.server === server && item.originalName === tool) && (item.name === wanted || (item.server === server && item.serverEndpointName === next.name)),
+    );
+    const who = holder ? `tool '${holder.originalName}' of server '${holder.server}'` : 'another tool';
+    throw conflict(`the name '${next.name}' is already listed for ${who}: choose another name`);
   }
 
   listPrompts(server?: string): PromptView[] {
@@ -545,6 +670,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     await this.detach(name);
     this.records.delete(name);
     for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
+    for (const key of [...this.overrides.keys()]) if (key.startsWith(`${name}\u0000`)) this.overrides.delete(key);
     await this.deleteSecrets(record);
     await this.options.connections.forgetAuthorization(name);
     this.emit('changed');

@@ -22,6 +22,10 @@ export interface ItemSettingsTable {
   kind: 'tool' | 'prompt';
   item_name: string;
   enabled: number;
+  /** Tools: the name clients see instead of the upstream's; NULL keeps the upstream's. */
+  name_override: string | null;
+  /** Tools: the description clients see instead of the upstream's; NULL keeps the upstream's. */
+  description_override: string | null;
 }
 
 /** Gateway-wide settings (mode, …) as key/value text. */
