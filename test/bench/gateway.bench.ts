@@ -2,7 +2,9 @@
 // real upstreams and prints a table: direct-to-upstream vs `/servers/{name}/mcp` vs `/mcp`, for a
 // trivial tool call on an HTTP and on a stdio upstream (p50/p99 at concurrency 1, calls/s at
 // concurrency 32), cached `tools/list` of 50 upstreams × 20 tools on `/mcp`, and the gateway's RSS
-// with 20 stdio upstreams running. Bounded: fixed call counts, every wait has a deadline.
+// with 20 stdio upstreams running; then the search view's section (test/bench/search-view.ts): tokens
+// of /mcp vs /mcp/search as servers are added, and search_tools latency. Bounded: fixed call counts,
+// every wait has a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { AdminClient } from '../../main/core/api/client.ts';
 import { fetchOnSharedSignal } from '../../main/core/upstream/http-transport.ts';
 import { everythingEntry, freePort, startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
+import { benchSearchView } from './search-view.ts';
 
 const LATENCY_CALLS = 1_000;
 const WARMUP_CALLS = 100;
@@ -224,6 +227,8 @@ async function main(): Promise<void> {
     console.log(`\ntools/list on /mcp: ${tools.length} tools (${farmTools} from 50 farm upstreams), ${(bytes / 1024).toFixed(0)} KiB`);
     console.log(`  raw JSON-RPC over HTTP: p50 ${percentile(rawSamples, 50).toFixed(3)} ms   p99 ${percentile(rawSamples, 99).toFixed(3)} ms`);
     console.log(`  SDK client (incl. its schema validation): p50 ${percentile(sdkSamples, 50).toFixed(3)} ms   p99 ${percentile(sdkSamples, 99).toFixed(3)} ms`);
+
+    await benchSearchView({ base, api, connect: httpClient, farmServers: Array.from({ length: 50 }, (_, i) => `farm${i}`) });
 
     console.log(`\nGateway RSS: ${idle.toFixed(1)} MiB idle; ${loaded.toFixed(1)} MiB with 20 stdio upstreams running (+${(loaded - idle).toFixed(1)} MiB)`);
 
