@@ -18,7 +18,7 @@ interface OverrideFlags {
 }
 
 /** The change the flags ask for; `undefined` for --clear. */
-export function overrideChange(flags: OverrideFlags): ToolOverrideBody | undefined {
+function overrideChange(flags: OverrideFlags): ToolOverrideBody | undefined {
   const given = [flags.name, flags.description, flags.hide, flags.show].some((flag) => flag !== undefined);
   if (flags.clear) {
     if (given) throw new CliError('--clear puts everything back: give it alone');
