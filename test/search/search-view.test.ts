@@ -137,6 +137,29 @@ describe('the search view', () => {
     expect(text(await group.callTool({ name: 'call_tool', arguments: { name: 'memory__read_graph', arguments: {} } }))).toMatch(/entities/);
   });
 
+  it('searches and calls tools under their overrides; a hidden tool is neither found nor callable', async () => {
+    await t.api.setToolOverride('memory__read_graph', { name: 'whole_graph', description: 'Dumps every remembered fact about penguins' });
+    await t.api.setToolOverride('memory__delete_entities', { hidden: true });
+    try {
+      const search = await t.connect('/mcp/search');
+      const [first] = found(await search.callTool({ name: 'search_tools', arguments: { query: 'facts about penguins' } })).tools;
+      expect(first).toMatchObject({ name: 'memory__whole_graph', description: 'Dumps every remembered fact about penguins' });
+      const deleting = found(await search.callTool({ name: 'search_tools', arguments: { query: 'delete entities', limit: 50 } })).tools.map((tool) => tool.name);
+      expect(deleting).toContain('memory__delete_relations');
+      expect(deleting).not.toContain('memory__delete_entities');
+      expect(text(await search.callTool({ name: 'call_tool', arguments: { name: 'memory__whole_graph', arguments: {} } }))).toMatch(/entities/);
+      const direct = await t.connect('/mcp');
+      const hiddenDirect = await direct.callTool({ name: 'memory__delete_entities', arguments: { entityNames: [] } }).catch((error: Error) => error.message);
+      const hiddenViaSearch = await search
+        .callTool({ name: 'call_tool', arguments: { name: 'memory__delete_entities', arguments: { entityNames: [] } } })
+        .catch((error: Error) => error.message);
+      expect(hiddenViaSearch).toBe(hiddenDirect);
+    } finally {
+      await t.api.clearToolOverride('memory__whole_graph');
+      await t.api.clearToolOverride('memory__delete_entities');
+    }
+  });
+
   it('keeps sessions on their endpoint: a /mcp/search session id is not valid on /mcp', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const init = await fetch(`${t.url}/mcp/search`, {
