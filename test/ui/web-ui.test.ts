@@ -129,6 +129,29 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await expect.poll(async () => (await gateway.api.getTool('everything__echo')).enabled).toBe(true);
   });
 
+  it("overrides a tool's name and description for clients, and puts the server's back", SLOW, async () => {
+    await openServer('everything');
+    await page.getByRole('button', { name: 'Edit tool echo', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Override tool echo' });
+    await form.getByLabel('Name clients see').fill('say');
+    await form.getByLabel('Description clients see').fill('Says it back');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await gateway.api.getTool('everything__echo')).name).toBe('everything__say');
+    expect((await gateway.api.getTool('everything__say')).description).toBe('Says it back');
+    const tools = page.getByRole('list', { name: 'everything tools' });
+    await tools.getByText('everything__say').waitFor();
+    await screenshot(page, '04b-tool-override');
+
+    await page.getByRole('button', { name: 'Edit tool echo', exact: true }).click();
+    const taken = page.getByRole('form', { name: 'Override tool echo' });
+    await taken.getByLabel('Name clients see').fill('get-sum');
+    await taken.getByRole('button', { name: 'Save' }).click();
+    expect(await taken.getByRole('alert').textContent()).toContain("the name 'get-sum' is already listed for tool 'get-sum'");
+    await taken.getByRole('button', { name: 'Use the server’s' }).click();
+    await expect.poll(async () => (await gateway.api.getTool('everything__echo')).override).toBeUndefined();
+    await tools.getByText('everything__say').waitFor({ state: 'detached' });
+  });
+
   it("shows the server's stderr log", SLOW, async () => {
     await openServer('everything');
     await page.getByRole('button', { name: 'Refresh log' }).click();
@@ -276,8 +299,11 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit memory' });
     await form.getByLabel('Description', { exact: true }).fill('knowledge graph');
+    await form.getByLabel('Alias', { exact: true }).fill('mem');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(async () => (await gateway.api.getServer('memory')).description, { timeout: STARTUP_MS }).toBe('knowledge graph');
+    expect((await gateway.api.getServer('memory')).config.alias).toBe('mem');
+    await expect.poll(async () => (await gateway.api.listTools('memory')).every((tool) => tool.name.startsWith('mem__')), { timeout: STARTUP_MS }).toBe(true);
 
     await openServer('remote-everything');
     await page.getByRole('button', { name: 'Remove remote-everything' }).click();

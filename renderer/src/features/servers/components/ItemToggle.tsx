@@ -1,4 +1,5 @@
 // One tool or prompt with its on/off switch.
+import type { ReactNode } from 'react';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Switch } from '../../../components/Switch.tsx';
 import { useAction } from '../../../lib/use-action.ts';
@@ -13,9 +14,11 @@ export interface ItemToggleProps {
   enabled: boolean;
   setEnabled: (name: string, enabled: boolean) => Promise<unknown>;
   onChanged: () => void;
+  /** More to do with the item (a tool's override editor). */
+  children?: ReactNode;
 }
 
-export function ItemToggle({ kind, name, originalName, listedAs, description, enabled, setEnabled, onChanged }: ItemToggleProps) {
+export function ItemToggle({ kind, name, originalName, listedAs, description, enabled, setEnabled, onChanged, children }: ItemToggleProps) {
   const toggle = useAction(async (next: boolean) => {
     await setEnabled(name, next);
     onChanged();
@@ -28,6 +31,7 @@ export function ItemToggle({ kind, name, originalName, listedAs, description, en
         {listedAs && <span className="muted small"> listed as <code>{listedAs}</code></span>}
         {description && <div className="muted small clamp">{description}</div>}
         <ErrorNote message={toggle.error} />
+        {children}
       </div>
     </li>
   );

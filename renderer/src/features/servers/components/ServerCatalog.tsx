@@ -1,10 +1,13 @@
-// The server's tools and prompts, each with a switch (a disabled one is hidden from MCP clients).
-import type { CatalogItemView, ServerView } from '@core/api/contract.ts';
+// The server's tools and prompts, each with a switch (a disabled one is hidden from MCP clients);
+// a tool's name and description for clients can be overridden.
+import type { CatalogItemView, ServerView, ToolView } from '@core/api/contract.ts';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Spinner } from '../../../components/Spinner.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useServerCatalog } from '../hooks/use-server-catalog.ts';
 import { ItemToggle, type ItemToggleProps } from './ItemToggle.tsx';
+import { ToolOverrideEditor } from './ToolOverrideEditor.tsx';
+import { OverrideProblems } from './OverrideProblems.tsx';
 
 interface ItemListProps extends Pick<ItemToggleProps, 'kind' | 'setEnabled' | 'onChanged'> {
   label: string;
@@ -21,7 +24,11 @@ function ItemList({ label, items, ...toggle }: ItemListProps) {
           name={item.name}
           originalName={item.originalName}
           listedAs={item.name !== `${item.server}__${item.originalName}` ? item.name : undefined}
-          description={item.description} enabled={item.enabled} />
+          description={item.description}
+          enabled={item.enabled}
+        >
+          {toggle.kind === 'tool' && <ToolOverrideEditor tool={item as ToolView} onChanged={toggle.onChanged} />}
+        </ItemToggle>
       ))}
     </ul>
   );
@@ -38,6 +45,7 @@ export function ServerCatalog({ server }: { server: ServerView }) {
       </h3>
       <ErrorNote message={catalog.error} />
       {data && data.tools.length === 0 && <p className="empty">No tools{server.state.status === 'running' ? '' : ' (the server is not running)'}.</p>}
+      {data && <OverrideProblems overrides={data.overrides} onChanged={catalog.reload} />}
       <ItemList label={`${server.name} tools`} kind="tool" items={data?.tools ?? []} setEnabled={client.setToolEnabled} onChanged={catalog.reload} />
       {data && data.prompts.length > 0 && (
         <>

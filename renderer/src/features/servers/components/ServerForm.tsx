@@ -65,8 +65,12 @@ export function ServerForm({ initial, mode, onChanged, onDone, onCancel }: Serve
         </label>
         <label>
           Alias
-          <input value={values.alias} placeholder="optional, e.g. gh" onChange={(e) => set('alias', e.target.value)} />
-          <span className="muted small">Its tools are listed as {values.alias.trim() || values.name.trim() || 'name'}__tool on /mcp.</span>
+          <input
+            value={values.alias}
+            placeholder="optional: gh lists its tools as gh__tool"
+            title="A short prefix for its tools and prompts on /mcp, instead of the name"
+            onChange={(e) => set('alias', e.target.value)}
+          />
         </label>
         <label className="span-2">
           Description
