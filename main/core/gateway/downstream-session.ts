@@ -229,7 +229,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   }
 
   private listedTools(): CatalogView['tools'] {
-    return this.found ? this.found.listed(this.searchIndex()) : this.view().tools;
+    return this.found ? this.found.listed(this.view()) : this.view().tools;
   }
 
   private searchIndex(): SearchIndex {

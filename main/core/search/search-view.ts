@@ -125,6 +125,14 @@ export interface SearchableView {
 
 /** A view's index, built on first search; a catalog change makes a new view and so a new index. */
 const indexes = new WeakMap<SearchableView, SearchIndex>();
+/** A view's tools by name, for listing found tools without building the index (lists change more often than people search). */
+const byName = new WeakMap<SearchableView, Map<string, Tool>>();
+
+function toolsByName(view: SearchableView): Map<string, Tool> {
+  let tools = byName.get(view);
+  if (!tools) byName.set(view, (tools = new Map(view.tools.map((tool) => [tool.name, tool]))));
+  return tools;
+}
 
 export function searchIndexOf(view: SearchableView, connection: (server: string) => UpstreamConnection | undefined): SearchIndex {
   let index = indexes.get(view);
@@ -163,8 +171,9 @@ export class FoundTools {
   }
 
   /** The view's tools then the found tools still on the view, by name (a stable order: re-finding changes nothing). */
-  listed(index: SearchIndex): Tool[] {
-    const found = [...this.found.keys()].sort().flatMap((name) => index.get(name)?.tool ?? []);
+  listed(view: SearchableView): Tool[] {
+    const tools = toolsByName(view);
+    const found = [...this.found.keys()].sort().flatMap((name) => tools.get(name) ?? []);
     return [...SEARCH_VIEW_TOOLS, ...found];
   }
 }
