@@ -57,6 +57,22 @@ describe('tool overrides', () => {
     expect(tools.some((tool) => tool.description === 'The tool café')).toBe(false);
   });
 
+  it("yields to the upstream's own name when the upstream later lists a tool of that name, and says so", async () => {
+    await t.api.setToolOverride('odd__files.read', { name: 'added-2' });
+    expect((await namesOf(await t.connect())).includes('odd__added-2')).toBe(true);
+    await t.api.invokeTool('odd__add-tool', {});
+    const clash = await eventually(
+      async () => (await t.api.listOverrides('odd')).find((o) => o.tool === 'files.read' && o.problem),
+      15_000,
+      'the taken name reported',
+    );
+    expect(clash.problem).toContain("the name 'added-2' is taken by another tool of server 'odd'");
+    const tools = await t.api.listTools('odd');
+    expect(tools.find((tool) => tool.originalName === 'added-2')?.name).toBe('odd__added-2');
+    expect(tools.find((tool) => tool.originalName === 'files.read')?.name).toMatch(/^odd__added-2_[0-9a-f]{6}$/);
+    await t.api.setToolOverride('odd__files.read', { name: null });
+  });
+
   it('refuses a name that is not one clients accept, or one another tool is listed under', async () => {
     await expect(t.api.setToolOverride('odd__files.read', { name: 'add-tool' })).rejects.toThrow("the name 'add-tool' is already listed for tool 'add-tool' of server 'odd'");
     await expect(t.api.setToolOverride('odd__files.read', { name: 'read_file' })).rejects.toThrow("already listed for tool 'files_read'");
