@@ -271,6 +271,17 @@ describe('layers', () => {
     expect(importCycles(graph)).toEqual([]);
   });
 
+  it('the renderer reaches main/core through the @core alias, not ../../main paths', () => {
+    const outside = sourceFiles(join(ROOT, 'renderer')).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((ref) => ref.specifier.startsWith('.'))
+        .map((ref) => relative(ROOT, resolve(dirname(file), ref.specifier)).split('\\').join('/'))
+        .filter((target) => !target.startsWith('renderer/') && target !== 'preload/canopy-bridge.ts')
+        .map((target) => `${relative(ROOT, file)} → ${target}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('the preload imports only electron and its own folder', () => {
     const refs = importsOf(readFileSync(join(ROOT, 'preload', 'preload.ts'), 'utf8')).filter((ref) => ref.runtime);
     expect(refs.every((ref) => ref.specifier === 'electron' || ref.specifier.startsWith('./'))).toBe(true);
