@@ -82,6 +82,20 @@ describe('replicas on one PostgreSQL', () => {
     await eventually(async () => (await session.listTools()).tools.some((t) => t.name === 'everything__echo'), PROPAGATION_MS, 'echo back on B');
   });
 
+  it('propagates a tool override to open sessions on the other replica, and lists the same names on both', async () => {
+    const session = await b.connect('/mcp', {}, token);
+    const changes = countToolListChanges(session);
+    await a.apiAs(a.adminToken).setToolOverride('everything__echo', { name: 'say', description: 'Says it back' });
+    await eventually(() => changes() > 0, PROPAGATION_MS, 'list_changed on B');
+    const say = (await session.listTools()).tools.find((t) => t.name === 'everything__say');
+    expect(say?.description).toBe('Says it back');
+    expect(text(await session.callTool({ name: 'everything__say', arguments: { message: 'b' } }))).toBe('Echo: b');
+    const listed = async (replica: EnterpriseGateway) => (await replica.apiAs(a.adminToken).listTools()).map((t) => t.name).sort();
+    expect(await listed(b)).toEqual(await listed(a));
+    await a.apiAs(a.adminToken).clearToolOverride('everything__say');
+    await eventually(async () => (await session.listTools()).tools.some((t) => t.name === 'everything__echo'), PROPAGATION_MS, 'echo back on B');
+  });
+
   it('propagates an allow-list change to open sessions on the other replica', async () => {
     const session = await b.connect('/mcp', {}, token);
     const changes = countToolListChanges(session);
