@@ -1,6 +1,8 @@
 // Retrieval quality of the search view's ranker on a labeled set: natural-language queries over
 // the tool catalogs of real npm MCP servers (test/search/catalogs, captured with capture-catalog.ts).
-// A query counts as found at k when one of its expected tools is among the first k results.
+// A query counts as found at k when one of its expected tools is among the first k results. The last
+// 20 queries were written after the ranker's weights and synonyms were set, as a check on overfitting
+// (alone they score recall@1 0.55, recall@5 0.80; the first 92 score 0.70 and 0.92).
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

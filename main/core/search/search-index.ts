@@ -1,7 +1,7 @@
 // The search view's ranker: BM25F over each tool's fields — its name, title, description, parameter
 // names and descriptions, and its server's name and description — with per-field weights and length
 // normalisation (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond",
-// §3.6). Offline and deterministic; built once per catalog view and then answering from an inverted
+// §3.6), scaled by how much of the query a tool covers. Offline and deterministic; built once per catalog view and then answering from an inverted
 // index, so a query over a thousand tools costs well under a millisecond.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { synonymsOf, terms } from './terms.ts';
@@ -40,6 +40,12 @@ const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 const K1 = 1.2;
 /** A synonym of a query word counts for this much of the word itself. */
 const SYNONYM_WEIGHT = 0.4;
+/**
+ * A document's score is multiplied by (share of the query's words it matches, itself or by a synonym)
+ * to this power, so a tool that covers the whole request beats one that matches one rare word
+ * strongly (recall@5 on the first 92 queries of the retrieval set: 0.902 without, 0.924 with).
+ */
+const COVERAGE_POWER = 0.5;
 
 function fieldTexts(document: SearchDocument): Record<Field, string> {
   const { tool } = document;
@@ -110,7 +116,8 @@ export class SearchIndex {
     const weights = new Map<string, number>();
     const asked = terms(query);
     for (const term of asked) weights.set(term, (weights.get(term) ?? 0) + 1);
-    for (const term of new Set(asked)) {
+    const distinct = [...new Set(asked)];
+    for (const term of distinct) {
       for (const synonym of synonymsOf(term)) weights.set(synonym, Math.max(weights.get(synonym) ?? 0, SYNONYM_WEIGHT));
     }
     const scores = new Float64Array(this.documents.length);
@@ -120,11 +127,28 @@ export class SearchIndex {
       const idf = this.idf.get(term)!;
       for (const { doc, tf } of list) scores[doc] += weight * idf * (tf / (K1 + tf));
     }
+    const matched = this.wordsMatched(distinct);
     const hits: SearchHit[] = [];
     scores.forEach((score, doc) => {
-      if (score > 0) hits.push({ document: this.documents[doc], score });
+      if (score > 0) hits.push({ document: this.documents[doc], score: score * Math.pow(matched[doc] / distinct.length, COVERAGE_POWER) });
     });
     // Ties keep catalog order (sort is stable).
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** For each document, how many of the query's distinct words it matches, itself or by a synonym. */
+  private wordsMatched(words: string[]): Uint16Array {
+    const matched = new Uint16Array(this.documents.length);
+    const lastWord = new Int32Array(this.documents.length).fill(-1);
+    words.forEach((word, w) => {
+      for (const term of [word, ...synonymsOf(word)]) {
+        for (const { doc } of this.postings.get(term) ?? []) {
+          if (lastWord[doc] === w) continue;
+          lastWord[doc] = w;
+          matched[doc] += 1;
+        }
+      }
+    });
+    return matched;
   }
 }
