@@ -60,6 +60,10 @@ describe('the search view', () => {
     const none = await search.callTool({ name: 'search_tools', arguments: { query: 'zzyzx qwerty' } });
     expect(found(none).tools).toEqual([]);
     expect(text(none)).toMatch(/No tool matches/);
+    expect(found(await search.callTool({ name: 'search_tools', arguments: { query: 'read a file', limit: '2' } })).tools).toHaveLength(2);
+    const tooMany = await search.callTool({ name: 'search_tools', arguments: { query: 'read a file', limit: 500 } });
+    expect(tooMany.isError).toBe(true);
+    expect(text(tooMany)).toMatch(/limit/);
     const bad = await search.callTool({ name: 'search_tools', arguments: { query: '  ' } });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/query must say what you are looking for/);

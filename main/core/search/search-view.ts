@@ -75,7 +75,8 @@ const SEARCH_VIEW_TOOLS: readonly Tool[] = [SEARCH_TOOLS_TOOL, CALL_TOOL_TOOL];
 
 const SearchArguments = z.object({
   query: z.string().trim().min(1, 'query must say what you are looking for'),
-  limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
+  // Some clients send every argument as a string ("5"); a number in a string is taken as that number.
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
 });
 const CallArguments = z.object({
   name: z.string().min(1, 'name must be a tool name that search_tools returned'),
