@@ -40,6 +40,10 @@ describe('tool overrides', () => {
       expect(tools.some((tool) => tool.description === 'The tool café'), which).toBe(false);
       expect(text(await client.callTool({ name: listed, arguments: {} }))).toBe('called files_read');
     }
+    // Hidden under its new name: the error says so, and how to show it again.
+    await t.api.setToolOverride('odd__read_file', { hidden: true });
+    await expect(clients.all.callTool({ name: 'odd__read_file', arguments: {} })).rejects.toThrow("tool 'odd__files_read' is disabled: enable it with `canopy enable tool odd__files_read`");
+    await t.api.setToolOverride('odd__files_read', { hidden: false });
     const view = await t.api.getTool('odd__read_file');
     expect(view).toMatchObject({ originalName: 'files_read', description: 'Reads a file from the notes', upstreamDescription: 'The tool files_read' });
   });

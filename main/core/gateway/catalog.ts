@@ -318,12 +318,15 @@ export function explainMissing(
   if (status === 'error') return `server '${ref.server}' is not running: ${connection?.state.lastError ?? 'it failed to start'}`;
   if (!isListed(connection) && (status === 'starting' || status === 'stopped')) return `server '${ref.server}' is starting; try again in a moment`;
   if (!isListed(connection) && status === 'crashed') return `server '${ref.server}' is not running: ${connection?.state.lastError}`;
-  if (!source.isItemEnabled(ref.server, kind, ref.name)) {
-    const name = qualifiedName(ref.server, ref.name);
+  // A renamed tool asked for by its new name: its switch is under the upstream's name.
+  const renamed = kind === 'tool' ? connection?.catalog?.tools.find((tool) => source.toolOverride(ref.server, tool.name)?.name === ref.name) : undefined;
+  const upstreamName = renamed?.name ?? ref.name;
+  if (!source.isItemEnabled(ref.server, kind, upstreamName)) {
+    const name = qualifiedName(ref.server, upstreamName);
     return `${kind} '${name}' is disabled: enable it with \`canopy enable ${kind} ${name}\``;
   }
   // Asked by the upstream's own name (or the server's name) while it is listed otherwise (alias, override, short form).
-  const listedAs = view?.exposedName(kind, ref.server, ref.name);
+  const listedAs = view?.exposedName(kind, ref.server, upstreamName);
   if (listedAs !== undefined) return `${kind} '${exposed}' is listed as '${listedAs}': call it by that name`;
   return `unknown ${kind} '${exposed}'`;
 }
