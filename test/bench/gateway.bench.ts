@@ -2,85 +2,23 @@
 // real upstreams and prints a table: direct-to-upstream vs `/servers/{name}/mcp` vs `/mcp`, for a
 // trivial tool call on an HTTP and on a stdio upstream (p50/p99 at concurrency 1, calls/s at
 // concurrency 32), cached `tools/list` of 50 upstreams × 20 tools on `/mcp`, and the gateway's RSS
-// with 20 stdio upstreams running; then the search view's section (test/bench/search-view.ts): tokens
-// of /mcp vs /mcp/search as servers are added, and search_tools latency. Bounded: fixed call counts,
-// every wait has a deadline.
+// with 20 stdio upstreams running; the peer table (test/bench/peers.ts): supergateway, mcp-proxy and
+// mcp-hub next to Canopy on one echo server; then the search view's section (test/bench/search-view.ts):
+// tokens of /mcp vs /mcp/search as servers are added, and search_tools latency. Bounded: fixed call
+// counts, every wait has a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AdminClient } from '../../main/core/api/client.ts';
-import { fetchOnSharedSignal } from '../../main/core/upstream/http-transport.ts';
 import { everythingEntry, freePort, startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
+import { CONCURRENCY, echo, httpClient, measureEcho, percentile, stdioClient, timed, waitFor, type Measured } from './measure.ts';
+import { benchPeers } from './peers.ts';
 import { benchSearchView } from './search-view.ts';
 
-const LATENCY_CALLS = 1_000;
-const WARMUP_CALLS = 100;
-const CONCURRENCY = 32;
-const CALLS_PER_WORKER = 100;
 const LIST_CALLS = 300;
 const repo = resolve(import.meta.dirname, '..', '..');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function httpClient(url: string): Promise<Client> {
-  const client = new Client({ name: 'bench', version: '1' });
-  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: fetchOnSharedSignal });
-  await client.connect(transport);
-  // Close politely (DELETE), as a well-behaved client does, so sessions do not pile up.
-  const close = client.close.bind(client);
-  client.close = async () => {
-    await transport.terminateSession().catch(() => {});
-    await close();
-  };
-  return client;
-}
-
-async function stdioClient(): Promise<Client> {
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [everythingEntry, 'stdio'], stderr: 'ignore' }));
-  return client;
-}
-
-const echo = (client: Client, tool: string) => client.callTool({ name: tool, arguments: { message: 'x' } });
-
-async function latency(client: Client, tool: string): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARMUP_CALLS; i += 1) await echo(client, tool);
-  const samples: number[] = [];
-  for (let i = 0; i < LATENCY_CALLS; i += 1) {
-    const start = performance.now();
-    await echo(client, tool);
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
-
-/** CONCURRENCY workers, each on its own client (session) when `clients` has that many. */
-async function throughput(clients: Client[], tool: string): Promise<number> {
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      const client = clients[worker % clients.length];
-      for (let i = 0; i < CALLS_PER_WORKER; i += 1) await echo(client, tool);
-    }),
-  );
-  return (CONCURRENCY * CALLS_PER_WORKER) / ((performance.now() - start) / 1000);
-}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -88,22 +26,13 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-interface Row {
+interface Row extends Measured {
   upstream: string;
   path: string;
-  p50: number;
-  p99: number;
-  rps: number;
 }
 
 async function measure(upstream: string, path: string, open: () => Promise<Client>, tool: string, sessions: number): Promise<Row> {
-  const first = await open();
-  const lat = await latency(first, tool);
-  const clients = [first];
-  while (clients.length < sessions) clients.push(await open());
-  const rps = await throughput(clients, tool);
-  await Promise.all(clients.map((c) => c.close()));
-  return { upstream, path, p50: lat.p50, p99: lat.p99, rps };
+  return { upstream, path, ...(await measureEcho(open, tool, sessions)) };
 }
 
 interface RunningGateway {
@@ -141,16 +70,6 @@ async function rawToolsList(base: string): Promise<() => Promise<number>> {
     const response = await fetch(`${base}/mcp`, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/list' }) });
     return (await response.text()).length;
   };
-}
-
-async function timed(times: number, run: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i += 1) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  return samples.sort((a, b) => a - b);
 }
 
 async function main(): Promise<void> {
@@ -192,7 +111,7 @@ async function main(): Promise<void> {
     rows.push(await measure('HTTP', '/servers/remote/mcp', () => httpClient(`${base}/servers/remote/mcp`), 'echo', CONCURRENCY));
     rows.push(await measure('HTTP', '/mcp', () => httpClient(`${base}/mcp`), 'remote__echo', CONCURRENCY));
     // A stdio server has one client: direct means one client with 32 requests in flight.
-    rows.push(await measure('stdio', 'direct', stdioClient, 'echo', 1));
+    rows.push(await measure('stdio', 'direct', () => stdioClient(process.execPath, [everythingEntry, 'stdio']), 'echo', 1));
     rows.push(await measure('stdio', '/servers/everything/mcp', () => httpClient(`${base}/servers/everything/mcp`), 'echo', CONCURRENCY));
     rows.push(await measure('stdio', '/mcp', () => httpClient(`${base}/mcp`), 'everything__echo', CONCURRENCY));
 
@@ -206,6 +125,8 @@ async function main(): Promise<void> {
           .padStart(7)}   ${row.rps.toFixed(0).padStart(11)}   ${((100 * row.rps) / direct.rps).toFixed(0).padStart(6)}%`,
       );
     }
+
+    await benchPeers({ base, api, work });
 
     // Catalog: 50 upstreams × 20 tools behind one /mcp.
     const farm = spawn(process.execPath, [join(repo, 'bin', 'run-ts.mjs'), join(repo, 'test', 'support', 'tool-farm.ts'), String(farmPort), '50', '20'], {

@@ -1,0 +1,99 @@
+// What every bench section measures with: MCP clients over streamable HTTP, SSE and stdio, latency at
+// concurrency 1 (p50/p99 after a warm-up) and throughput at concurrency 32, with fixed call counts.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { fetchOnSharedSignal } from '../../main/core/upstream/http-transport.ts';
+
+const LATENCY_CALLS = 1_000;
+const WARMUP_CALLS = 100;
+export const CONCURRENCY = 32;
+const CALLS_PER_WORKER = 100;
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function httpClient(url: string): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: fetchOnSharedSignal });
+  await client.connect(transport);
+  // Close politely (DELETE), as a well-behaved client does, so sessions do not pile up.
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await transport.terminateSession().catch(() => {});
+    await close();
+  };
+  return client;
+}
+
+/** A client of the legacy HTTP+SSE transport (GET the stream at `url`, POST to the endpoint it names). */
+export async function sseClient(url: string): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new SSEClientTransport(new URL(url)));
+  return client;
+}
+
+export async function stdioClient(command: string, args: string[]): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StdioClientTransport({ command, args, stderr: 'ignore' }));
+  return client;
+}
+
+export const echo = (client: Client, tool: string) => client.callTool({ name: tool, arguments: { message: 'x' } });
+
+export async function timed(times: number, run: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+async function latency(client: Client, tool: string): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < WARMUP_CALLS; i += 1) await echo(client, tool);
+  const samples = await timed(LATENCY_CALLS, () => echo(client, tool));
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** CONCURRENCY workers, each on its own client (session) when `clients` has that many. */
+async function throughput(clients: Client[], tool: string): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      const client = clients[worker % clients.length];
+      for (let i = 0; i < CALLS_PER_WORKER; i += 1) await echo(client, tool);
+    }),
+  );
+  return (CONCURRENCY * CALLS_PER_WORKER) / ((performance.now() - start) / 1000);
+}
+
+export interface Measured {
+  p50: number;
+  p99: number;
+  /** Calls per second with CONCURRENCY calls in flight. */
+  rps: number;
+}
+
+/** Latency on one client, then throughput over `sessions` clients (all opened before the clock starts). */
+export async function measureEcho(open: () => Promise<Client>, tool: string, sessions: number): Promise<Measured> {
+  const first = await open();
+  const lat = await latency(first, tool);
+  const clients = [first];
+  while (clients.length < sessions) clients.push(await open());
+  const rps = await throughput(clients, tool);
+  await Promise.all(clients.map((c) => c.close()));
+  return { ...lat, rps };
+}
