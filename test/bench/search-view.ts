@@ -10,6 +10,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AdminClient } from '../../main/core/api/client.ts';
 import { SearchIndex, type SearchDocument } from '../../main/core/search/search-index.ts';
+import { percentile, timed } from './measure.ts';
 
 const SIZES = [5, 10, 25, 50];
 const SEARCH_CALLS = 1_000;
@@ -23,10 +24,6 @@ export interface SearchBenchGateway {
   connect(url: string): Promise<Client>;
   /** Names of the registered tool-farm servers (at least 50, 20 tools each). */
   farmServers: string[];
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const tokensOf = (tools: Tool[]) => countTokens(JSON.stringify(tools));
@@ -78,14 +75,9 @@ export async function benchSearchView(gateway: SearchBenchGateway): Promise<void
   // search_tools end to end: one session, HTTP + JSON-RPC + ranking, over every tool of /mcp.
   const queries = (JSON.parse(readFileSync(join(searchSet, 'queries.json'), 'utf8')) as { query: string }[]).map((q) => q.query);
   for (let i = 0; i < 100; i += 1) await allSearch.callTool({ name: 'search_tools', arguments: { query: queries[i % queries.length] } });
-  const samples: number[] = [];
-  for (let i = 0; i < SEARCH_CALLS; i += 1) {
-    const start = performance.now();
-    await allSearch.callTool({ name: 'search_tools', arguments: { query: queries[i % queries.length] } });
-    samples.push(performance.now() - start);
-  }
+  let call = 0;
+  const samples = await timed(SEARCH_CALLS, () => allSearch.callTool({ name: 'search_tools', arguments: { query: queries[call++ % queries.length] } }));
   await allSearch.close();
-  samples.sort((a, b) => a - b);
   console.log(`  search_tools over HTTP on ${allTools.length} tools: p50 ${percentile(samples, 50).toFixed(3)} ms   p95 ${percentile(samples, 95).toFixed(3)} ms`);
 
   // The ranker alone, on 1,000 tools with real names and descriptions.
