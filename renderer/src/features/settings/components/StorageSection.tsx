@@ -22,6 +22,11 @@ function OperationNote({ result }: { result: OperationResult | undefined }) {
   );
 }
 
+/** A field that keeps no autocomplete history; `secret` hides what is typed. */
+function TextInput({ secret, placeholder, value, onChange }: { secret?: boolean; placeholder: string; value: string; onChange: (value: string) => void }) {
+  return <input type={secret ? 'password' : 'text'} autoComplete="off" placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />;
+}
+
 function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
   const [kind, setKind] = useState(current);
   const [url, setUrl] = useState('');
@@ -37,7 +42,9 @@ function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
     if (result.ok) onSwitched();
   });
   const needsUrl = kind === 'postgres';
-  const edited = () => {
+  // Any edit makes the last test and switch results stale.
+  const edited = (set: (value: string) => void) => (value: string) => {
+    set(value);
     setTested(undefined);
     setSwitched(undefined);
   };
@@ -58,28 +65,11 @@ function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
         <div className="inline-form">
           <label className="grow">
             PostgreSQL URL
-            <input
-              autoComplete="off"
-              placeholder="postgres://user@host:5432/canopy"
-              value={url}
-              onChange={(e) => {
-                setUrl(e.target.value);
-                edited();
-              }}
-            />
+            <TextInput placeholder="postgres://user@host:5432/canopy" value={url} onChange={edited(setUrl)} />
           </label>
           <label>
             Password
-            <input
-              type="password"
-              autoComplete="off"
-              placeholder="kept in the OS keychain"
-              value={password}
-              onChange={(e) => {
-                setPassword(e.target.value);
-                edited();
-              }}
-            />
+            <TextInput secret placeholder="kept in the OS keychain" value={password} onChange={edited(setPassword)} />
           </label>
           <Button busy={test.busy} disabled={!url.trim()} onClick={() => test.run()}>
             Test connection
@@ -89,15 +79,11 @@ function StorageSwitch({ bridge, current, onSwitched }: StorageSwitchProps) {
       {needsUrl && (
         <label>
           Secret key
-          <input
-            type="password"
-            autoComplete="off"
+          <TextInput
+            secret
             placeholder="the key the other Canopy instances on this database use; empty: the saved one, or a new one"
             value={secretKey}
-            onChange={(e) => {
-              setSecretKey(e.target.value);
-              edited();
-            }}
+            onChange={edited(setSecretKey)}
           />
           <span className="muted">Upstream secrets are encrypted in the database with it; it is kept in the OS keychain.</span>
         </label>
