@@ -38,6 +38,13 @@ export interface ConnectAppView {
   message: string;
 }
 
+export interface ConnectAppRequest {
+  /** Show the change without writing it. */
+  dryRun?: boolean;
+  /** Point the app at the search view (`/mcp/search`) instead of every tool (`/mcp`). */
+  search?: boolean;
+}
+
 export interface PostgresRequest {
   /** postgres://user@host:port/db (a password in it is taken out and kept in the OS keychain). */
   url: string;
@@ -59,7 +66,7 @@ export interface CanopyBridge {
   connection(): Promise<ConnectionInfo>;
   /** Opens an http(s) or mailto URL in the system browser / mail app. */
   openExternal(url: string): Promise<void>;
-  connectApp(app: AppId, options?: { dryRun?: boolean }): Promise<ConnectAppView>;
+  connectApp(app: AppId, options?: ConnectAppRequest): Promise<ConnectAppView>;
   preferences: {
     get(): Promise<DesktopPreferences>;
     set(patch: PreferencesPatch): Promise<DesktopPreferences>;

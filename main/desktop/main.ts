@@ -14,6 +14,7 @@ import { showWindowAtLaunch } from './app-events/launch.ts';
 import { applyLoginItem } from './app-events/apply-login-item.ts';
 import { startGatewayInteractively } from './app-events/start-gateway.ts';
 import { connectAppFromDesktop } from './connect/connect-app.ts';
+import type { ConnectAppRequest } from '../../preload/canopy-bridge.ts';
 import { DesktopController } from './desktop-controller.ts';
 import { nextFreePort } from './gateway/free-port.ts';
 import { GatewayHost } from './gateway/gateway-host.ts';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const gatewayUrl = () => host.url;
   const appOrigin = () => (host.url ? new URL(host.url).origin : undefined);
   const window = new MainWindow({ platform, preloadPath: preloadPath(location), preferences, gatewayUrl });
-  const connectApp = (appId: Parameters<typeof connectAppFromDesktop>[2], dryRun: boolean) =>
+  const connectApp = (appId: Parameters<typeof connectAppFromDesktop>[2], options: ConnectAppRequest) =>
     connectAppFromDesktop(
       {
         host: { home: homedir(), platform, env: process.env },
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       },
       controller.connection(),
       appId,
-      dryRun,
+      options,
     );
 
   const installCli = () =>

@@ -78,7 +78,7 @@ describe('connect an app from the desktop', () => {
     const context = { host: { home, platform: 'linux' as const, env: {} }, bridge: { execPath: '/usr/bin/canopy', appPath, appImage: '/opt/Canopy.AppImage', dataDir } };
     const connection = { gatewayUrl: 'http://127.0.0.1:7450', mcpUrl: 'http://127.0.0.1:7450/mcp' };
 
-    const dry = await connectAppFromDesktop(context, connection, 'claude-desktop', true);
+    const dry = await connectAppFromDesktop(context, connection, 'claude-desktop', { dryRun: true });
     expect(dry.message).toMatch(/^Dry run: would add Canopy to Claude Desktop/);
     expect(() => readFileSync(join(dataDir, 'stdio-bridge.cjs'))).toThrow();
 
@@ -93,6 +93,10 @@ describe('connect an app from the desktop', () => {
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
     expect((await connectAppFromDesktop(context, connection, 'claude-desktop')).outcome).toBe('unchanged');
+    // The search view instead of every tool: the same entry with /mcp/search.
+    const search = await connectAppFromDesktop(context, connection, 'claude-desktop', { search: true });
+    expect(search.outcome).toBe('updated');
+    expect(JSON.parse(readFileSync(view.path, 'utf8')).mcpServers.canopy.args.at(-1)).toBe('http://127.0.0.1:7450/mcp/search');
   });
 });
 

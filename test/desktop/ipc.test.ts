@@ -50,7 +50,7 @@ describe('ipcHandlers', () => {
   const deps: IpcDeps = {
     controller,
     appOrigin: () => ORIGIN,
-    connectApp: async (app, dryRun) => (calls.push(['connect', app, dryRun]), { app } as never),
+    connectApp: async (app, options) => (calls.push(['connect', app, options]), { app } as never),
     openExternal: async (url) => void calls.push(['open', url]),
   };
   const handlers = ipcHandlers(deps);
@@ -65,6 +65,7 @@ describe('ipcHandlers', () => {
     expect(await handlers[IPC.openExternal](PAGE, ['file:///etc/passwd'])).toMatchObject({ ok: false, message: /only http\(s\) and mailto/ });
     expect((await handlers[IPC.connectApp](PAGE, ['cursor', { dryRun: true }])).ok).toBe(true);
     expect((await handlers[IPC.connectApp](PAGE, ['notepad', {}])).ok).toBe(false);
+    expect((await handlers[IPC.connectApp](PAGE, ['cursor', { search: 'yes' }])).ok).toBe(false);
     expect((await handlers[IPC.setPreferences](PAGE, [{ theme: 'dark' }])).ok).toBe(true);
     expect((await handlers[IPC.testPostgres](PAGE, [{ url: 'postgres://u@h/d', password: 'p' }])).ok).toBe(true);
     expect((await handlers[IPC.switchStorage](PAGE, [{ kind: 'sqlite' }])).ok).toBe(true);
@@ -72,7 +73,7 @@ describe('ipcHandlers', () => {
     expect((await handlers[IPC.switchStorage]('https://evil.example/', [{ kind: 'sqlite' }])).ok).toBe(false);
     expect(calls).toEqual([
       ['open', 'https://modelcontextprotocol.io'],
-      ['connect', 'cursor', true],
+      ['connect', 'cursor', { dryRun: true }],
       ['prefs', { theme: 'dark' }],
       ['test', 'postgres://u@h/d', 'p'],
       ['switch', { kind: 'sqlite' }],

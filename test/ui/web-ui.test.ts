@@ -316,6 +316,8 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await page.getByRole('link', { name: 'Connect an app' }).click();
     const cursor = page.getByLabel('Cursor configuration', { exact: true });
     expect(JSON.parse((await cursor.textContent()) ?? '')).toEqual({ mcpServers: { canopy: { url: `${gateway.url}/mcp` } } });
+    await page.getByLabel(/Two tools that search and call all the others/).check();
+    await expect.poll(async () => JSON.parse((await cursor.textContent()) ?? '')).toEqual({ mcpServers: { canopy: { url: `${gateway.url}/mcp/search` } } });
   });
 
   it('switches the theme and keeps it after a reload', async () => {

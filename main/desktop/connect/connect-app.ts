@@ -6,7 +6,7 @@ import type { AppId } from '../../core/connect-apps/apps.ts';
 import { connectApp } from '../../core/connect-apps/connect.ts';
 import { connectMessage } from '../../core/connect-apps/messages.ts';
 import type { HostLocation } from '../../core/connect-apps/paths.ts';
-import type { ConnectAppView, ConnectionInfo } from '../../../preload/canopy-bridge.ts';
+import type { ConnectAppRequest, ConnectAppView, ConnectionInfo } from '../../../preload/canopy-bridge.ts';
 import { desktopBridge, type BridgeLauncherContext } from './bridge-launcher.ts';
 
 export interface DesktopConnectContext {
@@ -18,14 +18,15 @@ export async function connectAppFromDesktop(
   context: DesktopConnectContext,
   connection: ConnectionInfo,
   app: AppId,
-  dryRun = false,
+  { dryRun = false, search = false }: ConnectAppRequest = {},
 ): Promise<ConnectAppView> {
   const bridge = desktopBridge(context.bridge);
   if (bridge.copy && app === 'claude-desktop' && !dryRun) {
     await mkdir(dirname(bridge.copy.to), { recursive: true });
     await copyFile(bridge.copy.from, bridge.copy.to);
   }
-  const result = await connectApp({ app, url: connection.mcpUrl, token: connection.token, bridge: bridge.launcher, dryRun, ...context.host });
+  const url = search ? `${connection.mcpUrl}/search` : connection.mcpUrl;
+  const result = await connectApp({ app, url, token: connection.token, bridge: bridge.launcher, dryRun, ...context.host });
   const { displayName, path, outcome, diff } = result;
   return { app, displayName, path, outcome, dryRun, diff, message: connectMessage(result) };
 }

@@ -8,8 +8,8 @@ export function appHandlers({ appOrigin, connectApp }: IpcDeps) {
   return {
     [IPC.connectApp]: invokeHandler({
       appOrigin,
-      args: z.tuple([z.enum(APP_IDS), z.object({ dryRun: z.boolean().optional() }).strict()]),
-      run: (app, options) => connectApp(app, options.dryRun ?? false),
+      args: z.tuple([z.enum(APP_IDS), z.object({ dryRun: z.boolean().optional(), search: z.boolean().optional() }).strict()]),
+      run: (app, options) => connectApp(app, options),
     }),
   };
 }

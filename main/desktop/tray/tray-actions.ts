@@ -1,7 +1,7 @@
 // Electron glue: what each tray menu action does.
 import { app, clipboard, dialog } from 'electron';
 import type { AppId } from '../../core/connect-apps/apps.ts';
-import type { ConnectAppView, OperationResult } from '../../../preload/canopy-bridge.ts';
+import type { ConnectAppRequest, ConnectAppView, OperationResult } from '../../../preload/canopy-bridge.ts';
 import type { GatewayHost } from '../gateway/gateway-host.ts';
 import type { PreferencesService } from '../preferences/preferences-service.ts';
 import type { MainWindow } from '../window/main-window.ts';
@@ -14,7 +14,7 @@ export interface TrayActionDeps {
   preferences: PreferencesService;
   window: MainWindow;
   tray: () => CanopyTray;
-  connectApp: (app: AppId, dryRun: boolean) => Promise<ConnectAppView>;
+  connectApp: (app: AppId, options: ConnectAppRequest) => Promise<ConnectAppView>;
   /** Writes the `canopy` launcher onto PATH (cli-on-path/). */
   installCli: () => Promise<OperationResult>;
 }
@@ -37,7 +37,7 @@ async function run(action: TrayAction, deps: TrayActionDeps): Promise<void> {
       deps.window.show(action.route);
       return;
     case 'connect-app': {
-      const result = await deps.connectApp(action.app, false);
+      const result = await deps.connectApp(action.app, {});
       await dialog.showMessageBox({ type: 'info', title: `Connect ${result.displayName}`, message: result.message });
       return;
     }

@@ -56,6 +56,12 @@ describe('connect snippets', () => {
   it('offers the setup command of this installation, aimed at this gateway', () => {
     expect(snippetFor('cursor', { mcpUrl, needsToken: false, cli }).command).toBe(`${cli.commandLine} --registry http://127.0.0.1:7451 setup cursor`);
   });
+  it('points the entry and the setup command at the search view when asked', () => {
+    const snippet = snippetFor('zed', { mcpUrl, needsToken: false, cli, search: true });
+    expect(parse(snippet.text)).toEqual({ context_servers: { canopy: { source: 'custom', url: `${mcpUrl}/search` } } });
+    expect(snippet.command).toBe(`${cli.commandLine} --registry http://127.0.0.1:7451 setup zed --search`);
+    expect(parse(snippetFor('windsurf', { mcpUrl, needsToken: false, search: true }).text)).toEqual({ mcpServers: { canopy: { serverUrl: `${mcpUrl}/search` } } });
+  });
   it('shows a token placeholder in enterprise mode', () => {
     expect(snippetFor('cursor', { mcpUrl, needsToken: true }).text).toContain(`Bearer ${TOKEN_PLACEHOLDER}`);
   });

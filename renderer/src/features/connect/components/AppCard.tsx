@@ -13,13 +13,15 @@ export interface AppCardProps {
   app: AppId;
   title: string;
   status: StatusView;
+  /** Point the app at the search view instead of every tool. */
+  search: boolean;
 }
 
-export function AppCard({ app, title, status }: AppCardProps) {
+export function AppCard({ app, title, status, search }: AppCardProps) {
   const bridge = desktopBridge();
   const [done, setDone] = useState<string>();
-  const connect = useAction(async () => setDone((await bridge!.connectApp(app)).message));
-  const snippet = snippetFor(app, { mcpUrl: status.mcpUrl, needsToken: status.mode === 'enterprise', cli: status.cli });
+  const connect = useAction(async () => setDone((await bridge!.connectApp(app, { search })).message));
+  const snippet = snippetFor(app, { mcpUrl: status.mcpUrl, needsToken: status.mode === 'enterprise', cli: status.cli, search });
   return (
     <section className="card" aria-label={`Connect ${title}`}>
       <h2>{title}</h2>

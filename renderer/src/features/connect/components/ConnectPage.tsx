@@ -1,4 +1,6 @@
-// "Connect an app": point Cursor, Claude Desktop, Claude Code or VS Code at Canopy.
+// "Connect an app": point Cursor, Claude Desktop, Claude Code, VS Code, Windsurf or Zed at Canopy — at
+// every tool (/mcp) or at the search view (/mcp/search), which keeps a large catalog out of the model's context.
+import { useState } from 'react';
 import { CopyButton } from '../../../components/CopyButton.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { CONNECTABLE_APPS, TOKEN_PLACEHOLDER } from '../lib/app-snippets.ts';
@@ -7,6 +9,7 @@ import { MoveInSection } from '../../move-in/components/MoveInSection.tsx';
 
 export function ConnectPage() {
   const { status } = useGateway();
+  const [search, setSearch] = useState(false);
   return (
     <div className="page">
       <header className="page-header">
@@ -16,6 +19,17 @@ export function ConnectPage() {
         <p>
           Every MCP client reaches all of your servers at <code>{status.mcpUrl}</code> <CopyButton text={status.mcpUrl} label="Copy MCP URL" />
         </p>
+        <fieldset className="radio-group">
+          <legend>What the app lists</legend>
+          <label className="inline">
+            <input type="radio" name="endpoint" checked={!search} onChange={() => setSearch(false)} />
+            Every tool (<code>/mcp</code>)
+          </label>
+          <label className="inline">
+            <input type="radio" name="endpoint" checked={search} onChange={() => setSearch(true)} />
+            Two tools that search and call all the others (<code>/mcp/search</code>: for many servers, or clients that cap their tools)
+          </label>
+        </fieldset>
         {status.mode === 'enterprise' && (
           <p className="hint">
             This gateway runs in enterprise mode: replace <code>{TOKEN_PLACEHOLDER}</code> with the token of an MCP client created under Clients and
@@ -25,7 +39,7 @@ export function ConnectPage() {
       </section>
       <div className="grid">
         {CONNECTABLE_APPS.map(({ app, title }) => (
-          <AppCard key={app} app={app} title={title} status={status} />
+          <AppCard key={app} app={app} title={title} status={status} search={search} />
         ))}
       </div>
       {status.mode !== 'enterprise' && <MoveInSection />}

@@ -33,6 +33,8 @@ export interface SnippetContext {
   mcpUrl: string;
   needsToken: boolean;
   cli?: CliLaunch;
+  /** Point the app at the search view (`/mcp/search`: search_tools and call_tool) instead of `/mcp`. */
+  search?: boolean;
 }
 
 /** The gateway's base URL from its MCP URL (`…/mcp`). */
@@ -40,15 +42,16 @@ function gatewayUrl(mcpUrl: string): string {
   return mcpUrl.replace(/\/mcp$/, '');
 }
 
-export function snippetFor(app: AppId, { mcpUrl, needsToken, cli }: SnippetContext): AppSnippet {
+export function snippetFor(app: AppId, { mcpUrl, needsToken, cli, search = false }: SnippetContext): AppSnippet {
   const token = needsToken ? TOKEN_PLACEHOLDER : undefined;
+  const url = search ? `${mcpUrl}/search` : mcpUrl;
   // Only Claude Desktop's entry launches a program; the others are just the URL.
   const launchable = app !== 'claude-desktop' || cli !== undefined;
-  const entry = launchable ? canopyEntry(app, { url: mcpUrl, token, bridge: cli?.launcher ?? { command: '', args: [] } }) : undefined;
+  const entry = launchable ? canopyEntry(app, { url, token, bridge: cli?.launcher ?? { command: '', args: [] } }) : undefined;
   return {
     where: WHERE[app],
     ...(entry ? { text: JSON.stringify({ [serversKey(app)]: { [ENTRY_NAME]: entry } }, null, 2) } : {}),
-    ...(cli?.commandLine ? { command: `${cli.commandLine} --registry ${gatewayUrl(mcpUrl)} setup ${app}` } : {}),
+    ...(cli?.commandLine ? { command: `${cli.commandLine} --registry ${gatewayUrl(mcpUrl)} setup ${app}${search ? ' --search' : ''}` } : {}),
     note: APPS[app].restartHint,
   };
 }
