@@ -320,6 +320,22 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await expect.poll(async () => JSON.parse((await cursor.textContent()) ?? '')).toEqual({ mcpServers: { canopy: { url: `${gateway.url}/mcp/search` } } });
   });
 
+  it('in the desktop window, a gateway that is not running is reported, not waited for', async () => {
+    const desktop = await browser.newPage();
+    try {
+      // The preload's bridge as the desktop app exposes it while its gateway is stopped.
+      await desktop.addInitScript(() => {
+        const preferences = { get: async () => ({ theme: 'system' }) };
+        Object.defineProperty(window, 'canopy', { value: { platform: 'linux', preferences, connection: () => Promise.reject(new Error('Canopy is not running')) } });
+      });
+      await desktop.goto(`${gateway.url}/`);
+      await desktop.getByRole('heading', { name: 'Canopy is not reachable' }).waitFor({ timeout: 15_000 });
+      expect(await desktop.getByText('Canopy is not running').count()).toBeGreaterThan(0);
+    } finally {
+      await desktop.close();
+    }
+  });
+
   it('switches the theme and keeps it after a reload', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByText('Secrets', { exact: true }).waitFor();

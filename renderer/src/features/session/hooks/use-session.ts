@@ -43,8 +43,15 @@ export function useSession(): SessionControls {
   useEffect(() => {
     let cancelled = false;
     setSession({ phase: 'connecting' });
-    (async () => {
-      const connection = await resolveConnection();
+    void (async () => {
+      let connection: GatewayConnection;
+      try {
+        connection = await resolveConnection();
+      } catch (error) {
+        // The desktop app's gateway is not running (or the bridge failed): say so instead of waiting forever.
+        if (!cancelled) setSession({ phase: 'unreachable', message: errorMessage(error) });
+        return;
+      }
       const client = new AdminClient({
         baseUrl: connection.baseUrl,
         token: connection.token,
