@@ -55,6 +55,8 @@ export interface CatalogSource {
   servers(): Iterable<CatalogServer>;
   /** One registered server, looked up without listing them all (request paths use it). */
   server(name: string): CatalogServer | undefined;
+  /** The server whose name or alias is `prefix` (what comes before `__` on aggregated views). */
+  serverByPrefix(prefix: string): CatalogServer | undefined;
   connection(name: string): UpstreamConnection | undefined;
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean;
   /** What the user changed of a tool (its name, its description); undefined when nothing. */
@@ -292,9 +294,8 @@ export class Catalog {
 export function namedItem(spec: ViewSpec, exposed: string, source?: CatalogSource): { server: string; name: string } | undefined {
   if (spec.kind === 'server') return { server: spec.server, name: exposed };
   const split = splitQualifiedName(exposed);
-  if (!split || !source || source.server(split.server)) return split;
-  const aliased = [...source.servers()].find((server) => server.alias === split.server);
-  return aliased ? { server: aliased.name, name: split.name } : split;
+  const server = split && source?.serverByPrefix(split.server);
+  return server ? { server: server.name, name: split!.name } : split;
 }
 
 /** Why an exposed tool/prompt name does not resolve, phrased for the user. */

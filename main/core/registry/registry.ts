@@ -107,6 +107,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return record && catalogServer(record);
   }
 
+  serverByPrefix(prefix: string): CatalogServer | undefined {
+    const record = this.recordByPrefix(prefix);
+    return record && catalogServer(record);
+  }
+
   connection(name: string): UpstreamConnection | undefined {
     return this.live.get(name);
   }
@@ -415,7 +420,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       return { server: item.server, tool: item.originalName };
     } catch (error) {
       const split = splitQualifiedName(name);
-      const record = split && (this.records.get(split.server) ?? [...this.records.values()].find((r) => r.config.alias === split.server));
+      const record = split && this.recordByPrefix(split.server);
       const key = record && itemKey(record.name, 'tool', split.name);
       if (key && (this.overrides.has(key) || this.disabledItems.has(key))) return { server: record.name, tool: split.name };
       throw error;
@@ -498,7 +503,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (listed) return listed;
     const split = splitQualifiedName(name);
     if (!split) throw badRequest(`'${name}' is not a ${kind} name: use the name \`canopy list ${kind}s\` shows (server__${kind})`);
-    const record = this.records.get(split.server) ?? [...this.records.values()].find((r) => r.config.alias === split.server);
+    const record = this.recordByPrefix(split.server);
     if (!record) throw notFound(`no server named '${split.server}' is registered: see \`canopy list servers\``);
     const item = items.find((i) => i.server === record.name && i.originalName === split.name);
     if (!item) throw notFound(`server '${record.name}' has no ${kind} '${split.name}' (or it is not running): see \`canopy list ${kind}s --server ${record.name}\``);
@@ -628,6 +633,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     this.committed();
     const server = this.view(this.records.get(config.name)!);
     return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
+  }
+
+  /** The server whose name or alias is `prefix` (what comes before `__` in a tool's name). */
+  private recordByPrefix(prefix: string): ServerRecord | undefined {
+    return this.records.get(prefix) ?? [...this.records.values()].find((record) => record.config.alias === prefix);
   }
 
   /**
