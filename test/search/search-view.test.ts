@@ -83,7 +83,7 @@ describe('the search view', () => {
     }
     const missingName = await search.callTool({ name: 'call_tool', arguments: { arguments: {} } });
     expect(missingName.isError).toBe(true);
-    expect(text(missingName)).toMatch(/call_tool: name/);
+    expect(text(missingName)).toMatch(/invalid call_tool arguments: field 'name'/);
   });
 
   it('passes progress through call_tool', async () => {

@@ -4,6 +4,7 @@
 // §3.6), scaled by how much of the query a tool covers. Offline and deterministic; built once per catalog view and then answering from an inverted
 // index, so a query over a thousand tools costs well under a millisecond.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { splitQualifiedName } from '../config/names.ts';
 import { synonymsOf, terms } from './terms.ts';
 
 /** One searchable tool, as the caller's view exposes it. */
@@ -49,12 +50,13 @@ const COVERAGE_POWER = 0.5;
 
 function fieldTexts(document: SearchDocument): Record<Field, string> {
   const { tool } = document;
-  const local = document.name.includes('__') ? document.name.slice(document.name.indexOf('__') + 2) : document.name;
+  const split = splitQualifiedName(document.name);
+  const local = split?.name ?? document.name;
   const properties = (tool.inputSchema?.properties ?? {}) as Record<string, { description?: unknown }>;
   const parameterDescriptions = Object.values(properties)
     .map((property) => (typeof property?.description === 'string' ? property.description : ''))
     .join(' ');
-  const prefix = document.name.includes('__') ? document.name.slice(0, document.name.indexOf('__')) : '';
+  const prefix = split?.server ?? '';
   return {
     name: document.upstreamName && document.upstreamName !== local ? `${local} ${document.upstreamName}` : local,
     title: tool.title ?? tool.annotations?.title ?? '',

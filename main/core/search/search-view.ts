@@ -4,6 +4,7 @@
 // listed as on `/mcp`: they are chosen by the user or the app, not put in the model's context.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { ConfigError, parseOrThrow } from '../config/server-config.ts';
 import { SearchIndex, type SearchHit } from './search-index.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 
@@ -88,18 +89,22 @@ export function toolError(message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-function problem(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+/** The tool's arguments, or what is wrong with them (said to the model as a tool error, not thrown). */
+function parsedArguments<T extends z.ZodType>(schema: T, args: unknown, tool: string): z.output<T> | string {
+  try {
+    return parseOrThrow(schema, args ?? {}, `${tool} arguments`);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
 }
 
 export function parseSearchArguments(args: unknown): z.infer<typeof SearchArguments> | string {
-  const parsed = SearchArguments.safeParse(args ?? {});
-  return parsed.success ? parsed.data : `search_tools: ${problem(parsed.error)}`;
+  return parsedArguments(SearchArguments, args, 'search_tools');
 }
 
 export function parseCallArguments(args: unknown): z.infer<typeof CallArguments> | string {
-  const parsed = CallArguments.safeParse(args ?? {});
-  return parsed.success ? parsed.data : `call_tool: ${problem(parsed.error)}`;
+  return parsedArguments(CallArguments, args, 'call_tool');
 }
 
 /** search_tools' answer: the matches as structured content, and the same JSON as text for clients that read only text. */
