@@ -38,6 +38,7 @@ import { StdioProcessTransport } from './stdio-transport.ts';
 import { RequestOrigins, type RequestOrigin } from './request-origins.ts';
 import type {
   CatalogPart,
+  EraVerdict,
   ServerRequestHandler,
   UpstreamCatalog,
   UpstreamConnection,
@@ -127,6 +128,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   readonly name: string;
   private _state: UpstreamState = { status: 'stopped', crashes: 0, since: new Date().toISOString() };
   private _catalog: UpstreamCatalog | undefined;
+  /** SDK v1 connects with initialize only: every connection speaks the 2025 era. */
+  private _era: EraVerdict | undefined;
   private active: Attempt | undefined;
   private starting: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -160,6 +163,10 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
 
   get catalog(): UpstreamCatalog | undefined {
     return this._catalog;
+  }
+
+  get era(): EraVerdict | undefined {
+    return this._era;
   }
 
   get client(): Client | undefined {
@@ -282,6 +289,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       throw new Error(this.fail(attempt, error), { cause: error });
     }
     attempt.ready = true;
+    this._era = { era: 'legacy', checkedAt: new Date().toISOString() };
     this.failuresBeforeReady = 0;
     this.retryFirstStart = true;
     const pid = transport instanceof StdioProcessTransport ? transport.pid : undefined;

@@ -54,6 +54,21 @@ export interface UpstreamCatalog {
 
 export type CatalogPart = 'tools' | 'prompts' | 'resources';
 
+/**
+ * The two protocol eras (SDK v2's names): 'legacy' is MCP 2024-10-07 … 2025-11-25 (initialize,
+ * sessions), 'modern' is 2026-07-28 (stateless: server/discover, a _meta envelope on every request).
+ */
+export type ProtocolEra = 'legacy' | 'modern';
+
+/** Which era a server speaks, as a probe (`server/discover`, SDK v2 `versionNegotiation: auto`) found. */
+export interface EraVerdict {
+  era: ProtocolEra;
+  /** The server's `server/discover` result when it is modern (SDK v2's `PriorDiscovery` needs it). */
+  discover?: Record<string, unknown>;
+  /** When the probe ran (ISO time): a verdict is reused only while fresh. */
+  checkedAt: string;
+}
+
 /** Answers a request the upstream sends to its client (sampling, elicitation, roots, ping). */
 export type ServerRequestHandler = (request: ServerRequest, signal: AbortSignal) => Promise<Record<string, unknown>>;
 
@@ -66,6 +81,8 @@ export interface UpstreamEvents {
   notification: [notification: ServerNotification];
   /** A new stderr line (stdio) or a connection log line (HTTP). */
   log: [line: string];
+  /** A probe decided the server's era (not emitted when a stored verdict was reused). */
+  era: [verdict: EraVerdict];
 }
 
 export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
@@ -73,6 +90,8 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   /** The config it was created from (a changed config means a new connection: `UpstreamManager.replace`). */
   readonly config: ServerConfig;
   readonly state: UpstreamState;
+  /** The era the current (or last) connection speaks; undefined before the first connect. */
+  readonly era: EraVerdict | undefined;
   /** The last fetched catalog; undefined until the first successful initialize. */
   readonly catalog: UpstreamCatalog | undefined;
   /** The connected SDK client while status is 'running'. Requests go through `client.request(...)`. */
