@@ -243,7 +243,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       })
     : undefined;
   const recordCall = (record: CallRecord) => {
-    const who = actorOf(record.session.identity);
+    const who = actorOf(record.identity);
     metrics?.record({
       kind: record.kind,
       server: record.server ?? '-',

@@ -100,7 +100,8 @@ export interface SessionOptions {
 
 /** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
 export interface CallRecord {
-  session: DownstreamSession;
+  /** Who called (for audit); undefined in development mode. */
+  identity: string | undefined;
   kind: 'tool' | 'prompt' | 'resource';
   /** The server that owns the item; undefined when the name did not resolve. */
   server?: string;
@@ -385,7 +386,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       throw thrown;
     } finally {
       this.core.recordCall({
-        session: this,
+        identity: this.identity,
         kind,
         server: target?.server,
         name: target?.name ?? exposed,
