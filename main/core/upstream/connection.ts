@@ -27,6 +27,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config/server-config.ts';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
+import { createModernForwarder, type ModernForwarder } from './modern-forward.ts';
 import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
 import { resolveCommandOnThisMachine, workingDirectory } from './command-resolution.ts';
 import { withTimeout } from './deadline.ts';
@@ -142,6 +143,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   private readonly backoff: BackoffSettings;
   private readonly initializeTimeoutMs: number;
   private readonly headers: Record<string, string>;
+  private forwarder: ModernForwarder | undefined;
 
   constructor(
     readonly config: ServerConfig,
@@ -175,6 +177,11 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
 
   logLines(): string[] {
     return this.log.all();
+  }
+
+  forwardModern(body: string, protocolHeaders: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    this.forwarder ??= createModernForwarder(this.config, this.headers, this.options.authProvider);
+    return this.forwarder(body, protocolHeaders, signal);
   }
 
   setServerRequestHandler(handler: ServerRequestHandler): void {

@@ -113,6 +113,11 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
    * elicitation and roots requests the server sends for it are answered by `origin`.
    */
   request<U extends AnySchema>(request: ClientRequest, schema: U, options?: RequestOptions, origin?: RequestOrigin): Promise<SchemaOutput<U>>;
+  /**
+   * Streamable-HTTP servers: sends one 2026-07-28 JSON-RPC message as it is, with the server's own
+   * credentials, and resolves with the server's HTTP response (JSON or an SSE stream), unread.
+   */
+  forwardModern(body: string, protocolHeaders: Record<string, string>, signal: AbortSignal): Promise<Response>;
   /** Who answers sampling / elicitation / roots requests that belong to no call. Set by the gateway. */
   setServerRequestHandler(handler: ServerRequestHandler): void;
 }

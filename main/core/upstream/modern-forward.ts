@@ -1,0 +1,26 @@
+// Sending one MCP 2026-07-28 (modern-era) message to a remote server as it is. A modern request
+// carries everything it needs (no session, no initialize), so one server's endpoint can hand a
+// client's request on and stream the server's answer back unread. The credentials are the server's
+// own (its configured headers, bearer token or OAuth token): nothing that authenticated the
+// downstream client goes upstream.
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { ServerConfig } from '../config/server-config.ts';
+import { fetchOnSharedSignal } from './http-transport.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
+import { fetchWithResponseLimit } from './response-limit.ts';
+
+/** Sends `body` (one JSON-RPC message) with the protocol headers given; resolves with the server's HTTP response. */
+export type ModernForwarder = (body: string, protocolHeaders: Record<string, string>, signal: AbortSignal) => Promise<Response>;
+
+export function createModernForwarder(config: ServerConfig, credentialHeaders: Record<string, string>, authProvider?: OAuthClientProvider): ModernForwarder {
+  if (!config.url) throw new Error(`server '${config.name}' has no url`);
+  const url = config.url;
+  const limitBytes = config.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const limited = fetchWithResponseLimit(fetchOnSharedSignal, { limitBytes, text: tooLargeText(config.name, limitBytes) });
+  return async (body, protocolHeaders, signal) => {
+    const headers: Record<string, string> = { ...protocolHeaders, ...credentialHeaders };
+    const token = (await authProvider?.tokens())?.access_token;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return limited(url, { method: 'POST', headers, body, signal });
+  };
+}
