@@ -298,6 +298,25 @@ export function namedItem(spec: ViewSpec, exposed: string, source?: CatalogSourc
   return server ? { server: server.name, name: split!.name } : split;
 }
 
+/**
+ * Resolves an exposed tool or prompt name for a caller, or says why it does not resolve. A caller with
+ * a filter (allow-list) learns nothing about names outside it: one answer whether they exist or not.
+ */
+export function resolveItem(
+  source: CatalogSource,
+  spec: ViewSpec,
+  view: CatalogView,
+  filter: ItemFilter | undefined,
+  kind: 'tool' | 'prompt',
+  exposed: string,
+): { ref: ItemRef } | { error: string } {
+  const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
+  if (ref) return { ref };
+  const named = namedItem(spec, exposed, source);
+  if (filter && !(named && filter.allows(named.server, kind, named.name))) return { error: `${kind} '${exposed}' is unknown or not allowed for this client` };
+  return { error: explainMissing(source, kind, exposed, spec, view) };
+}
+
 /** Why an exposed tool/prompt name does not resolve, phrased for the user. */
 export function explainMissing(
   source: CatalogSource,

@@ -37,9 +37,8 @@ import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/z
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import {
-  explainMissing,
-  namedItem,
   prefixOf,
+  resolveItem,
   type Catalog,
   type CatalogSource,
   type CatalogView,
@@ -279,16 +278,9 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   }
 
   private resolveOrThrow(kind: 'tool' | 'prompt', exposed: string): ItemRef {
-    const view = this.view();
-    const ref = kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed);
-    if (ref) return ref;
-    // A client learns nothing about names outside its allow-list: one answer whether they exist or not.
-    const filter = this.filter?.();
-    const named = namedItem(this.spec, exposed, this.core.source);
-    if (filter && !(named && filter.allows(named.server, kind, named.name))) {
-      throw new JsonRpcError(ErrorCode.InvalidParams, `${kind} '${exposed}' is unknown or not allowed for this client`);
-    }
-    throw new JsonRpcError(ErrorCode.InvalidParams, explainMissing(this.core.source, kind, exposed, this.spec, view));
+    const resolved = resolveItem(this.core.source, this.spec, this.view(), this.filter?.(), kind, exposed);
+    if ('error' in resolved) throw new JsonRpcError(ErrorCode.InvalidParams, resolved.error);
+    return resolved.ref;
   }
 
   private resolveResourceOrThrow(uri: string): ItemRef {
