@@ -77,6 +77,8 @@ export interface UpstreamConnectionOptions {
    * one of several running calls may go to the handler, since they are all that client's.
    */
   servesOneClient?: boolean;
+  /** A stored verdict still fresh (see the registry's era policy): connect in that era without probing. */
+  priorEra?: EraVerdict;
 }
 
 const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
