@@ -51,6 +51,30 @@ describe.each(storeKinds)('store on $kind', ({ fresh }) => {
     }
   });
 
+  it('migrates a database of version 6 to one that keeps a protocol-era verdict per server', async () => {
+    const where = await fresh();
+    try {
+      await databaseAt(where.location, '0006-tool-overrides', async (db) => {
+        const now = new Date().toISOString();
+        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
+        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
+      });
+      const store = await openStore(where.location);
+      try {
+        expect((await store.servers.list()).map((s) => s.name)).toEqual(['old']);
+        expect(await store.protocolEras.get('old')).toBeUndefined();
+        await store.protocolEras.save('old', { era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' });
+        expect(await store.protocolEras.get('old')).toEqual({ era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' });
+        // A verdict belongs to a registered server.
+        await expect(store.protocolEras.save('nobody', { era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' })).rejects.toThrow();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await where.drop();
+    }
+  });
+
   const t = freshStoreEachTest(fresh);
 
   const memory = parseServerConfig({ name: 'memory', command: 'node', args: ['server.js'] });
@@ -99,6 +123,26 @@ describe.each(storeKinds)('store on $kind', ({ fresh }) => {
     ).rejects.toThrow('boom');
     expect(await t.store.servers.list()).toEqual([]);
     expect(await t.store.settings.get('mode')).toBeUndefined();
+  });
+
+  it('keeps one protocol-era verdict per server, replaces it, and drops it with the server', async () => {
+    await t.store.servers.insert(memory);
+    await t.store.servers.insert(parseServerConfig({ name: 'api', url: 'http://127.0.0.1:9/mcp' }));
+    const discover = { protocolVersions: ['2026-07-28'], capabilities: { tools: {} }, serverInfo: { name: 'api', version: '1.0.0' } };
+    await t.store.protocolEras.save('memory', { era: 'legacy', checkedAt: '2026-12-01T10:00:00.000Z', destination: 'a' });
+    await t.store.protocolEras.save('api', { era: 'modern', discover, checkedAt: '2026-12-01T10:00:01.000Z', destination: 'b' });
+    expect(await t.store.protocolEras.get('api')).toEqual({ era: 'modern', discover, checkedAt: '2026-12-01T10:00:01.000Z', destination: 'b' });
+    await t.store.transaction((tx) => tx.protocolEras.save('memory', { era: 'modern', discover, checkedAt: '2026-12-01T11:00:00.000Z', destination: 'c' }));
+    expect([...(await t.store.protocolEras.list())].map(([server, verdict]) => [server, verdict.era, verdict.destination])).toEqual(
+      expect.arrayContaining([
+        ['memory', 'modern', 'c'],
+        ['api', 'modern', 'b'],
+      ]),
+    );
+    expect(await t.store.protocolEras.drop('memory')).toBe(true);
+    expect(await t.store.protocolEras.drop('memory')).toBe(false);
+    await t.store.servers.delete('api');
+    expect((await t.store.protocolEras.list()).size).toBe(0);
   });
 
   it('runs migrations once and reopens with the data intact', async () => {

@@ -15,6 +15,7 @@ import { McpClientRepository } from './mcp-clients.ts';
 import { ToolGroupRepository } from './tool-groups.ts';
 import { AuditLogRepository } from './audit-log.ts';
 import { SecretCleanupRepository } from './secret-cleanup.ts';
+import { ProtocolEraRepository } from './protocol-eras.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -28,6 +29,7 @@ export interface Repositories {
   readonly toolGroups: ToolGroupRepository;
   readonly auditLog: AuditLogRepository;
   readonly secretCleanup: SecretCleanupRepository;
+  readonly protocolEras: ProtocolEraRepository;
 }
 
 export interface Store extends Repositories {
@@ -48,6 +50,7 @@ function repositories(db: Kysely<Database>): Repositories {
     toolGroups: new ToolGroupRepository(db),
     auditLog: new AuditLogRepository(db),
     secretCleanup: new SecretCleanupRepository(db),
+    protocolEras: new ProtocolEraRepository(db),
   };
 }
 

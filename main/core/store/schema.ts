@@ -97,6 +97,17 @@ export interface SecretCleanupTable {
   since: string;
 }
 
+/** The protocol era each server speaks, as a probe last found (at most one row per server). */
+export interface ProtocolErasTable {
+  server_name: string;
+  /** SHA-256 of the transport and URL (or command and arguments) the verdict was found for. */
+  destination: string;
+  era: 'legacy' | 'modern';
+  /** JSON of the server's `server/discover` result (modern servers); no credentials are in it. */
+  discover: string | null;
+  checked_at: string;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
@@ -107,6 +118,7 @@ export interface Database {
   tool_groups: ToolGroupsTable;
   audit_log: AuditLogTable;
   secret_cleanup: SecretCleanupTable;
+  protocol_eras: ProtocolErasTable;
 }
 
 export type AutoId = Generated<number>;
