@@ -1,7 +1,7 @@
 // The per-upstream notification queue: bounded, coalescing, and honest about what it dropped.
 import { describe, expect, it } from 'vitest';
 import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
-import { latestProgressPerTurn, NotificationQueue } from '../../main/core/gateway/notification-queue.ts';
+import { boundedProgressPerTurn, NotificationQueue } from '../../main/core/gateway/notification-queue.ts';
 import { eventually } from '../support/gateway.ts';
 
 const log = (i: number): ServerNotification => ({ method: 'notifications/message', params: { level: 'info', data: `m${i}` } });
@@ -24,13 +24,17 @@ describe('NotificationQueue', () => {
     expect(delivered.filter((n) => n.method === 'notifications/resources/updated')).toHaveLength(2);
   });
 
-  it('keeps only the latest progress of a turn', async () => {
+  it('relays every progress report at a human pace, and a tight loop as its first reports plus the latest of the turn', async () => {
     const sent: number[] = [];
-    const relay = latestProgressPerTurn((p) => sent.push(p.progress));
+    const relay = boundedProgressPerTurn((p) => sent.push(p.progress));
+    for (let i = 1; i <= 3; i++) relay({ progress: i });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([1, 2, 3]);
+    sent.length = 0;
     for (let i = 1; i <= 1000; i++) relay({ progress: i });
     await new Promise((resolve) => setImmediate(resolve));
     relay({ progress: 1001 });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(sent).toEqual([1000, 1001]);
+    expect(sent).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1000, 1001]);
   });
 });

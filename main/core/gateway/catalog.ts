@@ -318,7 +318,7 @@ export function resolveItem(
 }
 
 /** Why an exposed tool/prompt name does not resolve, phrased for the user. */
-export function explainMissing(
+function explainMissing(
   source: CatalogSource,
   kind: ItemKind,
   exposed: string,

@@ -52,7 +52,7 @@ import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { startingServer, waitForServer } from './starting-servers.ts';
-import { latestProgressPerTurn } from './notification-queue.ts';
+import { boundedProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
 import {
   CALL_TOOL,
@@ -409,7 +409,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   private progressRelay(extra: Extra): ((progress: Progress) => void) | undefined {
     const token = extra._meta?.progressToken;
     if (token === undefined) return undefined;
-    return latestProgressPerTurn((progress) => {
+    return boundedProgressPerTurn((progress) => {
       void extra
         .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
         .catch(() => {});

@@ -10,6 +10,8 @@ import type { GatewayCore } from './gateway-core.ts';
 import { jsonRpcError } from './json-rpc-error.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession, FilterSource } from './downstream-session.ts';
+import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
+import { classifyInboundRequest, type InboundLadderRejection } from '@modelcontextprotocol/server';
 
 /** Who is calling and what they may see; decided by the access layer before a request gets here. */
 export interface Caller {
@@ -62,6 +64,7 @@ export interface McpEndpointsOptions {
 const SESSION_LIMIT_REACHED = -32003;
 
 export class McpEndpoints {
+  private readonly passThrough: ModernPassThrough;
   private readonly streamable = new Map<string, StreamableSession>();
   private readonly legacy = new Map<string, { session: DownstreamSession; transport: SSEServerTransport }>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -71,7 +74,9 @@ export class McpEndpoints {
   constructor(
     private readonly core: GatewayCore,
     private readonly options: McpEndpointsOptions = { idleSessionMs: 60 * 60_000, limits: DEFAULT_SESSION_LIMITS },
-  ) {}
+  ) {
+    this.passThrough = new ModernPassThrough(core);
+  }
 
   start(): void {
     // Clients that vanish without DELETE would otherwise keep their sessions forever.
@@ -153,6 +158,25 @@ export class McpEndpoints {
 
   /** Handles one streamable-HTTP request for the endpoint `spec`. `parsedBody` is the JSON body of a POST. */
   async handleStreamable(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions = {}): Promise<Response> {
+    if (request.method === 'POST') {
+      // MCP 2026-07-28 requests carry their protocol version in every request (no session); the
+      // SDK's classifier tells them from 2025 traffic and rejects malformed claims the spec's way.
+      const route = classifyInboundRequest({
+        httpMethod: request.method,
+        protocolVersionHeader: request.headers.get('mcp-protocol-version') ?? undefined,
+        mcpMethodHeader: request.headers.get('mcp-method') ?? undefined,
+        mcpNameHeader: request.headers.get('mcp-name') ?? undefined,
+        body: parsedBody,
+      });
+      if (route.kind === 'reject') return rejection(route, parsedBody);
+      if (route.kind === 'modern') {
+        const connection = spec.kind === 'server' && !endpoint.search ? this.core.connection(spec.server) : undefined;
+        if (connection && servesModernDirectly(connection)) {
+          const call = { request, message: route.message, server: connection.name, identity: caller.identity, filter: caller.filter?.() };
+          return this.passThrough.handle(call, connection);
+        }
+      }
+    }
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const entry = this.streamable.get(sessionId);
@@ -235,4 +259,12 @@ export class McpEndpoints {
     entry.session.lastActivity = Date.now();
     await entry.transport.handlePostMessage(req, res, body as JSONRPCMessage);
   }
+}
+
+/** A malformed 2026-07-28 request, answered with the status and JSON-RPC error the spec's validation ladder gives it. */
+function rejection(route: InboundLadderRejection, body: unknown): Response {
+  const message = body as { id?: unknown; method?: unknown } | undefined;
+  const id = typeof message?.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number') ? message.id : null;
+  const error = { code: route.code, message: route.message, ...(route.data !== undefined ? { data: route.data } : {}) };
+  return Response.json({ jsonrpc: '2.0', error, id }, { status: route.httpStatus, ...(route.httpStatus === 405 ? { headers: { allow: 'POST' } } : {}) });
 }

@@ -98,20 +98,32 @@ export class NotificationQueue {
   }
 }
 
+/** Progress reports of one call relayed as they come in one event-loop turn; past this many, only the turn's latest. */
+const PROGRESS_PER_TURN = 8;
+
 /**
- * Progress of one call: only the latest per event-loop turn is sent, so a server reporting
- * progress in a tight loop costs one notification per turn, not one per report.
+ * Progress of one call: a client sees every report of a server that reports at a human pace, while a
+ * server reporting in a tight loop costs at most PROGRESS_PER_TURN notifications plus the latest per
+ * turn, not one per report.
  */
-export function latestProgressPerTurn(send: (progress: Progress) => void): (progress: Progress) => void {
+export function boundedProgressPerTurn(send: (progress: Progress) => void): (progress: Progress) => void {
+  let sentThisTurn = 0;
   let latest: Progress | undefined;
+  let turnEnds = false;
   return (progress) => {
-    const scheduled = latest !== undefined;
-    latest = progress;
-    if (scheduled) return;
-    setImmediate(() => {
-      const value = latest!;
-      latest = undefined;
-      send(value);
-    });
+    if (!turnEnds) {
+      turnEnds = true;
+      setImmediate(() => {
+        turnEnds = false;
+        sentThisTurn = 0;
+        const held = latest;
+        latest = undefined;
+        if (held) send(held);
+      });
+    }
+    if (sentThisTurn < PROGRESS_PER_TURN) {
+      sentThisTurn += 1;
+      send(progress);
+    } else latest = progress;
   };
 }

@@ -1,0 +1,229 @@
+// One server's endpoint in front of a server that speaks MCP 2026-07-28 itself: a modern request
+// is stateless, so it is handed on as it is, after the caller's access is checked, and the server's
+// answer (JSON, or an SSE stream of progress and the result) comes back unread. What the upstream
+// does in the 2026 era (input_required rounds and their requestState, subscriptions/listen,
+// caching hints, tasks) therefore reaches the client exactly as it would directly.
+// Canopy steps in only where the caller's view differs from the upstream's: tool and prompt names
+// (renamed or hidden by overrides, disabled, outside the caller's allow-list) and lists filtered for
+// the caller, whose caching hint then becomes private.
+import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
+import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
+import type { CallRecord } from './downstream-session.ts';
+import type { UpstreamConnection } from '../upstream/types.ts';
+
+/** What the pass-through needs of the gateway. */
+export interface PassThroughHost {
+  readonly catalog: Catalog;
+  readonly source: CatalogSource;
+  recordCall(record: CallRecord): void;
+}
+
+export interface ModernCall {
+  request: Request;
+  message: JSONRPCRequest | JSONRPCNotification;
+  server: string;
+  identity: string | undefined;
+  filter: ItemFilter | undefined;
+}
+
+const INVALID_PARAMS = -32602;
+const INTERNAL_ERROR = -32603;
+/** The spec's error for request headers that disagree with the body (SEP-2243). */
+const HEADER_MISMATCH = -32020;
+const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
+
+/**
+ * The Mcp-Name header for a tool or prompt the caller knows under another name (an override): the
+ * header must mirror the body, so it is checked against the name the caller used and then carries
+ * the upstream's name. Undefined when the caller's header disagrees with its own body; no change
+ * when the name is the upstream's or the caller sent no header (the server judges that itself).
+ */
+function renamedNameHeader(request: Request, exposed: string, upstreamName: string): Record<string, string> | undefined {
+  const header = request.headers.get('mcp-name')?.trim();
+  if (header === undefined || exposed === upstreamName) return {};
+  const sentinel = BASE64_SENTINEL.exec(header);
+  const sent = sentinel ? Buffer.from(sentinel[1], 'base64').toString('utf8') : header;
+  if (sent !== exposed) return undefined;
+  return { 'mcp-name': /^[\x20-\x7e]*$/.test(upstreamName) ? upstreamName : `=?base64?${Buffer.from(upstreamName).toString('base64')}?=` };
+}
+
+/** Request headers a modern request carries for the server (protocol, per-parameter and tracing headers); credentials never. */
+function forwardedHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: request.headers.get('accept') ?? 'application/json, text/event-stream' };
+  for (const [name, value] of request.headers) {
+    if (name.startsWith('mcp-') && name !== 'mcp-session-id') headers[name] = value;
+    else if (name === 'traceparent' || name === 'tracestate' || name === 'baggage') headers[name] = value;
+  }
+  return headers;
+}
+
+/** Whether a modern request on `server`'s own endpoint can be handed to the server as it is. */
+export function servesModernDirectly(connection: UpstreamConnection | undefined): boolean {
+  return connection?.config.transport === 'streamable_http' && connection.era?.era === 'modern';
+}
+
+/** List methods whose results Canopy narrows to the caller's view. */
+const LISTS: Record<string, { key: string; kind: 'tool' | 'prompt' | 'resource' } | undefined> = {
+  'tools/list': { key: 'tools', kind: 'tool' },
+  'prompts/list': { key: 'prompts', kind: 'prompt' },
+  'resources/list': { key: 'resources', kind: 'resource' },
+  'resources/templates/list': { key: 'resourceTemplates', kind: 'resource' },
+};
+
+export class ModernPassThrough {
+  constructor(private readonly host: PassThroughHost) {}
+
+  async handle(call: ModernCall, connection: UpstreamConnection): Promise<Response> {
+    const { message } = call;
+    if (!('id' in message)) return this.forward(call, connection, message, {});
+    const spec: ViewSpec = { kind: 'server', server: call.server };
+    const view = this.host.catalog.view(spec, call.filter);
+    const params = (message.params ?? {}) as Record<string, unknown>;
+    const method = message.method;
+    if (method === 'tools/call' || method === 'prompts/get') {
+      const kind = method === 'tools/call' ? 'tool' : 'prompt';
+      const exposed = typeof params.name === 'string' ? params.name : '';
+      const resolved = resolveItem(this.host.source, spec, view, call.filter, kind, exposed);
+      if ('error' in resolved) {
+        this.record(call, kind, exposed, undefined, 'denied', 0, resolved.error);
+        return errorResponse(message.id, INVALID_PARAMS, resolved.error);
+      }
+      const nameHeader = renamedNameHeader(call.request, exposed, resolved.ref.name);
+      if (nameHeader === undefined) {
+        return Response.json(
+          { jsonrpc: '2.0', id: message.id, error: { code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: the body carries params.name="${exposed}" but the Mcp-Name header does not` } },
+          { status: 400 },
+        );
+      }
+      const renamed = { ...message, params: { ...params, name: resolved.ref.name } };
+      return this.recorded(call, kind, resolved.ref, () => this.forward(call, connection, renamed, nameHeader));
+    }
+    if (method === 'resources/read') {
+      const uri = typeof params.uri === 'string' ? params.uri : '';
+      if (call.filter && !call.filter.allows(call.server, 'resource', uri)) {
+        const error = `resource '${uri}' is unknown or not allowed for this client`;
+        this.record(call, 'resource', uri, undefined, 'denied', 0, error);
+        return errorResponse(message.id, INVALID_PARAMS, error);
+      }
+      return this.recorded(call, 'resource', { server: call.server, name: uri }, () => this.forward(call, connection, message, {}));
+    }
+    if (method === 'completion/complete') {
+      const ref = params.ref as { type?: string; name?: string } | undefined;
+      if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
+        const resolved = resolveItem(this.host.source, spec, view, call.filter, 'prompt', ref.name);
+        if ('error' in resolved) return errorResponse(message.id, INVALID_PARAMS, resolved.error);
+        const renamed = { ...message, params: { ...params, ref: { ...ref, name: resolved.ref.name } } };
+        return this.forward(call, connection, renamed, {});
+      }
+    }
+    const list = LISTS[method];
+    if (list) return this.narrowList(call, connection, message, list);
+    return this.forward(call, connection, message, {});
+  }
+
+  /** Sends the message upstream; the server's answer comes back as it is (auth failures excepted). */
+  private async forward(call: ModernCall, connection: UpstreamConnection, message: JSONRPCRequest | JSONRPCNotification, headers: Record<string, string>): Promise<Response> {
+    const id = 'id' in message ? message.id : null;
+    let response: Response;
+    try {
+      response = await connection.forwardModern(JSON.stringify(message), { ...forwardedHeaders(call.request), ...headers }, call.request.signal);
+    } catch (error) {
+      return errorResponse(id, INTERNAL_ERROR, `server '${call.server}' is not available: ${(error as Error).message}`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      // The server's challenge is for Canopy's credentials, not the client's: never passed through.
+      await response.body?.cancel();
+      return errorResponse(
+        id,
+        INTERNAL_ERROR,
+        `server '${call.server}' refused Canopy's credentials (HTTP ${response.status}): check its token, or run \`canopy authorize ${call.server}\``,
+      );
+    }
+    const out = new Headers();
+    for (const name of ['content-type', 'cache-control', 'allow']) {
+      const value = response.headers.get(name);
+      if (value) out.set(name, value);
+    }
+    return new Response(response.body, { status: response.status, headers: out });
+  }
+
+  /** A list narrowed to what the caller may see, renamed as overrides say. */
+  private async narrowList(
+    call: ModernCall,
+    connection: UpstreamConnection,
+    message: JSONRPCRequest,
+    list: { key: string; kind: 'tool' | 'prompt' | 'resource' },
+  ): Promise<Response> {
+    const response = await this.forward(call, connection, message, {});
+    const answer = await readAnswer(response, message.id);
+    if (!answer) return response;
+    const result = answer.result as Record<string, unknown> | undefined;
+    const items = result?.[list.key];
+    if (!Array.isArray(items)) return Response.json(answer, { status: response.status });
+    const view = this.host.catalog.view({ kind: 'server', server: call.server }, call.filter);
+    const listed = list.kind === 'tool' ? new Map(view.tools.map((tool) => [tool.name, tool])) : undefined;
+    const narrowed = items.flatMap((item: Record<string, unknown>) => {
+      if (list.kind === 'resource') {
+        const uri = (item.uri ?? item.uriTemplate) as string;
+        return !call.filter || call.filter.allows(call.server, 'resource', uri) ? [item] : [];
+      }
+      const name = view.exposedName(list.kind, call.server, item.name as string);
+      if (name === undefined) return [];
+      const description = listed?.get(name)?.description;
+      return [{ ...item, name, ...(description !== undefined ? { description } : {}) }];
+    });
+    // A list that depends on who asks must not be reused for anybody else.
+    const perCaller = call.filter !== undefined ? { cacheScope: 'private' } : {};
+    return Response.json({ ...answer, result: { ...result, [list.key]: narrowed, ...perCaller } }, { status: response.status });
+  }
+
+  /** Forwards a tool call, prompt get or resource read and records it (metrics, audit) with its outcome. */
+  private async recorded(call: ModernCall, kind: CallRecord['kind'], ref: ItemRef, send: () => Promise<Response>): Promise<Response> {
+    const started = performance.now();
+    const response = await send();
+    const done = (outcome: CallRecord['outcome'], error?: string) => this.record(call, kind, ref.name, ref.server, outcome, performance.now() - started, error);
+    if (!response.body || !response.ok) {
+      done('error', `HTTP ${response.status}`);
+      return response;
+    }
+    const [forClient, forRecord] = response.body.tee();
+    void lastMessageOf(new Response(forRecord, { headers: response.headers })).then((last) => {
+      const error = last?.error as { message?: string } | undefined;
+      if (error) done('error', error.message);
+      else done((last?.result as { isError?: boolean } | undefined)?.isError ? 'tool_error' : 'ok');
+    });
+    return new Response(forClient, { status: response.status, headers: response.headers });
+  }
+
+  private record(call: ModernCall, kind: CallRecord['kind'], name: string, server: string | undefined, outcome: CallRecord['outcome'], durationMs: number, error?: string): void {
+    this.host.recordCall({ identity: call.identity, kind, server, name, outcome, durationMs, error });
+  }
+}
+
+/** The JSON-RPC response answering `id` in a JSON or SSE answer; undefined when there is none. */
+async function readAnswer(response: Response, id: unknown): Promise<Record<string, unknown> | undefined> {
+  const last = await lastMessageOf(response.clone());
+  return last && last.id === id ? last : undefined;
+}
+
+/** A response's last JSON-RPC message (the answer, after any notifications on an SSE stream). */
+async function lastMessageOf(response: Response): Promise<Record<string, unknown> | undefined> {
+  try {
+    const text = await response.text();
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(text) as Record<string, unknown>;
+    const events = text.split(/\r?\n\r?\n/).filter((event) => /^data:/m.test(event));
+    const data = events
+      .at(-1)
+      ?.split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+      .join('\n');
+    return data ? (JSON.parse(data) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined; // not JSON-RPC: the client gets the server's answer as it is
+  }
+}
+
+function errorResponse(id: unknown, code: number, message: string): Response {
+  return Response.json({ jsonrpc: '2.0', id: id ?? null, error: { code, message } });
+}
