@@ -211,8 +211,8 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     logger,
     describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp`, ...(options.cli ? { cli: options.cli } : {}) }),
     connections: {
-      create(config) {
-        const connection = createUpstreamConnection(config, upstreamOptions(config));
+      create(config, { priorEra } = {}) {
+        const connection = createUpstreamConnection(config, { ...upstreamOptions(config), priorEra });
         const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
         connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
         let wasRunning = false;

@@ -105,11 +105,13 @@ describe('canopy CLI against a running gateway', () => {
   it('lists servers, tools, prompts and resources, as tables and as JSON', async () => {
     const servers = await cli('list', 'servers');
     expect(servers.code).toBe(0);
-    expect(servers.stdout).toMatch(/^NAME\s+TRANSPORT\s+STATE\s+TOOLS\s+DESCRIPTION/);
-    expect(servers.stdout).toMatch(/everything\s+stdio\s+running\s+\d+\s+the MCP test server/);
+    expect(servers.stdout).toMatch(/^NAME\s+TRANSPORT\s+STATE\s+ERA\s+TOOLS\s+DESCRIPTION/);
+    // ERA: server-everything speaks MCP 2025 (initialize and sessions).
+    expect(servers.stdout).toMatch(/everything\s+stdio\s+running\s+2025\s+\d+\s+the MCP test server/);
 
-    const json = JSON.parse((await cli('list', 'servers', '--json')).stdout) as { name: string }[];
+    const json = JSON.parse((await cli('list', 'servers', '--json')).stdout) as { name: string; protocolEra: string | null }[];
     expect(json.map((s) => s.name).sort()).toEqual(['everything', 'remote']);
+    expect(json.find((s) => s.name === 'everything')?.protocolEra).toBe('legacy');
 
     const tools = await cli('list', 'tools', '--server', 'everything');
     expect(tools.stdout).toMatch(/everything__echo\s+enabled/);

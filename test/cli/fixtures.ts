@@ -11,6 +11,8 @@ export function serverView(name: string, state: Partial<UpstreamState> = {}, ext
     description: '',
     enabled: true,
     state: { status: 'running', crashes: 0, since: '2026-01-01T11:00:00Z', ...state },
+    protocolEra: 'legacy',
+    protocolEraCheckedAt: '2026-01-01T11:00:00Z',
     toolCount: 3,
     promptCount: 0,
     resourceCount: 0,

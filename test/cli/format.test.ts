@@ -85,15 +85,17 @@ describe('list tables', () => {
     const lines = serverTable(
       [
         serverView('everything', {}, { description: 'the MCP test server', toolCount: 13 }),
-        serverView('github', { status: 'needs_authorization' }, { transport: 'streamable_http', toolCount: 0 }),
+        serverView('github', { status: 'needs_authorization' }, { transport: 'streamable_http', toolCount: 0, protocolEra: null, protocolEraCheckedAt: null }),
+        serverView('next', {}, { transport: 'streamable_http', protocolEra: 'modern' }),
       ],
       undefined,
       NOW,
     );
     expect(lines).toEqual([
-      'NAME        TRANSPORT        STATE                TOOLS  DESCRIPTION',
-      'everything  stdio            running              13     the MCP test server',
-      'github      streamable_http  needs authorization  0',
+      'NAME        TRANSPORT        STATE                ERA         TOOLS  DESCRIPTION',
+      'everything  stdio            running              2025        13     the MCP test server',
+      'github      streamable_http  needs authorization  -           0',
+      'next        streamable_http  running              2026-07-28  3',
       '',
       'Needs attention:',
       '  github: needs authorization: run `canopy authorize github`',

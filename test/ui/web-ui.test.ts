@@ -73,6 +73,8 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await page.getByRole('article', { name: 'Server everything details' }).waitFor({ timeout: STARTUP_MS });
     await expect.poll(() => stateOf('everything').textContent(), { timeout: STARTUP_MS }).toBe('running');
     await expect.poll(() => serverRow('everything').textContent()).toMatch(/[1-9]\d* tools/);
+    // The protocol era it speaks, as a badge beside the state.
+    expect(await serverRow('everything').getByLabel('everything protocol: MCP 2025').textContent()).toBe('MCP 2025');
     const [registered] = await gateway.api.listServers();
     expect(registered).toMatchObject({ name: 'everything', enabled: true, transport: 'stdio' });
     await screenshot(page, '02-server-added');

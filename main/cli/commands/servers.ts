@@ -29,7 +29,9 @@ export function registerServerCommands(program: Command, context: CliContext): v
       .command('restart')
       .argument('<name>', 'registered server name')
       .summary("restart a server's connection (or process)")
-      .description('Stop and start a server again: a stdio server gets a new process, a remote one a new connection.')
+      .description(
+        'Stop and start a server again: a stdio server gets a new process, a remote one a new connection, and which MCP protocol era it speaks is found out again (the stored one is dropped).',
+      )
       .action(async (name: string) => {
         const progress = context.output.progress(`restarting '${name}'`);
         let server;

@@ -3,6 +3,7 @@ import type { PromptView, ResourceView, ServerView, ToolOverrideView, ToolView }
 import { qualifiedName } from '../../core/config/names.ts';
 import { formatTable } from './table.ts';
 import { serverHealth, stateLabel } from './server-state.ts';
+import { protocolEraLabel } from '../../core/api/protocol-era-label.ts';
 
 const enabledLabel = (enabled: boolean) => (enabled ? 'enabled' : 'disabled');
 
@@ -12,6 +13,7 @@ export function serverTable(servers: ServerView[], width?: number, now = Date.no
       { header: 'NAME', value: (server) => server.name },
       { header: 'TRANSPORT', value: (server) => server.transport },
       { header: 'STATE', value: (server) => stateLabel(server, now) },
+      { header: 'ERA', value: (server) => protocolEraLabel(server.protocolEra) ?? '-' },
       { header: 'TOOLS', value: (server) => String(server.toolCount) },
       { header: 'DESCRIPTION', value: (server) => server.description },
     ],

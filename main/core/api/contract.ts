@@ -4,7 +4,7 @@ import type { CallToolResult, Progress, ReadResourceResult, Tool } from '@modelc
 
 export type { Progress };
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';
-import type { UpstreamState } from '../upstream/types.ts';
+import type { ProtocolEra, UpstreamState } from '../upstream/types.ts';
 import type { SecretStoreStatus } from '../secrets/secret-store.ts';
 import type { BridgeLauncher } from '../connect-apps/entry.ts';
 import type { AppId } from '../connect-apps/apps.ts';
@@ -59,6 +59,13 @@ export interface ServerView {
   description: string;
   enabled: boolean;
   state: UpstreamState;
+  /**
+   * The MCP era the server speaks: 'legacy' (2024-10-07 … 2025-11-25, initialize and sessions) or
+   * 'modern' (2026-07-28, stateless); null until it was first reached.
+   */
+  protocolEra: ProtocolEra | null;
+  /** When that era was found (ISO time); null with it. */
+  protocolEraCheckedAt: string | null;
   toolCount: number;
   promptCount: number;
   resourceCount: number;

@@ -15,7 +15,9 @@ import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, s
 import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
 import { exposedNames, isListed, prefixOf } from '../gateway/catalog.ts';
 import { claimId } from '../gateway/exposed-names.ts';
-import type { UpstreamConnection } from '../upstream/types.ts';
+import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
+import type { StoredEraVerdict } from '../store/protocol-eras.ts';
+import { eraDestination, freshVerdict, storedVerdict, verdictFor } from './era-verdicts.ts';
 import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type {
   AuthorizeResult,
@@ -41,7 +43,8 @@ export interface RegistryEvents {
 
 /** How the registry makes and runs connections (the upstream layer, OAuth included). */
 export interface ConnectionFactory {
-  create(config: ServerConfig): UpstreamConnection;
+  /** `priorEra`: a fresh stored verdict, so the connection skips the era probe. */
+  create(config: ServerConfig, options?: { priorEra?: EraVerdict }): UpstreamConnection;
   /** Starts OAuth for a server; returns the URL the user opens. */
   startAuthorization(config: ServerConfig): Promise<string>;
   /** Deletes what OAuth stored for a server (tokens, client registration). */
@@ -87,8 +90,10 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   private readonly generations = new Map<string, number>();
   /** Why a server has no connection, when its launch failed before one was made. */
   private readonly launchErrors = new Map<string, string>();
-  /** The registry's own listener on each connection it attached. */
-  private readonly watchers = new Map<UpstreamConnection, () => void>();
+  /** Takes the registry's own listeners off each connection it attached. */
+  private readonly unwatch = new Map<UpstreamConnection, () => void>();
+  /** The protocol-era verdicts as stored (shown while a server has no connection that knows its era). */
+  private readonly eras = new Map<string, StoredEraVerdict>();
 
   constructor(private readonly options: RegistryOptions) {
     super();
@@ -139,7 +144,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   /** Loads the registry from the store and starts every enabled server (in the background). */
   async load(): Promise<void> {
-    const [records, items] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list()]);
+    const [records, items, eras] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list(), this.options.store.protocolEras.list()]);
+    this.replaceEras(eras);
     this.records.clear();
     for (const record of records) this.records.set(record.name, record);
     this.applyItemSettings(items);
@@ -154,7 +160,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    * alone, their sessions and processes undisturbed.
    */
   async reload(): Promise<void> {
-    const [records, items] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list()]);
+    const [records, items, eras] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list(), this.options.store.protocolEras.list()]);
+    this.replaceEras(eras);
     const next = new Map(records.map((record) => [record.name, record]));
     const work: Promise<unknown>[] = [];
     for (const name of this.records.keys()) {
@@ -178,6 +185,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     this.emit('changed');
     // Starting servers is the upstream's business; the reload is done once the picture is right.
     void Promise.allSettled(work);
+  }
+
+  private replaceEras(eras: Map<string, StoredEraVerdict>): void {
+    this.eras.clear();
+    for (const [server, verdict] of eras) this.eras.set(server, verdict);
   }
 
   private committed(): void {
@@ -220,19 +232,47 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const changed = () => {
       if (this.live.get(connection.name) === connection) this.emit('changed');
     };
-    this.watchers.set(connection, changed);
+    const era = (verdict: EraVerdict) => void this.saveEra(connection, verdict);
     connection.on('state', changed);
     connection.on('catalog', changed);
+    connection.on('era', era);
+    this.unwatch.set(connection, () => {
+      connection.off('state', changed);
+      connection.off('catalog', changed);
+      connection.off('era', era);
+    });
+  }
+
+  /** Keeps the verdict a probe of the live connection found (other replicas starting the server use it). */
+  private async saveEra(connection: UpstreamConnection, verdict: EraVerdict): Promise<void> {
+    if (this.live.get(connection.name) !== connection || !this.records.has(connection.name)) return;
+    const stored = storedVerdict(verdict, connection.config);
+    this.eras.set(connection.name, stored);
+    this.emit('changed');
+    try {
+      await this.options.store.protocolEras.save(connection.name, stored);
+    } catch (error) {
+      this.options.logger.warn({ server: connection.name, reason: (error as Error).message }, 'could not store the protocol era; the server is probed again at its next start');
+    }
+  }
+
+  /** The stored verdict a start may use instead of probing (none when the database cannot say). */
+  private async priorEra(record: ServerRecord): Promise<EraVerdict | undefined> {
+    try {
+      const stored = await this.options.store.protocolEras.get(record.name);
+      if (stored) this.eras.set(record.name, stored);
+      else this.eras.delete(record.name);
+      return freshVerdict(stored, record.config);
+    } catch (error) {
+      this.options.logger.warn({ server: record.name, reason: (error as Error).message }, 'could not read the stored protocol era; probing the server');
+      return undefined;
+    }
   }
 
   /** Stops a connection after removing only the registry's own listeners (waiting callers still hear it stop). */
   private async release(connection: UpstreamConnection): Promise<void> {
-    const changed = this.watchers.get(connection);
-    if (changed) {
-      connection.off('state', changed);
-      connection.off('catalog', changed);
-      this.watchers.delete(connection);
-    }
+    this.unwatch.get(connection)?.();
+    this.unwatch.delete(connection);
     await connection.stop();
   }
 
@@ -247,9 +287,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   /** Creates the connection for a stored record and starts it (unless superseded meanwhile). */
   private async launch(record: ServerRecord): Promise<UpstreamConnection | undefined> {
     const generation = this.nextGeneration(record.name);
-    const config = await resolveSecrets(record.config, this.options.secrets);
+    const [config, priorEra] = await Promise.all([resolveSecrets(record.config, this.options.secrets), this.priorEra(record)]);
     if (this.generations.get(record.name) !== generation || !this.records.get(record.name)?.enabled) return undefined;
-    const connection = this.options.connections.create(config);
+    const connection = this.options.connections.create(config, { priorEra });
     this.attach(connection);
     this.emit('changed');
     try {
@@ -278,12 +318,15 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   private view(record: ServerRecord): ServerView {
     const connection = this.live.get(record.name);
     const catalog = connection?.catalog;
+    const era = connection?.era ?? verdictFor(this.eras.get(record.name), record.config);
     return {
       name: record.name,
       transport: record.transport,
       description: record.description,
       enabled: record.enabled,
       state: connection?.state ?? this.idleState(record),
+      protocolEra: era?.era ?? null,
+      protocolEraCheckedAt: era?.checkedAt ?? null,
       toolCount: catalog?.tools.length ?? 0,
       promptCount: catalog?.prompts.length ?? 0,
       resourceCount: (catalog?.resources.length ?? 0) + (catalog?.resourceTemplates.length ?? 0),
@@ -578,8 +621,14 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
     let connection: UpstreamConnection | undefined;
     let authorizationUrl: string | undefined;
+    // A registration always probes; what it found is stored with the server.
+    let probed: EraVerdict | undefined;
+    const heardEra = (verdict: EraVerdict) => {
+      probed = verdict;
+    };
     if (enabled) {
       connection = this.options.connections.create(config);
+      connection.on('era', heardEra);
       try {
         // Tried once: a config that does not work is refused, not retried in the background.
         await connection.start({ retry: false });
@@ -604,14 +653,19 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       await writeNewSecrets(this.options.store, this.options.secrets, secrets);
       const record = await this.options.store.transaction(async (tx) => {
         await secretsCommitted(tx, secrets, previous ? secretRefs(previous.config) : []);
+        let record: ServerRecord;
         if (previous) {
           await tx.servers.replaceConfig(stored);
           await tx.servers.setEnabled(config.name, enabled);
-          return (await tx.servers.get(config.name))!;
-        }
-        return tx.servers.insert(stored, enabled);
+          record = (await tx.servers.get(config.name))!;
+        } else record = await tx.servers.insert(stored, enabled);
+        // The verdict of another destination is not this server's: it goes, unless a new probe replaced it.
+        if (probed) await tx.protocolEras.save(config.name, storedVerdict(probed, config));
+        else if (previous && eraDestination(previous.config) !== eraDestination(config)) await tx.protocolEras.drop(config.name);
+        return record;
       });
       this.records.set(record.name, record);
+      if (probed) this.eras.set(record.name, storedVerdict(probed, config));
     } catch (error) {
       await connection?.stop();
       // Left noted when this fails too (the database is down): collected at the next start.
@@ -626,6 +680,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (previous) await this.deleteSecrets(previous);
 
     if (connection) {
+      connection.off('era', heardEra);
       this.nextGeneration(config.name);
       this.attach(connection);
     } else await this.detach(config.name);
@@ -668,7 +723,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
   }
 
-  /** Removes a server, and takes it out of every tool group in the same transaction. */
+  /** Removes a server, and takes it out of every tool group in the same transaction (its era verdict goes with its row). */
   async deregisterServer(name: string): Promise<DeregisterServerResult> {
     const record = this.requireRecord(name);
     // Committed first: when the database cannot be written, the server keeps running as it was.
@@ -679,6 +734,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     });
     await this.detach(name);
     this.records.delete(name);
+    this.eras.delete(name);
     for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
     for (const key of [...this.overrides.keys()]) if (key.startsWith(`${name}\u0000`)) this.overrides.delete(key);
     await this.deleteSecrets(record);
@@ -704,10 +760,14 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return this.view(this.records.get(name)!);
   }
 
+  /** Stops and starts a server, probing its protocol era again. */
   async restartServer(name: string): Promise<ServerView> {
     const record = this.requireRecord(name);
     if (!record.enabled) throw badRequest(`server '${name}' is disabled: enable it with \`canopy enable server ${name}\``);
     await this.detach(name);
+    this.eras.delete(name);
+    // Not dropped (the database is down): the start cannot read it either, so it probes anyway.
+    await this.options.store.protocolEras.drop(name).catch((error: unknown) => this.options.logger.warn({ server: name, reason: (error as Error).message }, 'could not drop the stored protocol era'));
     try {
       await this.launch(record);
     } catch (error) {

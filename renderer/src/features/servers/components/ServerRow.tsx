@@ -3,6 +3,7 @@ import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { Switch } from '../../../components/Switch.tsx';
 import { useToggleServer } from '../hooks/use-toggle-server.ts';
 import { StateBadge } from './StateBadge.tsx';
+import { EraBadge } from './EraBadge.tsx';
 import { countOf } from '../../../lib/plural.ts';
 
 export interface ServerRowProps {
@@ -22,6 +23,7 @@ export function ServerRow({ server, selected, onSelect, onChanged }: ServerRowPr
             {server.name}
           </button>
           <StateBadge server={server} />
+          <EraBadge server={server} />
         </div>
         <Switch label={`Enable ${server.name}`} hideLabel checked={server.enabled} busy={toggle.busy} onChange={(enabled) => toggle.run(server, enabled)} />
       </div>
