@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
-import { storeKinds, type TestLocation } from '../support/databases.ts';
+import { freshPostgres, storeKinds, type TestLocation } from '../support/databases.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
 import { openStore, type Store } from '../../main/core/store/open.ts';
 import { parseServerConfig } from '../../main/core/config/server-config.ts';
 import { ERA_VERDICT_MAX_AGE_MS, eraDestination, freshVerdict, storedVerdict } from '../../main/core/registry/era-verdicts.ts';
 import type { EraVerdict } from '../../main/core/upstream/types.ts';
+import { Registry } from '../../main/core/registry/registry.ts';
+import { createUpstreamConnection } from '../../main/core/upstream/index.ts';
+import { FileSecretStore } from '../../main/core/secrets/file-secret-store.ts';
+import { silentLogger } from '../../main/core/telemetry/logger.ts';
 
 const STARTUP_MS = 30_000;
 const SLOW = { timeout: 90_000 };
@@ -90,5 +94,72 @@ describe.each(storeKinds)('protocol eras of registered servers on $kind', ({ fre
     await eventually(() => store.protocolEras.get('thinking'), 10_000, 'the verdict to be stored');
     await gateway.api.deregisterServer('thinking');
     expect(await store.protocolEras.get('thinking')).toBeUndefined();
+  });
+});
+
+describe('a stored verdict spares the next start its probe', () => {
+  let where: TestLocation;
+  let dir: string;
+  const stores: Store[] = [];
+  const registries: Registry[] = [];
+
+  beforeAll(async () => {
+    where = await freshPostgres();
+    dir = mkdtempSync(join(tmpdir(), 'canopy-era-replicas-'));
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(registries.map((registry) => registry.stopAll()));
+    await Promise.allSettled(stores.map((store) => store.close()));
+    await where?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A replica's registry on the shared PostgreSQL; `priorEras` records what each connection it made was given. */
+  async function replica(): Promise<{ registry: Registry; store: Store; priorEras: (EraVerdict | undefined)[] }> {
+    const store = await openStore(where.location);
+    stores.push(store);
+    const priorEras: (EraVerdict | undefined)[] = [];
+    const registry = new Registry({
+      store,
+      secrets: new FileSecretStore(dir),
+      logger: silentLogger(),
+      describe: () => ({ version: 'test', mode: 'development', mcpUrl: 'http://127.0.0.1:9/mcp' }),
+      connections: {
+        create(config, options) {
+          priorEras.push(options?.priorEra);
+          return createUpstreamConnection(config, options);
+        },
+        startAuthorization: () => Promise.reject(new Error('no OAuth here')),
+        forgetAuthorization: async () => {},
+        credentialWarnings: () => [],
+        detectTransport: async () => 'streamable_http',
+      },
+    });
+    registries.push(registry);
+    await registry.load();
+    return { registry, store, priorEras };
+  }
+
+  it("a second replica starts the server with the first one's verdict while it is fresh, and probes once it is 24 h old", SLOW, async () => {
+    const a = await replica();
+    await a.registry.registerServer({ config: stdioConfigs.sequentialThinking('thinking') });
+    expect(a.priorEras).toEqual([undefined]);
+    const found: EraVerdict = { era: 'modern', discover: { protocolVersions: ['2026-07-28'] }, checkedAt: new Date().toISOString() };
+    a.registry.connection('thinking')!.emit('era', found);
+    await eventually(() => a.store.protocolEras.get('thinking'), 10_000, 'the verdict to be stored');
+
+    const b = await replica();
+    await eventually(() => b.priorEras.length === 1, 10_000, 'B to start thinking');
+    expect(b.priorEras).toEqual([found]);
+
+    const stale = { ...found, checkedAt: new Date(Date.now() - ERA_VERDICT_MAX_AGE_MS - 60_000).toISOString() };
+    await a.store.protocolEras.save('thinking', storedVerdict(stale, parseServerConfig(stdioConfigs.sequentialThinking('thinking'))));
+    await b.registry.setServerEnabled('thinking', false);
+    // Stopped, it shows the era it was last known to speak.
+    expect((await b.registry.getServer('thinking')).protocolEra).toBe('modern');
+    await b.registry.setServerEnabled('thinking', true);
+    await eventually(() => b.priorEras.length === 2, 10_000, 'B to start thinking again');
+    expect(b.priorEras[1]).toBeUndefined();
   });
 });
