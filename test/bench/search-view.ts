@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { countTokens } from 'gpt-tokenizer';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import type { AdminClient } from '../../main/core/api/client.ts';
 import { SearchIndex, type SearchDocument } from '../../main/core/search/search-index.ts';
 import { percentile, timed } from './measure.ts';
@@ -26,7 +26,7 @@ export interface SearchBenchGateway {
   farmServers: string[];
 }
 
-const tokensOf = (tools: Tool[]) => countTokens(JSON.stringify(tools));
+const tokensOf = (tools: unknown[]) => countTokens(JSON.stringify(tools));
 
 /** 1,000 tools from the captured real catalogs, each catalog repeated under new server names. */
 function realToolDocuments(count: number): SearchDocument[] {

@@ -1,6 +1,6 @@
 // The per-upstream notification queue: bounded, coalescing, and honest about what it dropped.
 import { describe, expect, it } from 'vitest';
-import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerNotification } from '@modelcontextprotocol/server';
 import { boundedProgressPerTurn, NotificationQueue } from '../../main/core/gateway/notification-queue.ts';
 import { eventually } from '../support/gateway.ts';
 

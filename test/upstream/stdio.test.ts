@@ -1,6 +1,6 @@
 // stdio upstreams against real servers from npm (server-everything, server-memory), run with node.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CallToolResultSchema, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/client';
 import { createUpstreamConnection } from '../../main/core/upstream/connection.ts';
 import type { UpstreamConnection, UpstreamState } from '../../main/core/upstream/types.ts';
 import { everythingEntry, stdioConfigs } from '../support/upstreams.ts';
@@ -59,10 +59,7 @@ describe('stdio upstream: server-everything', () => {
 
   it('routes sampling requests to the handler, and refuses them clearly without one', async () => {
     const callSampling = () =>
-      everything.client!.request(
-        { method: 'tools/call', params: { name: 'trigger-sampling-request', arguments: { prompt: 'say hi', maxTokens: 5 } } },
-        CallToolResultSchema,
-      );
+      everything.client!.request({ method: 'tools/call', params: { name: 'trigger-sampling-request', arguments: { prompt: 'say hi', maxTokens: 5 } } });
     const refused = await callSampling();
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toContain("Canopy cannot answer sampling/createMessage from server 'everything'");

@@ -1,6 +1,6 @@
 // `canopy invoke`: a tool result as text. Text content is printed as it is; images, audio and
 // resources are noted (type, size, URI); structured content is printed as JSON.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

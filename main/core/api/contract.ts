@@ -1,6 +1,6 @@
 // The admin API's request and response shapes (`/api/v0`). Shared by the gateway, the CLI and the
 // renderer: type-only imports, so it adds nothing to the browser bundle.
-import type { CallToolResult, Progress, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
 
 export type { Progress };
 import type { ServerConfig, ServerConfigInput, Transport } from '../config/server-config.ts';

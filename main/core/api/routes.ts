@@ -11,7 +11,7 @@ import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
 import { stream } from 'hono/streaming';
 import { API_PREFIX, NDJSON, type ErrorBody, type ErrorCode, type InvokeStreamLine, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
 import type { CallOptions } from '../gateway/gateway-core.ts';
-import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, SdkError } from '@modelcontextprotocol/server';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AuditTrail } from '../telemetry/audit-trail.ts';
@@ -44,9 +44,11 @@ async function asApiError<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof McpError) {
-      throw new CanopyError(error.code === McpErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message.replace(/^MCP error -?\d+: /, ''));
+    if (error instanceof ProtocolError) {
+      throw new CanopyError(error.code === ProtocolErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message);
     }
+    // The SDK's own failures (a timeout, a closed connection) carry no JSON-RPC code.
+    if (error instanceof SdkError) throw new CanopyError('upstream_error', error.message);
     throw error;
   }
 }

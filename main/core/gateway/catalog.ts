@@ -1,7 +1,7 @@
 // The aggregated catalog: what each downstream view (all servers, one server, a group) lists, and how
 // an exposed name maps back to an upstream and its own name. Views are computed once per change and
 // cached, so `tools/list` on a thousand tools is a cached array.
-import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/server';
 import {
   qualifiedName,
   qualifiedResourceUri,

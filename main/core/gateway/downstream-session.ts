@@ -1,41 +1,22 @@
 // One downstream MCP session: an SDK `Server` whose handlers route each request to the upstream that
 // owns the item, under the session's view (all servers with `server__name` names, or one server with
 // its names unchanged).
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  CallToolRequestSchema,
-  CallToolResultSchema,
-  CompleteRequestSchema,
-  CompleteResultSchema,
-  EmptyResultSchema,
-  ErrorCode,
-  GetPromptRequestSchema,
-  GetPromptResultSchema,
-  ListPromptsRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ListToolsRequestSchema,
-  ReadResourceRequestSchema,
-  ReadResourceResultSchema,
-  RootsListChangedNotificationSchema,
-  SetLevelRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
+  ProtocolErrorCode,
+  Server,
   type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
-  CreateMessageResultSchema,
-  ElicitResultSchema,
-  ListRootsResultSchema,
-  type ClientRequest,
   type LoggingLevel,
   type Progress,
+  type RequestMethod,
+  type ResultTypeMap,
   type ServerCapabilities,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+  type ServerContext,
+  type ServerNotification,
+  type ServerRequest,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import {
   prefixOf,
   resolveItem,
@@ -67,16 +48,8 @@ import {
 } from '../search/search-view.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-const RESOURCE_NOT_FOUND = -32002;
-
-/** The server→client requests Canopy relays, with the schema of their results. */
-const RESULT_SCHEMAS: Record<string, AnySchema | undefined> = {
-  'sampling/createMessage': CreateMessageResultSchema,
-  'elicitation/create': ElicitResultSchema,
-  'roots/list': ListRootsResultSchema,
-};
+/** The server→client requests Canopy relays. */
+const RELAYED_REQUESTS = new Set<string>(['sampling/createMessage', 'elicitation/create', 'roots/list']);
 
 /** Long-running tools are normal; progress notifications reset the clock. */
 const CALL_TIMEOUT_MS = 10 * 60_000;
@@ -141,7 +114,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   /** Streams the client holds open for server messages (GET streams; the legacy SSE stream). */
   private openStreams = 0;
   /** Requests of this session's client that are waiting on an upstream. */
-  private readonly calls = new Set<Extra>();
+  private readonly calls = new Set<ServerContext>();
   private signatures: CatalogView['signatures'] | undefined;
   private closed = false;
 
@@ -279,18 +252,18 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
 
   private resolveOrThrow(kind: 'tool' | 'prompt', exposed: string): ItemRef {
     const resolved = resolveItem(this.core.source, this.spec, this.view(), this.filter?.(), kind, exposed);
-    if ('error' in resolved) throw new JsonRpcError(ErrorCode.InvalidParams, resolved.error);
+    if ('error' in resolved) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, resolved.error);
     return resolved.ref;
   }
 
   private resolveResourceOrThrow(uri: string): ItemRef {
     const ref = this.view().resolveResource(uri);
-    // -32002: the MCP error for a resource that is not there.
-    if (!ref) throw new JsonRpcError(RESOURCE_NOT_FOUND, `unknown resource '${uri}'`);
+    // -32602 (invalid params): a missing resource, as MCP 2026-07-28 requires (the SDK sends a -32002 as -32602 anyway).
+    if (!ref) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `unknown resource '${uri}'`);
     const server = this.core.source.server(ref.server);
-    if (!server) throw new JsonRpcError(RESOURCE_NOT_FOUND, `unknown resource '${uri}': no server named '${ref.server}'`);
+    if (!server) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `unknown resource '${uri}': no server named '${ref.server}'`);
     if (!server.enabled) {
-      throw new JsonRpcError(ErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
+      throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
     }
     return ref;
   }
@@ -299,29 +272,27 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
    * Waits for the upstream and sends it a request on behalf of this session. What the upstream asks
    * in return for this request (sampling, elicitation, roots) comes back here, to this request.
    */
-  private async forward<U extends AnySchema>(
+  private async forward<M extends RequestMethod>(
     server: string,
-    request: ClientRequest,
-    schema: U,
-    extra: Extra,
+    request: { method: M; params?: Record<string, unknown> },
+    ctx: ServerContext,
     options: { onprogress?: (progress: Progress) => void; long?: boolean } = {},
-  ): Promise<SchemaOutput<U>> {
+  ): Promise<ResultTypeMap[M]> {
     this.lastActivity = Date.now();
-    this.calls.add(extra);
+    this.calls.add(ctx);
     let upstream: ReturnType<SessionHost['upstreamFor']>;
     try {
       upstream = this.core.upstreamFor(this, server);
-      if (!upstream) throw new JsonRpcError(ErrorCode.InvalidParams, `no server named '${server}' is registered`);
+      if (!upstream) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
       try {
         await upstream.connection.ready(); // bounded by the server's own initialize timeout
       } catch (error) {
-        throw new JsonRpcError(ErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
+        throw new JsonRpcError(ProtocolErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
       }
-      const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, extra) };
+      const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, ctx) };
       return await upstream.connection.request(
         request,
-        schema,
-        { signal: extra.signal, timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress },
+        { signal: ctx.mcpReq.signal, timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress },
         origin,
       );
     } catch (error) {
@@ -329,7 +300,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       throw relayable(error);
     } finally {
       upstream?.release();
-      this.calls.delete(extra);
+      this.calls.delete(ctx);
       this.lastActivity = Date.now();
     }
   }
@@ -339,15 +310,14 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
    * (the request it belongs to) or, when it belongs to none (a session's own connection asking for
    * roots as it starts), on the stream of a request still running, else on the session's own stream.
    */
-  readonly answerUpstream = async (request: ServerRequest, signal: AbortSignal, during?: Extra): Promise<Record<string, unknown>> => {
-    const schema = RESULT_SCHEMAS[request.method];
-    if (!schema) throw new JsonRpcError(ErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
+  readonly answerUpstream = async (request: ServerRequest, signal: AbortSignal, during?: ServerContext): Promise<Record<string, unknown>> => {
+    if (!RELAYED_REQUESTS.has(request.method)) throw new JsonRpcError(ProtocolErrorCode.MethodNotFound, `Canopy does not relay '${request.method}'`);
     if (!this.accepts(request.method)) {
-      throw new JsonRpcError(ErrorCode.InvalidRequest, `the client this ${request.method} is for did not declare the capability it needs`);
+      throw new JsonRpcError(ProtocolErrorCode.InvalidRequest, `the client this ${request.method} is for did not declare the capability it needs`);
     }
     const via = during ?? [...this.calls].at(-1);
-    if (via) return (await via.sendRequest(request, schema, { signal })) as Record<string, unknown>;
-    return (await this.server.request(request, schema, { signal })) as Record<string, unknown>;
+    if (via) return (await via.mcpReq.send(request, { signal })) as Record<string, unknown>;
+    return (await this.server.request(request, { signal })) as Record<string, unknown>;
   };
 
   /** The capabilities the client declared at initialize. */
@@ -374,7 +344,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       return done.result;
     } catch (thrown) {
       error = (thrown as Error).message;
-      if (!target && thrown instanceof JsonRpcError && thrown.code === ErrorCode.InvalidParams) outcome = 'denied';
+      if (!target && thrown instanceof JsonRpcError && thrown.code === ProtocolErrorCode.InvalidParams) outcome = 'denied';
       throw thrown;
     } finally {
       this.core.recordCall({
@@ -406,12 +376,12 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   }
 
   /** Relays upstream progress with the token the downstream client chose. */
-  private progressRelay(extra: Extra): ((progress: Progress) => void) | undefined {
-    const token = extra._meta?.progressToken;
+  private progressRelay(ctx: ServerContext): ((progress: Progress) => void) | undefined {
+    const token = ctx.mcpReq._meta?.progressToken;
     if (token === undefined) return undefined;
     return boundedProgressPerTurn((progress) => {
-      void extra
-        .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
+      void ctx.mcpReq
+        .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
         .catch(() => {});
     });
   }
@@ -423,46 +393,45 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     if (resources) this.registerResourceHandlers(Boolean(resources.subscribe));
     if (completions) this.registerCompletionHandler();
     if (logging) {
-      this.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+      this.server.setRequestHandler('logging/setLevel', async (request) => {
         this.logLevel = request.params.level;
         await this.core.applyLogLevels();
         return {};
       });
     }
-    this.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+    this.server.setNotificationHandler('notifications/roots/list_changed', async () => {
       await this.core.forwardRootsChanged(this);
     });
   }
 
   private registerToolHandlers(): void {
     const server = this.server;
-    server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    server.setRequestHandler('tools/list', async (request) => {
       refuseCursor(request.params?.cursor);
       this.lastActivity = Date.now();
       return { tools: this.listedTools() };
     });
 
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      if (this.found && request.params.name === SEARCH_TOOLS) return this.searchTools(request.params.arguments, extra);
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      if (this.found && request.params.name === SEARCH_TOOLS) return this.searchTools(request.params.arguments, ctx);
       if (this.found && request.params.name === CALL_TOOL) {
         const call = parseCallArguments(request.params.arguments);
         if (typeof call === 'string') return toolError(call);
-        return this.callTool({ name: call.name, arguments: call.arguments, _meta: request.params._meta }, extra);
+        return this.callTool({ name: call.name, arguments: call.arguments, _meta: request.params._meta }, ctx);
       }
-      return this.callTool(request.params, extra);
+      return this.callTool(request.params, ctx);
     });
   }
 
   /** A tools/call, whether asked directly or through the search view's call_tool: one path for both. */
-  private callTool(params: CallToolRequest['params'], extra: Extra): Promise<CallToolResult> {
+  private callTool(params: CallToolRequest['params'], ctx: ServerContext): Promise<CallToolResult> {
     return this.recorded('tool', params.name, async (resolved) => {
       const ref = resolved(await this.resolveWhenReady('tool', params.name));
       const result = (await this.forward(
         ref.server,
         { method: 'tools/call', params: { ...params, name: ref.name, _meta: withoutProgressToken(params._meta) } },
-        CallToolResultSchema,
-        extra,
-        { onprogress: this.progressRelay(extra), long: true },
+        ctx,
+        { onprogress: this.progressRelay(ctx), long: true },
       )) as CallToolResult;
       return { result: this.exposeUris(ref.server, result), outcome: result.isError ? 'tool_error' : 'ok' };
     });
@@ -472,7 +441,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
    * search_tools: ranks the view's tools for the query, adds the matches to this session's list and,
    * when that list changed, says so on this request's stream (so a client without a GET stream hears it too).
    */
-  private async searchTools(args: unknown, extra: Extra): Promise<CallToolResult> {
+  private async searchTools(args: unknown, ctx: ServerContext): Promise<CallToolResult> {
     const search = parseSearchArguments(args);
     if (typeof search === 'string') return toolError(search);
     const hits = this.searchIndex().search(search.query, search.limit);
@@ -480,27 +449,26 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     const tools = JSON.stringify(this.listedTools());
     if (this.signatures && this.signatures.tools !== tools) {
       this.signatures = { ...this.signatures, tools };
-      await extra.sendNotification({ method: 'notifications/tools/list_changed' }).catch(() => {});
+      await ctx.mcpReq.notify({ method: 'notifications/tools/list_changed' }).catch(() => {});
     }
     return searchResult(search.query, hits);
   }
 
   private registerPromptHandlers(): void {
     const server = this.server;
-    server.setRequestHandler(ListPromptsRequestSchema, async (request) => {
+    server.setRequestHandler('prompts/list', async (request) => {
       refuseCursor(request.params?.cursor);
       return { prompts: this.view().prompts };
     });
 
-    server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+    server.setRequestHandler('prompts/get', (request, ctx) =>
       this.recorded('prompt', request.params.name, async (resolved) => {
         const ref = resolved(await this.resolveWhenReady('prompt', request.params.name));
         const result = await this.forward(
           ref.server,
           { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-          GetPromptResultSchema,
-          extra,
-          { onprogress: this.progressRelay(extra) },
+          ctx,
+          { onprogress: this.progressRelay(ctx) },
         );
         return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
       }),
@@ -509,49 +477,48 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
 
   private registerResourceHandlers(subscribe: boolean): void {
     const server = this.server;
-    server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+    server.setRequestHandler('resources/list', async (request) => {
       refuseCursor(request.params?.cursor);
       return { resources: this.view().resources };
     });
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request) => {
+    server.setRequestHandler('resources/templates/list', async (request) => {
       refuseCursor(request.params?.cursor);
       return { resourceTemplates: this.view().resourceTemplates };
     });
 
-    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+    server.setRequestHandler('resources/read', (request, ctx) =>
       this.recorded('resource', request.params.uri, async (resolved) => {
         const ref = resolved(this.resolveResourceOrThrow(request.params.uri));
         const result = await this.forward(
           ref.server,
           { method: 'resources/read', params: { ...request.params, uri: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-          ReadResourceResultSchema,
-          extra,
-          { onprogress: this.progressRelay(extra) },
+          ctx,
+          { onprogress: this.progressRelay(ctx) },
         );
         return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
       }),
     );
     if (!subscribe) return;
 
-    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+    server.setRequestHandler('resources/subscribe', async (request, ctx) => {
       const ref = this.resolveResourceOrThrow(request.params.uri);
       await this.core.subscriptions.subscribe(this, ref, request.params.uri, (upstreamRequest) =>
-        this.forward(ref.server, upstreamRequest, EmptyResultSchema, extra),
+        this.forward(ref.server, upstreamRequest, ctx),
       );
       return {};
     });
 
-    server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
+    server.setRequestHandler('resources/unsubscribe', async (request, ctx) => {
       const ref = this.resolveResourceOrThrow(request.params.uri);
       await this.core.subscriptions.unsubscribe(this, ref, (upstreamRequest) =>
-        this.forward(ref.server, upstreamRequest, EmptyResultSchema, extra),
+        this.forward(ref.server, upstreamRequest, ctx),
       );
       return {};
     });
   }
 
   private registerCompletionHandler(): void {
-    this.server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+    this.server.setRequestHandler('completion/complete', async (request, ctx) => {
       const { ref } = request.params;
       const target =
         ref.type === 'ref/prompt'
@@ -563,8 +530,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       return this.forward(
         target.item.server,
         { method: 'completion/complete', params: { ...request.params, ref: target.ref(target.item.name) } as never },
-        CompleteResultSchema,
-        extra,
+        ctx,
       );
     });
   }
@@ -576,7 +542,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
  */
 function refuseCursor(cursor: string | undefined): void {
   if (cursor !== undefined) {
-    throw new JsonRpcError(ErrorCode.InvalidParams, `invalid cursor '${cursor}': Canopy lists everything in one page; list again without a cursor`);
+    throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `invalid cursor '${cursor}': Canopy lists everything in one page; list again without a cursor`);
   }
 }
 

@@ -1,19 +1,16 @@
 // The routing heart shared by every downstream session: the catalog, the sessions, and what flows
 // from upstreams to clients (list_changed, logs, resource updates, sampling/elicitation/roots).
 import { randomUUID } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Client } from '@modelcontextprotocol/client';
+import { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/core';
 import {
-  CallToolResultSchema,
+  InMemoryTransport,
   type CallToolResult,
-  LoggingMessageNotificationSchema,
-  ReadResourceResultSchema,
-  type ReadResourceResult,
-  ResourceUpdatedNotificationSchema,
   type LoggingMessageNotification,
   type Progress,
+  type ReadResourceResult,
   type ServerNotification,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import { Catalog, type CatalogSource, type GroupLookup, type ViewSpec } from './catalog.ts';
 import { DownstreamSession, type CallRecord, type FilterSource, type SessionHost, type SessionOptions } from './downstream-session.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
@@ -114,18 +111,17 @@ export class GatewayCore implements SessionHost {
    * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
    */
   async invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    return (await this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, CallToolResultSchema, caller, options)) as CallToolResult;
+    return this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, caller, options);
   }
 
   /** Reads a resource by its exposed URI the way an MCP client would (the admin API's resource read). */
   async readResource(exposedUri: string, caller: AdminCaller = {}): Promise<ReadResourceResult> {
-    return (await this.requestAsClient({ method: 'resources/read', params: { uri: exposedUri } }, ReadResourceResultSchema, caller)) as ReadResourceResult;
+    return this.requestAsClient({ method: 'resources/read', params: { uri: exposedUri } }, caller);
   }
 
   /** One request through a fresh in-process session on the aggregated view, closed afterwards. */
-  private async requestAsClient<S extends typeof CallToolResultSchema | typeof ReadResourceResultSchema>(
-    request: { method: string; params: Record<string, unknown> },
-    schema: S,
+  private async requestAsClient<M extends 'tools/call' | 'resources/read'>(
+    request: { method: M; params: Record<string, unknown> },
     caller: AdminCaller,
     options: CallOptions = {},
   ) {
@@ -136,7 +132,7 @@ export class GatewayCore implements SessionHost {
       await session.connect(serverSide);
       await client.connect(clientSide);
       // Aborting sends notifications/cancelled, which the session passes on to the upstream.
-      return await client.request(request, schema, { timeout: 10 * 60_000, resetTimeoutOnProgress: true, ...options });
+      return await client.request(request, { timeout: 10 * 60_000, resetTimeoutOnProgress: true, ...options });
     } finally {
       await client.close().catch(() => {});
       await this.closeSession(session.id);
@@ -225,7 +221,9 @@ export class GatewayCore implements SessionHost {
     await this.applyLogLevels();
     const client = this.connection(server)?.client;
     if (!client) return;
-    await Promise.allSettled(this.subscriptions.watchedUris(server).map((uri) => client.subscribeResource({ uri })));
+    // Through the connection: a modern server hears of them on its listen stream, not by resources/subscribe.
+    const connection = this.connection(server)!;
+    await Promise.allSettled(this.subscriptions.watchedUris(server).map((uri) => connection.request({ method: 'resources/subscribe', params: { uri } })));
   }
 
   /**

@@ -3,7 +3,7 @@
 // on the session's first call there, declaring only what that session's client declared (sampling,
 // elicitation, roots) and answering the server's requests from that client alone. Closed with the
 // session, when idle, or to make room; their number is bounded.
-import { ErrorCode, McpError, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type ClientCapabilities } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config/server-config.ts';
 import type { ServerRequestHandler, UpstreamConnection } from '../upstream/types.ts';
 
@@ -97,7 +97,7 @@ export class IsolatedUpstreams {
   }
 
   private open(session: IsolatedSession, config: ServerConfig, key: string): Isolated {
-    if (!this.connect) throw new McpError(ErrorCode.InternalError, `server '${config.name}' wants a connection per session, which this gateway cannot make`);
+    if (!this.connect) throw new ProtocolError(ProtocolErrorCode.InternalError, `server '${config.name}' wants a connection per session, which this gateway cannot make`);
     if (this.connections.size >= this.limits.maxConnections) this.makeRoom(config.name);
     const connection = this.connect(config, mirrored(session.clientCapabilities()), session.answerUpstream);
     const isolated: Isolated = { session, connection, lastUsed: Date.now(), inUse: 0 };
@@ -109,8 +109,8 @@ export class IsolatedUpstreams {
   private makeRoom(server: string): void {
     const idlest = [...this.connections].filter(([, c]) => c.inUse === 0).sort(([, a], [, b]) => a.lastUsed - b.lastUsed)[0];
     if (!idlest) {
-      throw new McpError(
-        ErrorCode.InternalError,
+      throw new ProtocolError(
+        ProtocolErrorCode.InternalError,
         `server '${server}' runs one connection per client session and all ${this.limits.maxConnections} are busy: try again when a call has finished`,
       );
     }

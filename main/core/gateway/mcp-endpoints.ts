@@ -3,9 +3,11 @@
 // legacy HTTP+SSE transport (`/sse` + `/messages`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { isInitializeRequest, WebStandardStreamableHTTPServerTransport, type JSONRPCMessage } from '@modelcontextprotocol/server';
+// SDK v2 serves no HTTP+SSE (its frozen v1 copy, @modelcontextprotocol/server-legacy, is not a
+// dependency): /sse keeps SDK v1's transport, connected to the v2 Server — the Transport contract
+// (start/send/close and the on* callbacks) is the same in both.
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayCore } from './gateway-core.ts';
 import { jsonRpcError } from './json-rpc-error.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';

@@ -3,7 +3,7 @@
 // URI, log messages (and anything else) beyond a bound are dropped and counted, and the drops are
 // told once per burst as a warning log message. The queue drains a batch per event-loop turn, so
 // calls to other servers are served in between.
-import type { Progress, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { Progress, ServerNotification } from '@modelcontextprotocol/server';
 
 export interface NotificationCounters {
   received: number;

@@ -1,6 +1,6 @@
 // What a downstream session declares at initialize. Handlers follow capabilities: a session registers
 // a handler only for a capability it declares (the SDK refuses anything else), so this decides both.
-import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerCapabilities } from '@modelcontextprotocol/server';
 
 /**
  * A server whose capabilities are not known yet (disabled, or never started) may offer any list once

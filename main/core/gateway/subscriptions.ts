@@ -1,7 +1,6 @@
 // Resource subscriptions, shared across sessions: one upstream subscription per (server, URI) however
 // many downstream sessions watch it; `notifications/resources/updated` goes to each watcher under the
 // URI it subscribed with.
-import type { ClientRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ItemRef } from './catalog.ts';
 
 interface Watcher {
@@ -14,7 +13,7 @@ export interface SubscribingSession {
   sendResourceUpdated(exposedUri: string): Promise<void>;
 }
 
-type SendUpstream = (request: ClientRequest) => Promise<unknown>;
+type SendUpstream = (request: { method: 'resources/subscribe' | 'resources/unsubscribe'; params: { uri: string } }) => Promise<unknown>;
 
 const key = (ref: ItemRef) => `${ref.server}\u0000${ref.name}`;
 

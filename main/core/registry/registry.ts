@@ -18,7 +18,7 @@ import { claimId } from '../gateway/exposed-names.ts';
 import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
 import type { StoredEraVerdict } from '../store/protocol-eras.ts';
 import { eraDestination, freshVerdict, storedVerdict, verdictFor } from './era-verdicts.ts';
-import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Tool } from '@modelcontextprotocol/server';
 import type {
   AuthorizeResult,
   CatalogItemView,

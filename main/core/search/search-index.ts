@@ -3,7 +3,7 @@
 // normalisation (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and Beyond",
 // §3.6), scaled by how much of the query a tool covers. Offline and deterministic; built once per catalog view and then answering from an inverted
 // index, so a query over a thousand tools costs well under a millisecond.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import { splitQualifiedName } from '../config/names.ts';
 import { synonymsOf, terms } from './terms.ts';
 

@@ -2,7 +2,7 @@
 // lists `search_tools` and `call_tool`, plus the tools it has found so far (a bounded, per-session
 // list, so a client that follows list_changed can call them by name). Prompts and resources are
 // listed as on `/mcp`: they are chosen by the user or the app, not put in the model's context.
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ConfigError, parseOrThrow } from '../config/server-config.ts';
 import { SearchIndex, type SearchHit } from './search-index.ts';

@@ -1,8 +1,7 @@
 // Fetching what an upstream offers: each list only when its capability is advertised, every page
-// followed through `nextCursor`.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, McpError, type ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+// followed through `nextCursor`. Pages are plain `*/list` requests: the SDK's list verbs would
+// aggregate (and, on a 2026-07-28 connection, serve from their response cache) on their own.
+import { ProtocolError, ProtocolErrorCode, type Client, type RequestOptions, type ResourceTemplateType } from '@modelcontextprotocol/client';
 import type { CatalogPart, UpstreamCatalog } from './types.ts';
 
 const MAX_PAGES = 1_000;
@@ -36,7 +35,7 @@ export async function fetchCatalogPart(client: Client, part: CatalogPart, option
     case 'tools': {
       if (!capabilities.tools) return { tools: [] };
       const tools = await collectPages(async (cursor) => {
-        const { tools, nextCursor } = await client.listTools({ cursor }, options);
+        const { tools, nextCursor } = await client.request({ method: 'tools/list', params: { cursor } }, options);
         return { items: tools, nextCursor };
       });
       return { tools };
@@ -44,7 +43,7 @@ export async function fetchCatalogPart(client: Client, part: CatalogPart, option
     case 'prompts': {
       if (!capabilities.prompts) return { prompts: [] };
       const prompts = await collectPages(async (cursor) => {
-        const { prompts, nextCursor } = await client.listPrompts({ cursor }, options);
+        const { prompts, nextCursor } = await client.request({ method: 'prompts/list', params: { cursor } }, options);
         return { items: prompts, nextCursor };
       });
       return { prompts };
@@ -53,11 +52,11 @@ export async function fetchCatalogPart(client: Client, part: CatalogPart, option
       if (!capabilities.resources) return { resources: [], resourceTemplates: [] };
       const [resources, resourceTemplates] = await Promise.all([
         collectPages(async (cursor) => {
-          const { resources, nextCursor } = await client.listResources({ cursor }, options);
+          const { resources, nextCursor } = await client.request({ method: 'resources/list', params: { cursor } }, options);
           return { items: resources, nextCursor };
         }),
         collectPages(async (cursor) => {
-          const { resourceTemplates, nextCursor } = await client.listResourceTemplates({ cursor }, options);
+          const { resourceTemplates, nextCursor } = await client.request({ method: 'resources/templates/list', params: { cursor } }, options);
           return { items: resourceTemplates, nextCursor };
         }).catch(noTemplatesWhenUnsupported),
       ]);
@@ -67,7 +66,7 @@ export async function fetchCatalogPart(client: Client, part: CatalogPart, option
 }
 
 /** A server with resources but no templates may not implement resources/templates/list at all. */
-function noTemplatesWhenUnsupported(error: unknown): ResourceTemplate[] {
-  if (error instanceof McpError && error.code === ErrorCode.MethodNotFound) return [];
+function noTemplatesWhenUnsupported(error: unknown): ResourceTemplateType[] {
+  if (error instanceof ProtocolError && error.code === ProtocolErrorCode.MethodNotFound) return [];
   throw error;
 }

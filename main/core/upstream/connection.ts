@@ -1,30 +1,31 @@
 // One connection per registered server: connects (or spawns) and initializes, fetches the catalog,
 // keeps it fresh on list_changed, relays notifications and server→client requests, and restarts with
 // backoff when the process crashes or the connection drops. The same state machine serves stdio
-// and HTTP; only `createTransport` differs.
+// and HTTP; only `createTransport` differs. Streamable-HTTP upstreams are reached in the era they
+// speak (SDK v2 version negotiation: a `server/discover` probe, or a verdict stored from one);
+// stdio and SSE upstreams in the 2025 era.
 import { EventEmitter } from 'node:events';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
-  CreateMessageRequestSchema,
-  ElicitRequestSchema,
-  ErrorCode,
-  ListRootsRequestSchema,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
+  Client,
+  SdkError,
+  SdkErrorCode,
+  StreamableHTTPClientTransport,
+  ProtocolErrorCode,
   type ClientCapabilities,
-  type ClientRequest,
-  type ClientResult,
+  type ClientContext,
+  type DiscoverResult,
   type Implementation,
+  type McpSubscription,
+  type OAuthClientProvider,
+  type PriorDiscovery,
   type RequestId,
+  type RequestMethod,
+  type ResultTypeMap,
   type ServerNotification,
   type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+  type SubscriptionFilter,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
 import { createModernForwarder, type ModernForwarder } from './modern-forward.ts';
@@ -44,6 +45,8 @@ import type {
   UpstreamCatalog,
   UpstreamConnection,
   UpstreamEvents,
+  UpstreamRequest,
+  UpstreamRequestOptions,
   UpstreamState,
 } from './types.ts';
 
@@ -77,7 +80,10 @@ export interface UpstreamConnectionOptions {
    * one of several running calls may go to the handler, since they are all that client's.
    */
   servesOneClient?: boolean;
-  /** A stored verdict still fresh (see the registry's era policy): connect in that era without probing. */
+  /**
+   * A stored verdict still fresh (see the registry's era policy): connect in that era without probing
+   * (streamable HTTP only). A modern verdict the server no longer matches is dropped and the server probed again.
+   */
   priorEra?: EraVerdict;
 }
 
@@ -115,6 +121,8 @@ interface Attempt {
   logMark: number;
   ready: boolean;
   protocolVersion?: string;
+  /** The modern era's `subscriptions/listen` stream carrying list changes and resource updates. */
+  listening?: McpSubscription;
   failure?: string;
   probing: boolean;
   /** Catalog parts to (re)fetch: list_changed seen during initialize, or during a running refresh. */
@@ -131,8 +139,12 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   readonly name: string;
   private _state: UpstreamState = { status: 'stopped', crashes: 0, since: new Date().toISOString() };
   private _catalog: UpstreamCatalog | undefined;
-  /** SDK v1 connects with initialize only: every connection speaks the 2025 era. */
   private _era: EraVerdict | undefined;
+  /**
+   * Resources the gateway subscribed to. A 2025-era server hears resources/subscribe; on a modern one
+   * they are the `resourceSubscriptions` of the listen stream, reopened when the set changes.
+   */
+  private readonly subscribedUris = new Set<string>();
   private active: Attempt | undefined;
   private starting: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -268,8 +280,9 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       this.giveUp(error instanceof CannotStartError ? error.message : `server '${this.name}' cannot start: ${errorText(error)}`);
       throw new Error(this._state.lastError, { cause: error });
     }
-    const client = this.createClient();
-    origins = new RequestOrigins(transport, this.config.transport === 'streamable_http');
+    const negotiates = this.config.transport === 'streamable_http';
+    const client = this.createClient(negotiates);
+    origins = new RequestOrigins(transport, negotiates);
     const attempt: Attempt = { client, transport, origins, logMark, ready: false, probing: false, dirty: new Set(), refreshing: new Set(), timers: [] };
     // Every transport learns the negotiated version this way (stdio has no use for it itself).
     const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
@@ -282,15 +295,19 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     try {
       // Bounds the transport's own start too (an SSE stream that never sends its endpoint).
       const limit = `did not finish initializing within ${formatDelay(this.initializeTimeoutMs, 's')}`;
-      await withTimeout(client.connect(transport), this.initializeTimeoutMs, limit);
+      const probed = await withTimeout(this.connectClient(attempt, negotiates), this.initializeTimeoutMs, limit);
       this.assertCurrent(attempt);
-      const lists = await this.fetchParts(client, ALL_PARTS);
+      this._era = eraOf(attempt.client);
+      if (probed) this.emit('era', this._era);
+      if (this._era.era === 'modern') await this.listen(attempt);
+      this.assertCurrent(attempt);
+      const lists = await this.fetchParts(attempt.client, ALL_PARTS);
       this.assertCurrent(attempt);
       this._catalog = {
-        serverInfo: client.getServerVersion() ?? { name: this.name, version: 'unknown' },
-        capabilities: client.getServerCapabilities() ?? {},
-        instructions: client.getInstructions(),
-        protocolVersion: attempt.protocolVersion,
+        serverInfo: attempt.client.getServerVersion() ?? { name: this.name, version: 'unknown' },
+        capabilities: attempt.client.getServerCapabilities() ?? {},
+        instructions: attempt.client.getInstructions(),
+        protocolVersion: attempt.client.getNegotiatedProtocolVersion() ?? attempt.protocolVersion,
         ...(lists as CatalogLists),
       };
     } catch (error) {
@@ -298,7 +315,6 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       throw new Error(this.fail(attempt, error), { cause: error });
     }
     attempt.ready = true;
-    this._era = { era: 'legacy', checkedAt: new Date().toISOString() };
     this.failuresBeforeReady = 0;
     this.retryFirstStart = true;
     const pid = transport instanceof StdioProcessTransport ? transport.pid : undefined;
@@ -335,8 +351,73 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     return createHttpTransport(config, this.headers, this.options.authProvider, (text) => this.note(text, 'warn'), noteRelated);
   }
 
-  private createClient(): Client {
-    return new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: this.clientCapabilities });
+  /**
+   * `negotiates`: streamable HTTP probes the era (`server/discover`, falling back to initialize).
+   * stdio and SSE stay in the 2025 era without a probe: over stdio the SDK probes by spawning a
+   * sibling process of the server, and legacy SSE has no 2026-07-28 form at all.
+   */
+  private createClient(negotiates: boolean): Client {
+    return new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, {
+      capabilities: this.clientCapabilities,
+      versionNegotiation: { mode: negotiates ? 'auto' : 'legacy' },
+      // Canopy's catalog follows every page itself (see catalog.ts); calls are relayed as they come.
+      listMaxPages: 1_000,
+    });
+  }
+
+  /**
+   * Connects the attempt's client, with the stored verdict when there is one. Returns whether a
+   * probe decided the era (so it is news). A modern verdict the server no longer matches fails
+   * before anything is sent: the same client then connects again and probes.
+   */
+  private async connectClient(attempt: Attempt, negotiates: boolean): Promise<boolean> {
+    const prior = negotiates ? priorDiscovery(this._era ?? this.options.priorEra) : undefined;
+    if (!prior) {
+      await attempt.client.connect(attempt.transport);
+      return negotiates;
+    }
+    try {
+      await attempt.client.connect(attempt.transport, { prior });
+      return false;
+    } catch (error) {
+      if (!(prior.kind === 'modern' && error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed)) throw error;
+      this.note(`the stored protocol verdict no longer matches (${errorText(error)}); asking the server again`);
+      await attempt.client.connect(attempt.transport);
+      return true;
+    }
+  }
+
+  /**
+   * Modern era: nothing arrives unasked, so one `subscriptions/listen` stream carries the list changes
+   * the server offers and the resources the gateway subscribed to. A stream the server drops is
+   * reopened after a probe tells the server is still there.
+   */
+  private async listen(attempt: Attempt): Promise<void> {
+    const previous = attempt.listening;
+    const filter = this.listenFilter(attempt.client);
+    if (Object.keys(filter).length === 0) {
+      attempt.listening = undefined;
+      await previous?.close();
+      return;
+    }
+    const subscription = await attempt.client.listen(filter, { timeout: this.initializeTimeoutMs });
+    attempt.listening = subscription;
+    await previous?.close();
+    void subscription.closed.then((reason) => {
+      if (reason !== 'remote' || this.active !== attempt || attempt.listening !== subscription) return;
+      this.note('the server ended its listen stream; opening it again');
+      this.probe(attempt, () => this.listen(attempt).catch((error: unknown) => this.note(`listening failed: ${errorText(error)}`, 'warn')));
+    });
+  }
+
+  private listenFilter(client: Client): SubscriptionFilter {
+    const capabilities = client.getServerCapabilities() ?? {};
+    const filter: SubscriptionFilter = {};
+    if (capabilities.tools?.listChanged) filter.toolsListChanged = true;
+    if (capabilities.prompts?.listChanged) filter.promptsListChanged = true;
+    if (capabilities.resources?.listChanged) filter.resourcesListChanged = true;
+    if (capabilities.resources?.subscribe && this.subscribedUris.size > 0) filter.resourceSubscriptions = [...this.subscribedUris];
+    return filter;
   }
 
   private wireClient(attempt: Attempt): void {
@@ -351,21 +432,24 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       if (isUnauthorized(error)) this.fail(attempt, error);
       else if (!(attempt.transport instanceof StdioProcessTransport)) this.probe(attempt);
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refresh(attempt, 'tools'));
-    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.refresh(attempt, 'prompts'));
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.refresh(attempt, 'resources'));
+    client.setNotificationHandler('notifications/tools/list_changed', () => this.refresh(attempt, 'tools'));
+    client.setNotificationHandler('notifications/prompts/list_changed', () => this.refresh(attempt, 'prompts'));
+    client.setNotificationHandler('notifications/resources/list_changed', () => this.refresh(attempt, 'resources'));
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      if (this.active === attempt) this.emit('notification', notification);
+    });
     // Everything else the server notifies (logging messages, resources/updated, …) is for the
     // gateway to relay. Progress and cancellation never get here: the SDK routes them itself.
     client.fallbackNotificationHandler = async (notification) => {
       if (this.active === attempt) this.emit('notification', notification as ServerNotification);
     };
     // Handlers follow the declared capabilities (a request for one not declared gets "method not found").
-    const answer = (request: ServerRequest, extra: { requestId: RequestId; signal: AbortSignal }) =>
-      this.answerServerRequest(attempt, request, extra) as Promise<ClientResult>;
+    // On a modern connection the SDK calls them too, for the input requests of an input_required result.
+    const answer = <R>(request: ServerRequest, ctx: ClientContext) => this.answerServerRequest(attempt, request, ctx) as Promise<R>;
     const { sampling, elicitation, roots } = this.clientCapabilities;
-    if (sampling) client.setRequestHandler(CreateMessageRequestSchema, answer);
-    if (elicitation) client.setRequestHandler(ElicitRequestSchema, answer);
-    if (roots) client.setRequestHandler(ListRootsRequestSchema, answer);
+    if (sampling) client.setRequestHandler('sampling/createMessage', answer);
+    if (elicitation) client.setRequestHandler('elicitation/create', answer);
+    if (roots) client.setRequestHandler('roots/list', answer);
   }
 
   private get clientCapabilities(): ClientCapabilities {
@@ -373,30 +457,42 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   }
 
   /** A request from the server goes to the call it belongs to; one that belongs to no call, to the handler. */
-  private async answerServerRequest(attempt: Attempt, request: ServerRequest, extra: { requestId: RequestId; signal: AbortSignal }): Promise<Record<string, unknown>> {
-    const found = attempt.origins.lookup(extra.requestId);
-    if (found.kind === 'call') return relayed(found.origin.answer(request, extra.signal));
+  private async answerServerRequest(attempt: Attempt, request: ServerRequest, ctx: ClientContext): Promise<Record<string, unknown>> {
+    const found = this._era?.era === 'modern' ? attempt.origins.inputRequestOrigin() : attempt.origins.lookup(ctx.mcpReq.id);
+    if (found.kind === 'call') return relayed(found.origin.answer(request, ctx.mcpReq.signal));
     if (found.kind === 'ambiguous' && !(this.options.servesOneClient && this.handler)) {
       throw new JsonRpcError(
-        ErrorCode.InvalidRequest,
+        ProtocolErrorCode.InvalidRequest,
         `Canopy cannot tell which of the ${found.calls} calls running on server '${this.name}' sent ${request.method} ` +
           `(over ${this.config.transport} a request does not say), so it refuses rather than guess: ` +
           `try again when one call runs at a time, or give the server "isolation": "per_session"`,
       );
     }
     if (!this.handler) {
-      throw new JsonRpcError(ErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
+      throw new JsonRpcError(ProtocolErrorCode.MethodNotFound, `Canopy cannot answer ${request.method} from server '${this.name}': no connected MCP client handles it`);
     }
-    return relayed(this.handler(request, extra.signal));
+    return relayed(this.handler(request, ctx.mcpReq.signal));
   }
 
-  request<U extends AnySchema>(request: ClientRequest, schema: U, options?: RequestOptions, origin?: RequestOrigin): Promise<SchemaOutput<U>> {
+  request<M extends RequestMethod>(request: UpstreamRequest<M>, options?: UpstreamRequestOptions, origin?: RequestOrigin): Promise<ResultTypeMap[M]> {
     const attempt = this.active;
     if (!attempt?.ready || this._state.status !== 'running') {
       return Promise.reject(new Error(`server '${this.name}' is not running (${this._state.status})`));
     }
-    if (!origin) return attempt.client.request(request, schema, options);
-    return attempt.origins.send(origin, () => attempt.client.request(request, schema, options));
+    if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') {
+      return this.subscription(attempt, request.method, String(request.params?.uri)) as unknown as Promise<ResultTypeMap[M]>;
+    }
+    const send = () => attempt.client.request(request, options);
+    return origin ? attempt.origins.send(origin, send) : send();
+  }
+
+  /** resources/subscribe and unsubscribe in the era the server speaks (see `subscribedUris`). */
+  private async subscription(attempt: Attempt, method: 'resources/subscribe' | 'resources/unsubscribe', uri: string): Promise<Record<string, never>> {
+    if (method === 'resources/subscribe') this.subscribedUris.add(uri);
+    else this.subscribedUris.delete(uri);
+    if (this._era?.era === 'modern') await this.listen(attempt);
+    else await attempt.client.request({ method, params: { uri } });
+    return {};
   }
 
   private assertCurrent(attempt: Attempt): void {
@@ -482,14 +578,20 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     this.setState({ status: 'error', lastError: message, nextRetryAt: undefined, pid: undefined });
   }
 
-  /** HTTP: after a transport error or on the keep-alive tick, a ping tells whether the server is still there. */
-  private probe(attempt: Attempt): void {
+  /**
+   * HTTP: after a transport error or on the keep-alive tick, a ping tells whether the server is still
+   * there — on a modern connection `server/discover`, as 2026-07-28 has no ping. `then`: what to do
+   * when it is.
+   */
+  private probe(attempt: Attempt, then?: () => void): void {
     if (attempt.probing) return;
     attempt.probing = true;
-    attempt.client
-      .ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.initializeTimeoutMs) })
+    const options = { timeout: Math.min(PROBE_TIMEOUT_MS, this.initializeTimeoutMs) };
+    const alive = this._era?.era === 'modern' ? attempt.client.discover(options) : attempt.client.ping(options);
+    alive
       .then(() => {
         attempt.probing = false;
+        if (this.active === attempt) then?.();
       })
       .catch((error: unknown) => {
         if (this.active === attempt) this.fail(attempt, isUnauthorized(error) ? error : new Error(`connection lost: ${errorText(error)}`));
@@ -510,6 +612,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
 
   private async closeAttempt(attempt: Attempt): Promise<void> {
     for (const timer of attempt.timers) clearTimeout(timer);
+    await attempt.listening?.close().catch(() => {});
     if (attempt.transport instanceof StreamableHTTPClientTransport && attempt.transport.sessionId) {
       // Polite: tell the server the session is over (bounded; it may be gone already).
       await withTimeout(attempt.transport.terminateSession(), TERMINATE_SESSION_TIMEOUT_MS, 'terminate').catch(() => {});
@@ -542,6 +645,20 @@ function relayed(answering: Promise<Record<string, unknown>>): Promise<Record<st
   return answering.catch((error: unknown) => {
     throw relayable(error);
   });
+}
+
+/** What the connected client speaks: the era, and on a modern server its discover result. */
+function eraOf(client: Client): EraVerdict {
+  const checkedAt = new Date().toISOString();
+  const discover = client.getDiscoverResult();
+  return client.getProtocolEra() === 'modern' && discover ? { era: 'modern', discover: { ...discover }, checkedAt } : { era: 'legacy', checkedAt };
+}
+
+/** A stored verdict as the SDK takes it (a modern one needs the server's discover result). */
+function priorDiscovery(verdict: EraVerdict | undefined): PriorDiscovery | undefined {
+  if (verdict?.era === 'legacy') return { kind: 'legacy' };
+  if (verdict?.era === 'modern' && verdict.discover) return { kind: 'modern', discover: verdict.discover as DiscoverResult };
+  return undefined;
 }
 
 function pickLists(catalog: UpstreamCatalog, like: Partial<CatalogLists>): Partial<CatalogLists> {

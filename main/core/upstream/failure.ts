@@ -1,9 +1,11 @@
 // Turning what went wrong with an upstream into one line a user can act on.
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { SdkHttpError, UnauthorizedError } from '@modelcontextprotocol/client';
 
-/** The SDK's ways of saying "HTTP 401": UnauthorizedError, StreamableHTTPError/SseError with code 401. */
+/** The SDK's ways of saying "HTTP 401": UnauthorizedError, an SdkHttpError (or SseError) with status 401. */
 export function isUnauthorized(error: unknown): boolean {
-  return error instanceof UnauthorizedError || (error as { code?: unknown } | undefined)?.code === 401;
+  if (error instanceof UnauthorizedError) return true;
+  if (error instanceof SdkHttpError) return error.status === 401;
+  return (error as { code?: unknown } | undefined)?.code === 401;
 }
 
 /** The message plus the low-level cause fetch hides (`fetch failed` → `ECONNREFUSED 127.0.0.1:1234`). */

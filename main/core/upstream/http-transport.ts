@@ -2,11 +2,7 @@
 // credentials. Only the server config feeds the headers: nothing from a downstream client's request
 // is ever forwarded upstream.
 import { setMaxListeners } from 'node:events';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { SSEClientTransport, StreamableHTTPClientTransport, type OAuthClientProvider, type RequestId, type Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { fetchRelatingRequests } from './request-origins.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';

@@ -1,7 +1,7 @@
-// A JSON-RPC error whose message reaches the other side unchanged. The SDK sends a thrown error's `code`, `message`
-// and `data` as the JSON-RPC error, but its McpError bakes "MCP error <code>: " into `message`, so
-// relaying one as is (or throwing a new one) prefixes the message again at every hop.
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+// A JSON-RPC error whose message reaches the other side unchanged: the SDK sends a thrown error's
+// numeric `code`, `message` and `data` as the JSON-RPC error. Its own local errors (SdkError: a
+// timeout, a closed connection) carry string codes, which it would send as -32603 with the message.
+import { ProtocolError } from '@modelcontextprotocol/client';
 
 export class JsonRpcError extends Error {
   constructor(
@@ -14,10 +14,8 @@ export class JsonRpcError extends Error {
   }
 }
 
-/** The error as the other side sent it: an McpError's code, bare message and data; anything else as is. */
+/** The error as the other side sent it: a ProtocolError's code, message and data; anything else as is. */
 export function relayable(error: unknown): unknown {
-  if (!(error instanceof McpError)) return error;
-  const prefix = `MCP error ${error.code}: `;
-  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return new JsonRpcError(error.code, message, error.data);
+  if (!(error instanceof ProtocolError)) return error;
+  return new JsonRpcError(error.code, error.message, error.data);
 }

@@ -2,7 +2,7 @@
 // is never buffered whole: its bytes are skipped while a small scanner picks out its JSON-RPC `id`
 // and whether it has a `method`, so the call it answers fails at once with an error naming the
 // limit, and the connection reads on.
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** JSON-RPC code of the synthesized error (internal error); `data.kind` tells it apart. */

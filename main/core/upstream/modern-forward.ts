@@ -3,7 +3,7 @@
 // client's request on and stream the server's answer back unread. The credentials are the server's
 // own (its configured headers, bearer token or OAuth token): nothing that authenticated the
 // downstream client goes upstream.
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { fetchOnSharedSignal } from './http-transport.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';

@@ -3,9 +3,12 @@
 // stream of a POST is related to the request that POST carried (MCP 2025-11-25, transports §
 // "Sending Messages to the Server"), so the response streams are read for requests as they pass.
 // stdio and legacy SSE carry no relation: a request belongs to the only call in flight, and with
-// several in flight it is ambiguous — refused, never guessed.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isJSONRPCRequest, type RequestId, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+// several in flight it is ambiguous — refused, never guessed. A modern (2026-07-28) server sends no
+// requests at all: a call's result says `input_required`, and the SDK's client answers the embedded
+// requests through the same handlers, inside the call's own promise chain — so the call running
+// there (AsyncLocalStorage) is the one they belong to.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isJSONRPCRequest, type RequestId, type ServerRequest, type Transport } from '@modelcontextprotocol/client';
 
 /** The downstream call a request goes upstream for: answers what the upstream asks in its context. */
 export interface RequestOrigin {
@@ -23,6 +26,8 @@ export class RequestOrigins {
   /** Server request id → id of the request whose response stream carried it (streamable HTTP). */
   private readonly related = new Map<RequestId, RequestId>();
   private lastSentId: RequestId | undefined;
+  /** The call whose promise chain runs now (modern era: the SDK fulfils input_required inside it). */
+  private readonly running = new AsyncLocalStorage<RequestOrigin>();
 
   /** `relatesOnTheWire`: the transport reports relations (streamable HTTP) through `noteRelated`. */
   constructor(
@@ -43,7 +48,7 @@ export class RequestOrigins {
    */
   send<T>(origin: RequestOrigin, start: () => Promise<T>): Promise<T> {
     this.lastSentId = undefined;
-    const pending = start();
+    const pending = this.running.run(origin, start);
     const id = this.lastSentId;
     if (id === undefined) return pending;
     this.inflight.set(id, origin);
@@ -54,6 +59,15 @@ export class RequestOrigins {
   noteRelated(serverRequestId: RequestId, postedId: RequestId): void {
     this.related.set(serverRequestId, postedId);
     if (this.related.size > MAX_UNCLAIMED_RELATIONS) this.related.delete(this.related.keys().next().value!);
+  }
+
+  /**
+   * Whose call an input request of a modern server's `input_required` result belongs to: the call
+   * the SDK's client is fulfilling it for, whose async context it runs in.
+   */
+  inputRequestOrigin(): OriginLookup {
+    const origin = this.running.getStore();
+    return origin ? { kind: 'call', origin } : { kind: 'none' };
   }
 
   /** Whose call a request from the upstream belongs to. */

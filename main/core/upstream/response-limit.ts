@@ -2,7 +2,7 @@
 // transports read. A JSON body above the limit becomes JSON-RPC errors for the requests it
 // answers; an SSE event above it is skipped and, when it was a response, replaced by an error
 // event for its id. Either way the pending call fails at once and the connection stays usable.
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { answerOversized, EnvelopeScanner, type OversizedMessage } from './message-size.ts';
 
 export interface ResponseLimit {

@@ -2,9 +2,7 @@
 // stop kills everything it started), registers that group with the orphan watchdog, reads JSON-RPC
 // from stdout and hands stderr out line by line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import type { SpawnPlan } from './command-resolution.ts';
 import { LineSplitter } from './log-ring.ts';
 import { answerOversized, BoundedLineReader, DEFAULT_MAX_RESPONSE_BYTES, tooLargeText, type OversizedMessage } from './message-size.ts';

@@ -1,20 +1,20 @@
 // The contract between upstream connections and the rest of the gateway. The gateway (downstream
 // sessions, routing) only ever sees these types; how a connection is made lives behind them.
 import type { EventEmitter } from 'node:events';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type {
-  ClientRequest,
+  Client,
   Implementation,
+  Progress,
   Prompt,
+  RequestMethod,
   Resource,
-  ResourceTemplate,
+  ResourceTemplateType as ResourceTemplate,
+  ResultTypeMap,
   ServerCapabilities,
-  Tool,
   ServerNotification,
   ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+  Tool,
+} from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import type { RequestOrigin } from './request-origins.ts';
 
@@ -69,6 +69,20 @@ export interface EraVerdict {
   checkedAt: string;
 }
 
+/** A request the gateway sends an upstream (a spec method: its result is checked against the spec). */
+export interface UpstreamRequest<M extends RequestMethod = RequestMethod> {
+  method: M;
+  params?: Record<string, unknown>;
+}
+
+export interface UpstreamRequestOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+  /** Progress from the upstream restarts the timeout. */
+  resetTimeoutOnProgress?: boolean;
+  onprogress?: (progress: Progress) => void;
+}
+
 /** Answers a request the upstream sends to its client (sampling, elicitation, roots, ping). */
 export type ServerRequestHandler = (request: ServerRequest, signal: AbortSignal) => Promise<Record<string, unknown>>;
 
@@ -112,7 +126,7 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
    * Sends a request while running. With `origin` (the downstream call it is made for), the sampling,
    * elicitation and roots requests the server sends for it are answered by `origin`.
    */
-  request<U extends AnySchema>(request: ClientRequest, schema: U, options?: RequestOptions, origin?: RequestOrigin): Promise<SchemaOutput<U>>;
+  request<M extends RequestMethod>(request: UpstreamRequest<M>, options?: UpstreamRequestOptions, origin?: RequestOrigin): Promise<ResultTypeMap[M]>;
   /**
    * Streamable-HTTP servers: sends one 2026-07-28 JSON-RPC message as it is, with the server's own
    * credentials, and resolves with the server's HTTP response (JSON or an SSE stream), unread.

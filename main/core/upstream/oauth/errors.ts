@@ -1,7 +1,7 @@
 // What a connection sees when OAuth cannot give it a usable token without the user: the server's
 // status becomes 'needs_authorization'. It is the SDK's UnauthorizedError (what the SDK transports
 // throw when authorization would need a browser), so code that knows the SDK's error knows this one.
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/client';
 
 export class AuthorizationRequiredError extends UnauthorizedError {
   constructor(
