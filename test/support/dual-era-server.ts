@@ -1,0 +1,70 @@
+// An MCP server built with the SDK v2 that speaks both eras on one URL (2026-07-28 stateless
+// requests, 2025-11-25 through the SDK's stateless legacy serving), the shape a current server has.
+// It counts the requests it gets by method, so tests can tell what reached it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { acceptedContent, createMcpHandler, inputRequired, McpServer, type CallToolResult, type InputRequiredResult } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import * as z from 'zod/v4';
+
+export interface DualEraServer {
+  url: string;
+  /** Requests received, by JSON-RPC method. */
+  requests: Map<string, number>;
+  close(): Promise<void>;
+}
+
+function buildServer(): McpServer {
+  const server = new McpServer({ name: 'dual-era', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
+  server.registerTool('echo', { description: 'Echoes its text', inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
+    content: [{ type: 'text', text }],
+  }));
+  server.registerTool('secret', { description: 'A tool an allow-list may hide', inputSchema: z.object({}) }, async () => ({
+    content: [{ type: 'text', text: 'the secret' }],
+  }));
+  // Multi round trip: asks the caller's name (in-band on 2026 requests; the SDK pushes an elicitation request to a 2025 client).
+  server.registerTool(
+    'ask_name',
+    { description: 'Asks for your name, then greets you', inputSchema: z.object({}) },
+    async (_args, ctx): Promise<CallToolResult | InputRequiredResult> => {
+      const answer = acceptedContent<{ name: string }>(ctx.mcpReq.inputResponses, 'name');
+      if (typeof answer?.name !== 'string') {
+        return inputRequired({
+          inputRequests: {
+            name: inputRequired.elicit({ message: 'What is your name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } }),
+          },
+        });
+      }
+      return { content: [{ type: 'text', text: `Hello, ${answer.name}!` }] };
+    },
+  );
+  return server;
+}
+
+export async function startDualEraServer(): Promise<DualEraServer> {
+  const requests = new Map<string, number>();
+  const handler = toNodeHandler(createMcpHandler(buildServer));
+  const http: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const method = (body as { method?: unknown } | undefined)?.method;
+      if (typeof method === 'string') requests.set(method, (requests.get(method) ?? 0) + 1);
+      void handler(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    requests,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
+}
