@@ -1,6 +1,7 @@
 // An MCP server built with the SDK v2 that speaks both eras on one URL (2026-07-28 stateless
 // requests, 2025-11-25 through the SDK's stateless legacy serving), the shape a current server has.
-// It counts the requests it gets by method, so tests can tell what reached it.
+// It counts the requests it gets by method, so tests can tell what reached it, and can change its
+// tool list and a resource on demand (announced on its listeners' `subscriptions/listen` streams).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acceptedContent, createMcpHandler, inputRequired, McpServer, type CallToolResult, type InputRequiredResult } from '@modelcontextprotocol/server';
@@ -11,11 +12,17 @@ export interface DualEraServer {
   url: string;
   /** Requests received, by JSON-RPC method. */
   requests: Map<string, number>;
+  /** Adds the tool 'later' and tells listening clients that the tool list changed. */
+  addTool(): void;
+  /** Tells the clients subscribed to `note://today` that it changed. */
+  touchNote(): void;
   close(): Promise<void>;
 }
 
-function buildServer(): McpServer {
-  const server = new McpServer({ name: 'dual-era', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
+function buildServer(withLater: boolean): McpServer {
+  const server = new McpServer({ name: 'dual-era', version: '1.0.0' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true } } });
+  server.registerResource('today', 'note://today', {}, async () => ({ contents: [{ uri: 'note://today', text: 'a note' }] }));
+  if (withLater) server.registerTool('later', { description: 'Added while running' }, async () => ({ content: [{ type: 'text', text: 'added later' }] }));
   server.registerTool('echo', { description: 'Echoes its text', inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
     content: [{ type: 'text', text }],
   }));
@@ -43,7 +50,10 @@ function buildServer(): McpServer {
 
 export async function startDualEraServer(): Promise<DualEraServer> {
   const requests = new Map<string, number>();
-  const handler = toNodeHandler(createMcpHandler(buildServer));
+  let withLater = false;
+  // The 2026-07-28 path builds a server per request, so a change shows in the next one.
+  const mcp = createMcpHandler(() => buildServer(withLater));
+  const handler = toNodeHandler(mcp);
   const http: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,6 +75,14 @@ export async function startDualEraServer(): Promise<DualEraServer> {
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     requests,
-    close: () => new Promise((resolve) => http.close(() => resolve())),
+    addTool: () => {
+      withLater = true;
+      mcp.notify.toolsChanged();
+    },
+    touchNote: () => mcp.notify.resourceUpdated('note://today'),
+    close: async () => {
+      await mcp.close(); // ends the listen streams, which would keep the HTTP server open
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
   };
 }

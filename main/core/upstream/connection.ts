@@ -121,6 +121,8 @@ interface Attempt {
   logMark: number;
   ready: boolean;
   protocolVersion?: string;
+  /** It connected with a stored verdict instead of probing. */
+  adoptedPrior?: boolean;
   /** The modern era's `subscriptions/listen` stream carrying list changes and resource updates. */
   listening?: McpSubscription;
   failure?: string;
@@ -140,6 +142,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   private _state: UpstreamState = { status: 'stopped', crashes: 0, since: new Date().toISOString() };
   private _catalog: UpstreamCatalog | undefined;
   private _era: EraVerdict | undefined;
+  /** The verdict the next connect adopts instead of probing: the stored one, then the last connection's. */
+  private prior: EraVerdict | undefined;
   /**
    * Resources the gateway subscribed to. A 2025-era server hears resources/subscribe; on a modern one
    * they are the `resourceSubscriptions` of the listen stream, reopened when the set changes.
@@ -166,6 +170,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     super();
     this.name = config.name;
     this.log = new LogRing(options.logLimits);
+    this.prior = options.priorEra;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.initializeTimeoutMs = config.initialize_timeout_ms ?? options.initializeTimeoutMs ?? DEFAULT_INITIALIZE_TIMEOUT_MS;
     const { headers, warnings } = upstreamHeaders(config);
@@ -297,7 +302,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       const limit = `did not finish initializing within ${formatDelay(this.initializeTimeoutMs, 's')}`;
       const probed = await withTimeout(this.connectClient(attempt, negotiates), this.initializeTimeoutMs, limit);
       this.assertCurrent(attempt);
-      this._era = eraOf(attempt.client);
+      this._era = this.prior = eraOf(attempt.client);
       if (probed) this.emit('era', this._era);
       if (this._era.era === 'modern') await this.listen(attempt);
       this.assertCurrent(attempt);
@@ -371,7 +376,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
    * before anything is sent: the same client then connects again and probes.
    */
   private async connectClient(attempt: Attempt, negotiates: boolean): Promise<boolean> {
-    const prior = negotiates ? priorDiscovery(this._era ?? this.options.priorEra) : undefined;
+    const prior = negotiates ? priorDiscovery(this.prior) : undefined;
+    attempt.adoptedPrior = prior !== undefined;
     if (!prior) {
       await attempt.client.connect(attempt.transport);
       return negotiates;
@@ -458,7 +464,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
 
   /** A request from the server goes to the call it belongs to; one that belongs to no call, to the handler. */
   private async answerServerRequest(attempt: Attempt, request: ServerRequest, ctx: ClientContext): Promise<Record<string, unknown>> {
-    const found = this._era?.era === 'modern' ? attempt.origins.inputRequestOrigin() : attempt.origins.lookup(ctx.mcpReq.id);
+    const found = isModern(attempt) ? attempt.origins.inputRequestOrigin() : attempt.origins.lookup(ctx.mcpReq.id);
     if (found.kind === 'call') return relayed(found.origin.answer(request, ctx.mcpReq.signal));
     if (found.kind === 'ambiguous' && !(this.options.servesOneClient && this.handler)) {
       throw new JsonRpcError(
@@ -490,7 +496,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   private async subscription(attempt: Attempt, method: 'resources/subscribe' | 'resources/unsubscribe', uri: string): Promise<Record<string, never>> {
     if (method === 'resources/subscribe') this.subscribedUris.add(uri);
     else this.subscribedUris.delete(uri);
-    if (this._era?.era === 'modern') await this.listen(attempt);
+    if (isModern(attempt)) await this.listen(attempt);
     else await attempt.client.request({ method, params: { uri } });
     return {};
   }
@@ -549,6 +555,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     const reason = `server '${this.name}' ${attempt.ready ? 'stopped working' : 'failed to start'}: ${exit ? `process ${exit}` : errorText(error)}.`;
     const crashes = this._state.crashes + 1;
     if (!attempt.ready) this.failuresBeforeReady++;
+    // A stale modern verdict fails at the first request, not at connect: the next try probes.
+    if (!attempt.ready && attempt.adoptedPrior) this.prior = undefined;
     if (!attempt.ready && !this.retryFirstStart) {
       attempt.failure = `${reason}${formatOutputTail(output)}`;
       this.setState({ crashes });
@@ -587,7 +595,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     if (attempt.probing) return;
     attempt.probing = true;
     const options = { timeout: Math.min(PROBE_TIMEOUT_MS, this.initializeTimeoutMs) };
-    const alive = this._era?.era === 'modern' ? attempt.client.discover(options) : attempt.client.ping(options);
+    const alive = isModern(attempt) ? attempt.client.discover(options) : attempt.client.ping(options);
     alive
       .then(() => {
         attempt.probing = false;
@@ -645,6 +653,10 @@ function relayed(answering: Promise<Record<string, unknown>>): Promise<Record<st
   return answering.catch((error: unknown) => {
     throw relayable(error);
   });
+}
+
+function isModern(attempt: Attempt): boolean {
+  return attempt.client.getProtocolEra() === 'modern';
 }
 
 /** What the connected client speaks: the era, and on a modern server its discover result. */
