@@ -2,8 +2,12 @@
 // owns the item, under the session's view (all servers with `server__name` names, or one server with
 // its names unchanged).
 import {
+  CLIENT_CAPABILITIES_META_KEY,
+  inputRequired,
+  isInputRequiredResult,
   ProtocolErrorCode,
   Server,
+  type InputRequests,
   type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
@@ -27,7 +31,8 @@ import {
   type ItemRef,
   type ViewSpec,
 } from './catalog.ts';
-import type { UpstreamConnection } from '../upstream/types.ts';
+import type { UpstreamConnection, UpstreamRequestOptions } from '../upstream/types.ts';
+import type { InputRequiredBridge } from './input-required-bridge.ts';
 import { exposeResultUris } from './content-uris.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
@@ -51,6 +56,9 @@ import type { SearchIndex } from '../search/search-index.ts';
 /** The server→client requests Canopy relays. */
 const RELAYED_REQUESTS = new Set<string>(['sampling/createMessage', 'elicitation/create', 'roots/list']);
 
+/** The requests whose 2026-07-28 results may be `input_required`. */
+const ROUND_TRIP_METHODS = new Set<string>(['tools/call', 'prompts/get', 'resources/read']);
+
 /** Long-running tools are normal; progress notifications reset the clock. */
 const CALL_TIMEOUT_MS = 10 * 60_000;
 
@@ -68,6 +76,11 @@ export interface SessionOptions {
   identity?: string;
   /** The search view of `spec` (see main/core/search/search-view.ts): search_tools, call_tool and the tools found. */
   search?: boolean;
+  /**
+   * The session serves one 2026-07-28 request: the client declares its capabilities in the request,
+   * and what a server asks during a call reaches it as `input_required` rounds, not as requests.
+   */
+  modern?: boolean;
 }
 
 /** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
@@ -97,6 +110,8 @@ export interface SessionHost {
   recordCall(record: CallRecord): void;
   applyLogLevels(): Promise<void>;
   forwardRootsChanged(session: DownstreamSession): Promise<void>;
+  /** Calls of 2026-07-28 callers on 2025 servers, kept between their input_required rounds. */
+  readonly inputRequired: InputRequiredBridge;
 }
 
 export class DownstreamSession implements SubscribingSession, IsolatedSession {
@@ -105,6 +120,8 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   readonly spec: ViewSpec;
   readonly filter: FilterSource | undefined;
   readonly identity: string | undefined;
+  /** Serves one 2026-07-28 request (see SessionOptions.modern). */
+  readonly modern: boolean;
   /** On the search view: the tools this session found (listed besides search_tools and call_tool). */
   readonly found: FoundTools | undefined;
   /** What this session declared at initialize; its handlers follow it. */
@@ -126,6 +143,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     this.spec = options.spec;
     this.filter = options.filter;
     this.identity = options.identity;
+    this.modern = options.modern ?? false;
     this.found = options.search ? new FoundTools() : undefined;
     this.capabilities = this.declaredCapabilities();
     // One server's endpoint introduces itself as that server (see README, "One server's endpoint").
@@ -282,19 +300,19 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     this.calls.add(ctx);
     let upstream: ReturnType<SessionHost['upstreamFor']>;
     try {
-      upstream = this.core.upstreamFor(this, server);
+      // A 2026-07-28 request has no session to give a server of its own ("isolation": "per_session"): it uses the shared connection.
+      const shared = this.modern ? this.core.connection(server) : undefined;
+      upstream = shared ? { connection: shared, release: () => {} } : this.core.upstreamFor(this, server);
       if (!upstream) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
       try {
         await upstream.connection.ready(); // bounded by the server's own initialize timeout
       } catch (error) {
         throw new JsonRpcError(ProtocolErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
       }
+      const sendOptions = { timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress };
+      if (this.modern && ROUND_TRIP_METHODS.has(request.method)) return await this.forwardRounds(upstream.connection, request, ctx, sendOptions);
       const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, ctx) };
-      return await upstream.connection.request(
-        request,
-        { signal: ctx.mcpReq.signal, timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress },
-        origin,
-      );
+      return await upstream.connection.request(request, { ...sendOptions, signal: ctx.mcpReq.signal }, origin);
     } catch (error) {
       // The upstream's error goes to the client as the upstream sent it.
       throw relayable(error);
@@ -303,6 +321,33 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       this.calls.delete(ctx);
       this.lastActivity = Date.now();
     }
+  }
+
+  /**
+   * A tools/call, prompts/get or resources/read of a 2026-07-28 caller. A 2026 server runs the
+   * input_required rounds itself: its result goes to the caller as it is, and the caller's answers
+   * (inputResponses, requestState) go back with the retry. A 2025 server asks by sending requests
+   * during the call: the bridge keeps the call running and turns them into rounds for this caller.
+   */
+  private async forwardRounds<M extends RequestMethod>(
+    connection: UpstreamConnection,
+    request: { method: M; params?: Record<string, unknown> },
+    ctx: ServerContext,
+    options: UpstreamRequestOptions,
+  ): Promise<ResultTypeMap[M]> {
+    const { inputResponses } = ctx.mcpReq;
+    const requestState = ctx.mcpReq.requestState<string>();
+    if (connection.era?.era === 'modern') {
+      const params = { ...request.params, ...(inputResponses ? { inputResponses } : {}), ...(requestState !== undefined ? { requestState } : {}) };
+      return connection.request({ ...request, params }, { ...options, signal: ctx.mcpReq.signal, allowInputRequired: true });
+    }
+    const accepts = (method: string) => this.accepts(method, ctx);
+    const outcome =
+      requestState === undefined
+        ? await this.core.inputRequired.start(this.identity, accepts, (origin, signal) => connection.request(request, { ...options, signal }, origin))
+        : await this.core.inputRequired.resume<ResultTypeMap[M]>(requestState, this.identity, accepts, inputResponses);
+    if (outcome.kind === 'complete') return outcome.result;
+    return inputRequired({ inputRequests: outcome.inputRequests as InputRequests, requestState: outcome.requestState }) as unknown as ResultTypeMap[M];
   }
 
   /**
@@ -338,30 +383,40 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     let target: ItemRef | undefined;
     let outcome: CallRecord['outcome'] = 'error';
     let error: string | undefined;
+    // A 2026-07-28 round that asks the client for input is not the call's end: the last round is recorded.
+    let roundAsked = false;
     try {
       const done = await work((ref) => (target = ref));
       outcome = done.outcome;
+      roundAsked = isInputRequiredResult(done.result);
       return done.result;
     } catch (thrown) {
       error = (thrown as Error).message;
       if (!target && thrown instanceof JsonRpcError && thrown.code === ProtocolErrorCode.InvalidParams) outcome = 'denied';
       throw thrown;
     } finally {
-      this.core.recordCall({
-        identity: this.identity,
-        kind,
-        server: target?.server,
-        name: target?.name ?? exposed,
-        outcome,
-        durationMs: performance.now() - started,
-        error,
-      });
+      if (!roundAsked) {
+        this.core.recordCall({
+          identity: this.identity,
+          kind,
+          server: target?.server,
+          name: target?.name ?? exposed,
+          outcome,
+          durationMs: performance.now() - started,
+          error,
+        });
+      }
     }
   }
 
-  /** Whether this session's client declared what a server→client request of `method` needs. */
-  accepts(method: string): boolean {
-    const capabilities = this.server.getClientCapabilities();
+  /**
+   * Whether this session's client declared what a server→client request of `method` needs: at
+   * initialize, or (2026-07-28) in the request `ctx` the server asks during.
+   */
+  accepts(method: string, ctx?: ServerContext): boolean {
+    const capabilities = this.modern
+      ? (ctx?.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined)?.[CLIENT_CAPABILITIES_META_KEY]
+      : this.server.getClientCapabilities();
     if (method === 'sampling/createMessage') return Boolean(capabilities?.sampling);
     if (method === 'elicitation/create') return Boolean(capabilities?.elicitation);
     if (method === 'roots/list') return Boolean(capabilities?.roots);

@@ -13,6 +13,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { Catalog, type CatalogSource, type GroupLookup, type ViewSpec } from './catalog.ts';
 import { DownstreamSession, type CallRecord, type FilterSource, type SessionHost, type SessionOptions } from './downstream-session.ts';
+import { InputRequiredBridge } from './input-required-bridge.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
@@ -50,6 +51,9 @@ export class GatewayCore implements SessionHost {
   readonly source: CatalogSource;
   readonly version: string;
   private notifyScheduled = false;
+  private readonly listsChangedListeners: (() => void)[] = [];
+  /** Calls of 2026-07-28 callers on 2025 servers, waiting between input_required rounds. */
+  readonly inputRequired = new InputRequiredBridge();
   /** Last level sent to each upstream, so a setLevel goes out only when it changes. */
   private readonly upstreamLevels = new Map<string, string>();
 
@@ -76,6 +80,19 @@ export class GatewayCore implements SessionHost {
     if (connection && !connection.catalog) await connection.ready().catch(() => {});
   }
 
+  /**
+   * A session for one 2026-07-28 request (stateless: nothing outlives the request but a bridged
+   * call waiting in `inputRequired`). Not kept with the sessions: it has no stream to notify.
+   */
+  createRequestSession(options: Omit<SessionOptions, 'id' | 'modern'>): DownstreamSession {
+    return new DownstreamSession(this, { ...options, id: randomUUID(), modern: true });
+  }
+
+  /** Called once per change of the lists (after `invalidate`), for listeners without a session (2026-07-28 listen streams). */
+  onListsChanged(listener: () => void): void {
+    this.listsChangedListeners.push(listener);
+  }
+
   createSession(options: Omit<SessionOptions, 'id'> & { id?: string }): DownstreamSession {
     const session = new DownstreamSession(this, { ...options, id: options.id ?? randomUUID() });
     this.sessions.set(session.id, session);
@@ -92,6 +109,7 @@ export class GatewayCore implements SessionHost {
   async closeAll(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.inputRequired.close();
     await Promise.allSettled([...all.map((s) => s.close()), this.isolated.stop()]);
   }
 
@@ -155,6 +173,7 @@ export class GatewayCore implements SessionHost {
     setImmediate(() => {
       this.notifyScheduled = false;
       for (const session of this.sessions.values()) if (session.listening) void session.notifyListChanges();
+      for (const listener of this.listsChangedListeners) listener();
     });
   }
 

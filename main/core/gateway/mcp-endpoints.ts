@@ -13,7 +13,17 @@ import { jsonRpcError } from './json-rpc-error.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession, FilterSource } from './downstream-session.ts';
 import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
-import { classifyInboundRequest, type InboundLadderRejection } from '@modelcontextprotocol/server';
+import { headerMismatchResponse, paramHeaderMismatch } from '../upstream/mcp-headers.ts';
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  type InboundLadderRejection,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  type McpHttpHandler,
+  type McpRequestContext,
+  type Server,
+} from '@modelcontextprotocol/server';
 
 /** Who is calling and what they may see; decided by the access layer before a request gets here. */
 export interface Caller {
@@ -67,6 +77,9 @@ const SESSION_LIMIT_REACHED = -32003;
 
 export class McpEndpoints {
   private readonly passThrough: ModernPassThrough;
+  private readonly modern: McpHttpHandler;
+  /** Endpoint and caller of each 2026-07-28 request in flight (the SDK hands the factory the request). */
+  private readonly modernCallers = new WeakMap<Request, { spec: ViewSpec; caller: Caller; endpoint: EndpointOptions }>();
   private readonly streamable = new Map<string, StreamableSession>();
   private readonly legacy = new Map<string, { session: DownstreamSession; transport: SSEServerTransport }>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -78,6 +91,31 @@ export class McpEndpoints {
     private readonly options: McpEndpointsOptions = { idleSessionMs: 60 * 60_000, limits: DEFAULT_SESSION_LIMITS },
   ) {
     this.passThrough = new ModernPassThrough(core);
+    // Each 2026-07-28 request is served by a session of its own, built for its endpoint and caller;
+    // subscriptions/listen streams are the SDK's, told when the lists change.
+    this.modern = createMcpHandler((context) => this.requestSession(context), { legacy: 'reject' });
+    core.onListsChanged(() => {
+      this.modern.notify.toolsChanged();
+      this.modern.notify.promptsChanged();
+      this.modern.notify.resourcesChanged();
+    });
+  }
+
+  /** Why a 2026-07-28 tools/call's Mcp-Param-* headers disagree with its arguments (the tool's schema says which it mirrors). */
+  private paramHeaderMismatch(request: Request, message: JSONRPCRequest | JSONRPCNotification, spec: ViewSpec, caller: Caller): string | undefined {
+    if (message.method !== 'tools/call' || !('id' in message)) return undefined;
+    const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
+    if (typeof params?.name !== 'string') return undefined;
+    const tool = this.core.catalog.view(spec, caller.filter?.()).tools.find((listed) => listed.name === params.name);
+    return tool ? paramHeaderMismatch(tool.inputSchema, params.arguments, request.headers) : undefined;
+  }
+
+  /** The session (a v2 Server) that serves one 2026-07-28 request. */
+  private requestSession(context: McpRequestContext): Server {
+    const target = context.requestInfo && this.modernCallers.get(context.requestInfo);
+    if (!target) throw new Error('a 2026-07-28 request reached the handler without its endpoint');
+    const { spec, caller, endpoint } = target;
+    return this.core.createRequestSession({ spec, filter: caller.filter, identity: caller.identity, search: endpoint.search }).server;
   }
 
   start(): void {
@@ -93,6 +131,7 @@ export class McpEndpoints {
     const legacy = [...this.legacy.values()];
     this.legacy.clear();
     await Promise.allSettled(legacy.map((s) => s.transport.close()));
+    await this.modern.close();
     await this.core.closeAll();
   }
 
@@ -177,6 +216,11 @@ export class McpEndpoints {
           const call = { request, message: route.message, server: connection.name, identity: caller.identity, filter: caller.filter?.() };
           return this.passThrough.handle(call, connection);
         }
+        await this.core.learnCapabilities(spec);
+        const mismatch = this.paramHeaderMismatch(request, route.message, spec, caller);
+        if (mismatch) return headerMismatchResponse((route.message as { id?: unknown }).id, mismatch);
+        this.modernCallers.set(request, { spec, caller, endpoint });
+        return this.modern.fetch(request, { parsedBody });
       }
     }
     const sessionId = request.headers.get('mcp-session-id');

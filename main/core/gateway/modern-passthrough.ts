@@ -10,6 +10,7 @@ import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/
 import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord } from './downstream-session.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
+import { decodeHeaderValue, encodeHeaderValue, headerMismatchResponse } from '../upstream/mcp-headers.ts';
 
 /** What the pass-through needs of the gateway. */
 export interface PassThroughHost {
@@ -28,10 +29,6 @@ export interface ModernCall {
 
 const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
-/** The spec's error for request headers that disagree with the body (SEP-2243). */
-const HEADER_MISMATCH = -32020;
-const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
-
 /**
  * The Mcp-Name header for a tool or prompt the caller knows under another name (an override): the
  * header must mirror the body, so it is checked against the name the caller used and then carries
@@ -39,12 +36,10 @@ const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
  * when the name is the upstream's or the caller sent no header (the server judges that itself).
  */
 function renamedNameHeader(request: Request, exposed: string, upstreamName: string): Record<string, string> | undefined {
-  const header = request.headers.get('mcp-name')?.trim();
-  if (header === undefined || exposed === upstreamName) return {};
-  const sentinel = BASE64_SENTINEL.exec(header);
-  const sent = sentinel ? Buffer.from(sentinel[1], 'base64').toString('utf8') : header;
-  if (sent !== exposed) return undefined;
-  return { 'mcp-name': /^[\x20-\x7e]*$/.test(upstreamName) ? upstreamName : `=?base64?${Buffer.from(upstreamName).toString('base64')}?=` };
+  const header = request.headers.get('mcp-name');
+  if (header === null || exposed === upstreamName) return {};
+  if (decodeHeaderValue(header) !== exposed) return undefined;
+  return { 'mcp-name': encodeHeaderValue(upstreamName) };
 }
 
 /** Request headers a modern request carries for the server (protocol, per-parameter and tracing headers); credentials never. */
@@ -89,12 +84,7 @@ export class ModernPassThrough {
         return errorResponse(message.id, INVALID_PARAMS, resolved.error);
       }
       const nameHeader = renamedNameHeader(call.request, exposed, resolved.ref.name);
-      if (nameHeader === undefined) {
-        return Response.json(
-          { jsonrpc: '2.0', id: message.id, error: { code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: the body carries params.name="${exposed}" but the Mcp-Name header does not` } },
-          { status: 400 },
-        );
-      }
+      if (nameHeader === undefined) return headerMismatchResponse(message.id, `the body carries params.name="${exposed}" but the Mcp-Name header does not`);
       const renamed = { ...message, params: { ...params, name: resolved.ref.name } };
       return this.recorded(call, kind, resolved.ref, () => this.forward(call, connection, renamed, nameHeader));
     }

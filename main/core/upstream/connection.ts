@@ -11,6 +11,7 @@ import {
   SdkErrorCode,
   StreamableHTTPClientTransport,
   ProtocolErrorCode,
+  type CallToolRequest,
   type ClientCapabilities,
   type ClientContext,
   type DiscoverResult,
@@ -28,6 +29,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
+import { mirrorsArguments } from './mcp-headers.ts';
 import { createModernForwarder, type ModernForwarder } from './modern-forward.ts';
 import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
 import { resolveCommandOnThisMachine, workingDirectory } from './command-resolution.ts';
@@ -488,8 +490,22 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') {
       return this.subscription(attempt, request.method, String(request.params?.uri)) as unknown as Promise<ResultTypeMap[M]>;
     }
-    const send = () => attempt.client.request(request, options);
+    const send = () => this.send(attempt, request, options);
     return origin ? attempt.origins.send(origin, send) : send();
+  }
+
+  /**
+   * A modern server's tool that mirrors arguments into headers (SEP-2243) must get its calls with
+   * those Mcp-Param-* headers: only the SDK's callTool writes them, from the tool's definition.
+   */
+  private send<M extends RequestMethod>(attempt: Attempt, request: UpstreamRequest<M>, options?: UpstreamRequestOptions): Promise<ResultTypeMap[M]> {
+    if (request.method === 'tools/call' && this._era?.era === 'modern') {
+      const tool = this._catalog?.tools.find((listed) => listed.name === request.params?.name);
+      if (tool && mirrorsArguments(tool.inputSchema)) {
+        return attempt.client.callTool(request.params as CallToolRequest['params'], { ...options, toolDefinition: tool }) as Promise<ResultTypeMap[M]>;
+      }
+    }
+    return attempt.client.request(request, options);
   }
 
   /** resources/subscribe and unsubscribe in the era the server speaks (see `subscribedUris`). */

@@ -81,6 +81,11 @@ export interface UpstreamRequestOptions {
   /** Progress from the upstream restarts the timeout. */
   resetTimeoutOnProgress?: boolean;
   onprogress?: (progress: Progress) => void;
+  /**
+   * Modern-era servers: an `input_required` result is returned as it is (for a 2026-07-28 caller to
+   * answer) instead of being answered through the connection's request handlers.
+   */
+  allowInputRequired?: boolean;
 }
 
 /** Answers a request the upstream sends to its client (sampling, elicitation, roots, ping). */

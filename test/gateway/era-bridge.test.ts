@@ -1,0 +1,95 @@
+// A 2026-07-28 client in front of a 2025 server (server-everything over stdio, from npm): the
+// sampling and elicitation requests the server sends during a call reach the client as
+// input_required rounds, and its answers reach the server, on /mcp and on the server's endpoint.
+// A client that did not declare what the server needs gets -32021; a forged requestState is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
+import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { stdioConfigs } from '../support/upstreams.ts';
+
+const text = (result: { content?: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
+
+async function modernClient(url: string, capabilities: ClientCapabilities, asked: string[] = []): Promise<Client> {
+  const client = new Client({ name: 'bridge-test', version: '1.0.0' }, { capabilities, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  if (capabilities.elicitation) {
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { name: 'Ada Lovelace', check: true } };
+    });
+  }
+  if (capabilities.sampling) {
+    client.setRequestHandler('sampling/createMessage', async () => {
+      asked.push('sampling');
+      return { model: 'test-model', role: 'assistant', content: { type: 'text', text: 'sampled for the bridge' } };
+    });
+  }
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+describe('2026-07-28 client → Canopy → 2025 server', () => {
+  let t: TestGateway;
+
+  beforeAll(async () => {
+    t = await startTestGateway();
+    await t.api.registerServer({ config: stdioConfigs.everything() });
+    expect((await t.api.getServer('everything')).protocolEra).toBe('legacy');
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each([
+    ['/mcp', 'everything__'],
+    ['/servers/everything/mcp', ''],
+  ])('on %s the server’s elicitation and sampling become rounds the client answers', async (path, prefix) => {
+    const asked: string[] = [];
+    const client = await modernClient(`${t.url}${path}`, { elicitation: {}, sampling: {} }, asked);
+    expect(client.getProtocolEra()).toBe('modern');
+    const elicited = await client.callTool({ name: `${prefix}trigger-elicitation-request`, arguments: {} });
+    expect(asked).toEqual(['Please provide inputs for the following fields:']);
+    expect(text(elicited)).toContain('- Name: Ada Lovelace');
+    const sampled = await client.callTool({ name: `${prefix}trigger-sampling-request`, arguments: { prompt: 'hello', maxTokens: 5 } });
+    expect(asked).toContain('sampling');
+    expect(text(sampled)).toContain('sampled for the bridge');
+    const health = (await (await fetch(`${t.url}/health`)).json()) as { sessions: number };
+    expect(health.sessions).toBe(0); // 2026 requests open no session
+    await client.close();
+  });
+
+  it('a client that did not declare sampling gets -32021 naming it, and the server is not left waiting', async () => {
+    const client = await modernClient(`${t.url}/servers/everything/mcp`, { elicitation: {} });
+    const call = client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 5 } });
+    await expect(call).rejects.toMatchObject({ code: -32021 });
+    // The server still answers the next call at once.
+    expect(text(await client.callTool({ name: 'echo', arguments: { message: 'after' } }))).toBe('Echo: after');
+    await client.close();
+  });
+
+  it('a requestState Canopy did not issue is refused', async () => {
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+    };
+    const response = await fetch(`${t.url}/servers/everything/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'trigger-elicitation-request',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'trigger-elicitation-request', arguments: {}, requestState: 'forged', inputResponses: { x: { action: 'accept', content: {} } }, _meta: meta },
+      }),
+    });
+    const body = await response.text();
+    expect(body).toContain('-32602');
+    expect(body).toContain('unknown or expired requestState');
+  });
+});
