@@ -4,7 +4,7 @@
 // A client that did not declare what the server needs gets -32021; a forged requestState is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
-import { startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
 
 const text = (result: { content?: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
@@ -65,6 +65,25 @@ describe('2026-07-28 client → Canopy → 2025 server', () => {
     expect(text(await client.callTool({ name: 'echo', arguments: { message: 'after' } }))).toBe('Echo: after');
     await client.close();
   });
+
+  it('a listen stream hears the updates of the resources it watches, under the URI it asked with', async () => {
+    const client = await modernClient(`${t.url}/mcp`, {});
+    const { resources } = await client.listResources();
+    const watched = resources[0].uri;
+    expect(watched).toMatch(/^canopy:\/\/everything\//);
+    const updates: string[] = [];
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      updates.push(notification.params.uri);
+    });
+    const subscription = await client.listen({ resourceSubscriptions: [watched] });
+    // server-everything sends updates for subscribed resources every 5 s once switched on.
+    await client.callTool({ name: 'everything__toggle-subscriber-updates', arguments: {} });
+    await eventually(() => updates.length > 0, 15_000, 'a resource update on the listen stream');
+    expect(new Set(updates)).toEqual(new Set([watched]));
+    await client.callTool({ name: 'everything__toggle-subscriber-updates', arguments: {} });
+    await subscription.close();
+    await client.close();
+  }, 30_000);
 
   it('a requestState Canopy did not issue is refused', async () => {
     const meta = {

@@ -13,6 +13,7 @@ import { jsonRpcError } from './json-rpc-error.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession, FilterSource } from './downstream-session.ts';
 import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
+import { ListenSubscriptions } from './listen-subscriptions.ts';
 import { headerMismatchResponse, paramHeaderMismatch } from '../upstream/mcp-headers.ts';
 import {
   classifyInboundRequest,
@@ -78,6 +79,7 @@ const SESSION_LIMIT_REACHED = -32003;
 export class McpEndpoints {
   private readonly passThrough: ModernPassThrough;
   private readonly modern: McpHttpHandler;
+  private readonly listening: ListenSubscriptions;
   /** Endpoint and caller of each 2026-07-28 request in flight (the SDK hands the factory the request). */
   private readonly modernCallers = new WeakMap<Request, { spec: ViewSpec; caller: Caller; endpoint: EndpointOptions }>();
   private readonly streamable = new Map<string, StreamableSession>();
@@ -94,6 +96,7 @@ export class McpEndpoints {
     // Each 2026-07-28 request is served by a session of its own, built for its endpoint and caller;
     // subscriptions/listen streams are the SDK's, told when the lists change.
     this.modern = createMcpHandler((context) => this.requestSession(context), { legacy: 'reject' });
+    this.listening = new ListenSubscriptions(core.subscriptions, (server) => core.connection(server), (uri) => this.modern.notify.resourceUpdated(uri));
     core.onListsChanged(() => {
       this.modern.notify.toolsChanged();
       this.modern.notify.promptsChanged();
@@ -108,6 +111,22 @@ export class McpEndpoints {
     if (typeof params?.name !== 'string') return undefined;
     const tool = this.core.catalog.view(spec, caller.filter?.()).tools.find((listed) => listed.name === params.name);
     return tool ? paramHeaderMismatch(tool.inputSchema, params.arguments, request.headers) : undefined;
+  }
+
+  /** A 2026-07-28 listen stream: the resources it watches are subscribed upstream while it is open. */
+  private async listen(request: Request, message: JSONRPCRequest | JSONRPCNotification, spec: ViewSpec, caller: Caller, parsedBody: unknown): Promise<Response> {
+    const uris = (message.params as { notifications?: { resourceSubscriptions?: unknown } } | undefined)?.notifications?.resourceSubscriptions;
+    const watched = Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === 'string') : [];
+    const release = await this.listening.watch(this.core.catalog.view(spec, caller.filter?.()), watched);
+    request.signal.addEventListener('abort', release, { once: true });
+    const response = await this.modern.fetch(request, { parsedBody });
+    if (!response.body) {
+      release();
+      return response;
+    }
+    const ends = new TransformStream<Uint8Array, Uint8Array>({ flush: release });
+    void response.body.pipeTo(ends.writable).catch(release);
+    return new Response(ends.readable, { status: response.status, headers: response.headers });
   }
 
   /** The session (a v2 Server) that serves one 2026-07-28 request. */
@@ -220,6 +239,7 @@ export class McpEndpoints {
         const mismatch = this.paramHeaderMismatch(request, route.message, spec, caller);
         if (mismatch) return headerMismatchResponse((route.message as { id?: unknown }).id, mismatch);
         this.modernCallers.set(request, { spec, caller, endpoint });
+        if (route.message.method === 'subscriptions/listen') return this.listen(request, route.message, spec, caller, parsedBody);
         return this.modern.fetch(request, { parsedBody });
       }
     }
