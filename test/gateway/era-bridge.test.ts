@@ -57,6 +57,20 @@ describe('2026-07-28 client → Canopy → 2025 server', () => {
     await client.close();
   });
 
+  it('a group and the search view serve 2026 clients with their own lists', async () => {
+    await t.api.createGroup({ name: 'echoing', included_tools: ['everything__echo'] });
+    const grouped = await modernClient(`${t.url}/groups/echoing/mcp`, {});
+    expect((await grouped.listTools()).tools.map((tool) => tool.name)).toEqual(['everything__echo']);
+    expect(text(await grouped.callTool({ name: 'everything__echo', arguments: { message: 'grouped' } }))).toBe('Echo: grouped');
+    await expect(grouped.callTool({ name: 'everything__get-sum', arguments: { a: 1, b: 2 } })).rejects.toThrow(/get-sum/);
+    await grouped.close();
+    const search = await modernClient(`${t.url}/mcp/search`, {});
+    expect((await search.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['call_tool', 'search_tools']);
+    const found = await search.callTool({ name: 'call_tool', arguments: { name: 'everything__echo', arguments: { message: 'searched' } } });
+    expect(text(found)).toBe('Echo: searched');
+    await search.close();
+  });
+
   it('a client that did not declare sampling gets -32021 naming it, and the server is not left waiting', async () => {
     const client = await modernClient(`${t.url}/servers/everything/mcp`, { elicitation: {} });
     const call = client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 5 } });
