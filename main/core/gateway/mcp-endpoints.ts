@@ -3,13 +3,10 @@
 // legacy HTTP+SSE transport (`/sse` + `/messages`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { isInitializeRequest, WebStandardStreamableHTTPServerTransport, type JSONRPCMessage } from '@modelcontextprotocol/server';
-// SDK v2 serves no HTTP+SSE (its frozen v1 copy, @modelcontextprotocol/server-legacy, is not a
-// dependency): /sse keeps SDK v1's transport, connected to the v2 Server — the Transport contract
-// (start/send/close and the on* callbacks) is the same in both.
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { GatewayCore } from './gateway-core.ts';
 import { jsonRpcError } from './json-rpc-error.ts';
+import { LegacySseTransport } from './sse-transport.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession, FilterSource } from './downstream-session.ts';
 import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
@@ -83,7 +80,7 @@ export class McpEndpoints {
   /** Endpoint and caller of each 2026-07-28 request in flight (the SDK hands the factory the request). */
   private readonly modernCallers = new WeakMap<Request, { spec: ViewSpec; caller: Caller; endpoint: EndpointOptions }>();
   private readonly streamable = new Map<string, StreamableSession>();
-  private readonly legacy = new Map<string, { session: DownstreamSession; transport: SSEServerTransport }>();
+  private readonly legacy = new Map<string, { session: DownstreamSession; transport: LegacySseTransport }>();
   private sweeper: NodeJS.Timeout | undefined;
   /** Initializes under way (admitted, not yet in `streamable`), by identity. */
   private readonly initializing = new Map<string | undefined, number>();
@@ -302,7 +299,7 @@ export class McpEndpoints {
       res.writeHead(refusal.status, Object.fromEntries(refusal.headers)).end(await refusal.text());
       return;
     }
-    const transport = new SSEServerTransport(messagesPath, res);
+    const transport = new LegacySseTransport(messagesPath, res);
     const session = this.core.createSession({ id: transport.sessionId, spec: { kind: 'all' }, ...caller });
     session.streamOpened(); // the SSE stream is the session: it listens for as long as it lives
     this.legacy.set(transport.sessionId, { session, transport });
@@ -323,7 +320,7 @@ export class McpEndpoints {
       return;
     }
     entry.session.lastActivity = Date.now();
-    await entry.transport.handlePostMessage(req, res, body as JSONRPCMessage);
+    await entry.transport.handlePostMessage(req, res, body);
   }
 }
 

@@ -2,7 +2,7 @@
 // backwards-compatibility section tells clients to (2025-03-26 and later, "Transports → Backwards
 // Compatibility"): POST an InitializeRequest; if that fails with 400, 404 or 405, GET the URL and
 // expect an SSE stream whose first event is `endpoint` (the 2024-11-05 HTTP+SSE transport).
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/client';
 import type { Transport as ConfigTransport } from '../config/server-config.ts';
 
 export type RemoteTransport = Exclude<ConfigTransport, 'stdio'>;

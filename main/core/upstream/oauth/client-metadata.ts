@@ -1,6 +1,6 @@
 // How Canopy describes itself to an authorization server (RFC 7591 client metadata): a public
 // client using the authorization-code grant with PKCE, and refresh tokens.
-import type { OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientMetadata } from '@modelcontextprotocol/client';
 
 export function canopyClientMetadata(redirectUri: string): OAuthClientMetadata {
   return {

@@ -1,8 +1,7 @@
 // Where an upstream's OAuth state lives: in the SecretStore, never in the database. Two entries per
 // server: `oauth/<server>/client` (the client, the authorization server it is bound to, and what
 // discovery found) and `oauth/<server>/tokens` (access and refresh token, absolute expiry).
-import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 
 export interface StoredClient {

@@ -2,14 +2,7 @@
 // 401 challenge (RFC 6750 `WWW-Authenticate`, whose `resource_metadata` names the RFC 9728 document);
 // the SDK then follows RFC 9728 to the authorization server, or falls back to RFC 8414 / OpenID
 // discovery on the upstream's origin.
-import {
-  discoverOAuthServerInfo,
-  extractWWWAuthenticateParams,
-  type OAuthDiscoveryState,
-} from '@modelcontextprotocol/sdk/client/auth.js';
-import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { discoverOAuthServerInfo, extractWWWAuthenticateParams, LATEST_PROTOCOL_VERSION, type AuthorizationServerMetadata, type FetchLike, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import type { Transport } from '../../config/server-config.ts';
 
 export interface UpstreamChallenge {

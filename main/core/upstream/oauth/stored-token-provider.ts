@@ -3,10 +3,7 @@
 // expires (and, through the SDK, after a 401), and saves rotated tokens. It never starts a browser
 // flow and never registers a client: when no usable token can be had, the connection fails with
 // AuthorizationRequiredError and the user authorizes again through UpstreamOAuth.startAuthorization.
-import { refreshAuthorization, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import { OAuthError, ServerError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { OAuthError, OAuthErrorCode, refreshAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthDiscoveryState, type OAuthTokens } from '@modelcontextprotocol/client';
 import { canopyClientMetadata } from './client-metadata.ts';
 import { toOAuthTokens, type OAuthCredentialStore, type StoredTokens } from './credential-store.ts';
 import { AuthorizationRequiredError } from './errors.ts';
@@ -109,9 +106,9 @@ export class StoredTokenProvider implements OAuthClientProvider {
       this.failure = undefined;
       return await credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
     } catch (error) {
-      if (error instanceof OAuthError && !(error instanceof ServerError)) {
+      if (error instanceof OAuthError && error.code !== OAuthErrorCode.ServerError) {
         // invalid_grant and friends: the grant is gone and only the user can make a new one.
-        this.failure = `the authorization server refused the refresh token (${error.errorCode})`;
+        this.failure = `the authorization server refused the refresh token (${error.code})`;
         await credentials.deleteTokens(server);
         return undefined;
       }

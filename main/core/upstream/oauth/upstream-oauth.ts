@@ -3,16 +3,7 @@
 // a pre-registered client), store what it yields in the SecretStore, and hand each connection an
 // OAuthClientProvider that keeps its token fresh. The protocol steps are the SDK's.
 import { randomBytes } from 'node:crypto';
-import {
-  exchangeAuthorization,
-  registerClient,
-  startAuthorization,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-} from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { checkResourceAllowed, exchangeAuthorization, registerClient, resourceUrlFromServerUrl, startAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import type { AuthorizeResult } from '../../model/authorization.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { badRequest, upstreamError } from '../../errors.ts';
