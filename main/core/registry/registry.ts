@@ -1,6 +1,7 @@
-// The registry service: registered servers, their switches, their connections. Every admin
-// operation (API, tray, window) goes through here; it writes the store transactionally, keeps the
-// in-memory picture the gateway routes by, and tells listeners what changed.
+// The registry service: registered servers and their switches. Every admin operation (API, tray,
+// window) goes through here; it writes the store transactionally and has the upstream supervisor
+// (upstream-supervisor.ts, one slot per server) start and stop connections to match, and tells
+// listeners what changed.
 import { EventEmitter } from 'node:events';
 import { parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
 import { isExposableName, MAX_EXPOSED_NAME_LENGTH, qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
@@ -16,8 +17,8 @@ import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
 import { exposedNames, isListed, prefixOf } from '../gateway/catalog.ts';
 import { claimId } from '../gateway/exposed-names.ts';
 import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
-import type { StoredEraVerdict } from '../store/protocol-eras.ts';
-import { eraDestination, freshVerdict, storedVerdict, verdictFor } from './era-verdicts.ts';
+import { eraDestination, storedVerdict, verdictFor } from './era-verdicts.ts';
+import { UpstreamSupervisor, type UpstreamSlot } from './upstream-supervisor.ts';
 import type { Prompt, Tool } from '@modelcontextprotocol/server';
 import type {
   AuthorizeResult,
@@ -82,33 +83,29 @@ function catalogServer(record: ServerRecord): CatalogServer {
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
 
 export class Registry extends EventEmitter<RegistryEvents> implements CatalogSource {
-  private readonly records = new Map<string, ServerRecord>();
+  /** The servers' slots: records, connections, launch errors, era verdicts. */
+  private readonly upstreams: UpstreamSupervisor;
   private readonly disabledItems = new Set<string>();
   /** Tool overrides by itemKey, kept while the upstream refreshes its list (keyed by its own name). */
   private readonly overrides = new Map<string, ToolOverride>();
-  private readonly live = new Map<string, UpstreamConnection>();
-  private readonly generations = new Map<string, number>();
-  /** Why a server has no connection, when its launch failed before one was made. */
-  private readonly launchErrors = new Map<string, string>();
-  /** Takes the registry's own listeners off each connection it attached. */
-  private readonly unwatch = new Map<UpstreamConnection, () => void>();
-  /** The protocol-era verdicts as stored (shown while a server has no connection that knows its era). */
-  private readonly eras = new Map<string, StoredEraVerdict>();
 
   constructor(private readonly options: RegistryOptions) {
     super();
     // Every call waiting for a (re)starting server listens for 'changed' until it settles (bounded).
     this.setMaxListeners(0);
+    const { store, secrets, logger, connections } = options;
+    this.upstreams = new UpstreamSupervisor({ store, secrets, logger, create: (config, createOptions) => connections.create(config, createOptions) });
+    this.upstreams.on('changed', () => this.emit('changed'));
   }
 
   // ---- CatalogSource ----
 
   *servers(): Iterable<CatalogServer> {
-    for (const record of [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name))) yield catalogServer(record);
+    for (const { record } of this.upstreams.sorted()) yield catalogServer(record);
   }
 
   server(name: string): CatalogServer | undefined {
-    const record = this.records.get(name);
+    const record = this.upstreams.slot(name)?.record;
     return record && catalogServer(record);
   }
 
@@ -118,7 +115,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   connection(name: string): UpstreamConnection | undefined {
-    return this.live.get(name);
+    return this.upstreams.slot(name)?.connection;
   }
 
   isItemEnabled(server: string, kind: ItemKind, name: string): boolean {
@@ -145,51 +142,18 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   /** Loads the registry from the store and starts every enabled server (in the background). */
   async load(): Promise<void> {
     const [records, items, eras] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list(), this.options.store.protocolEras.list()]);
-    this.replaceEras(eras);
-    this.records.clear();
-    for (const record of records) this.records.set(record.name, record);
     this.applyItemSettings(items);
-    for (const record of records) {
-      if (record.enabled) void this.launch(record).catch((error) => this.logStartFailure(record.name, error));
-    }
+    this.upstreams.load(records, eras);
   }
 
   /**
-   * Reads the store again after another replica changed it, and reconciles: new servers start,
-   * removed ones stop, changed ones (config replaced, enabled toggled) restart; the rest are left
-   * alone, their sessions and processes undisturbed.
+   * Reads the store again after another replica changed it, and reconciles (see
+   * UpstreamSupervisor.reconcile): done once the picture is right, not when servers have started.
    */
   async reload(): Promise<void> {
     const [records, items, eras] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list(), this.options.store.protocolEras.list()]);
-    this.replaceEras(eras);
-    const next = new Map(records.map((record) => [record.name, record]));
-    const work: Promise<unknown>[] = [];
-    for (const name of this.records.keys()) {
-      if (!next.has(name)) work.push(this.detach(name));
-    }
-    for (const record of records) {
-      const previous = this.records.get(record.name);
-      const changed = !previous || previous.updatedAt !== record.updatedAt || JSON.stringify(previous.config) !== JSON.stringify(record.config);
-      // Unchanged servers are left alone, unless they wait for an authorization another replica may have finished.
-      const waiting = this.live.get(record.name)?.state.status === 'needs_authorization';
-      if (!changed && !waiting && (this.live.has(record.name) || !record.enabled)) continue;
-      work.push(
-        this.detach(record.name).then(() =>
-          record.enabled ? this.launch(record).catch((error) => this.logStartFailure(record.name, error)) : undefined,
-        ),
-      );
-    }
-    this.records.clear();
-    for (const record of records) this.records.set(record.name, record);
     this.applyItemSettings(items);
-    this.emit('changed');
-    // Starting servers is the upstream's business; the reload is done once the picture is right.
-    void Promise.allSettled(work);
-  }
-
-  private replaceEras(eras: Map<string, StoredEraVerdict>): void {
-    this.eras.clear();
-    for (const [server, verdict] of eras) this.eras.set(server, verdict);
+    this.upstreams.reconcile(records, eras);
   }
 
   private committed(): void {
@@ -198,133 +162,35 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   /** Stops every connection (children killed), in parallel. */
   async stopAll(): Promise<void> {
-    const all = [...this.live.values()];
-    this.live.clear();
-    for (const name of all.map((c) => c.name)) this.nextGeneration(name);
-    await Promise.allSettled(all.map((c) => this.release(c)));
-  }
-
-  private logStartFailure(name: string, error: unknown): void {
-    const reason = (error as Error).message;
-    this.options.logger.warn({ server: name, reason }, 'server did not start');
-    // Failing before any connection exists (e.g. a secret missing from the store) is shown as the server's error.
-    if (!this.live.has(name)) {
-      this.launchErrors.set(name, reason);
-      this.emit('changed');
-    }
-  }
-
-  /**
-   * Starts a new generation of a server's connection: a launch still resolving its secrets from an
-   * older one (the server was disabled, removed or relaunched meanwhile) then gives up.
-   */
-  private nextGeneration(name: string): number {
-    const generation = (this.generations.get(name) ?? 0) + 1;
-    this.generations.set(name, generation);
-    return generation;
-  }
-
-  private attach(connection: UpstreamConnection): void {
-    this.launchErrors.delete(connection.name);
-    const previous = this.live.get(connection.name);
-    if (previous && previous !== connection) void this.release(previous);
-    this.live.set(connection.name, connection);
-    const changed = () => {
-      if (this.live.get(connection.name) === connection) this.emit('changed');
-    };
-    const era = (verdict: EraVerdict) => void this.saveEra(connection, verdict);
-    connection.on('state', changed);
-    connection.on('catalog', changed);
-    connection.on('era', era);
-    this.unwatch.set(connection, () => {
-      connection.off('state', changed);
-      connection.off('catalog', changed);
-      connection.off('era', era);
-    });
-  }
-
-  /** Keeps the verdict a probe of the live connection found (other replicas starting the server use it). */
-  private async saveEra(connection: UpstreamConnection, verdict: EraVerdict): Promise<void> {
-    if (this.live.get(connection.name) !== connection || !this.records.has(connection.name)) return;
-    const stored = storedVerdict(verdict, connection.config);
-    this.eras.set(connection.name, stored);
-    this.emit('changed');
-    try {
-      await this.options.store.protocolEras.save(connection.name, stored);
-    } catch (error) {
-      this.options.logger.warn({ server: connection.name, reason: (error as Error).message }, 'could not store the protocol era; the server is probed again at its next start');
-    }
-  }
-
-  /** The stored verdict a start may use instead of probing (none when the database cannot say). */
-  private async priorEra(record: ServerRecord): Promise<EraVerdict | undefined> {
-    try {
-      const stored = await this.options.store.protocolEras.get(record.name);
-      if (stored) this.eras.set(record.name, stored);
-      else this.eras.delete(record.name);
-      return freshVerdict(stored, record.config);
-    } catch (error) {
-      this.options.logger.warn({ server: record.name, reason: (error as Error).message }, 'could not read the stored protocol era; probing the server');
-      return undefined;
-    }
-  }
-
-  /** Stops a connection after removing only the registry's own listeners (waiting callers still hear it stop). */
-  private async release(connection: UpstreamConnection): Promise<void> {
-    this.unwatch.get(connection)?.();
-    this.unwatch.delete(connection);
-    await connection.stop();
-  }
-
-  private async detach(name: string): Promise<void> {
-    this.nextGeneration(name);
-    this.launchErrors.delete(name);
-    const connection = this.live.get(name);
-    this.live.delete(name);
-    if (connection) await this.release(connection);
-  }
-
-  /** Creates the connection for a stored record and starts it (unless superseded meanwhile). */
-  private async launch(record: ServerRecord): Promise<UpstreamConnection | undefined> {
-    const generation = this.nextGeneration(record.name);
-    const [config, priorEra] = await Promise.all([resolveSecrets(record.config, this.options.secrets), this.priorEra(record)]);
-    if (this.generations.get(record.name) !== generation || !this.records.get(record.name)?.enabled) return undefined;
-    const connection = this.options.connections.create(config, { priorEra });
-    this.attach(connection);
-    this.emit('changed');
-    try {
-      await connection.start();
-    } catch (error) {
-      // Stopped or replaced while starting: not a failure of the server.
-      if (this.live.get(record.name) !== connection) return undefined;
-      throw error;
-    }
-    return connection;
+    await this.upstreams.stopAll();
   }
 
   // ---- reads ----
 
+  private requireSlot(name: string): UpstreamSlot {
+    const slot = this.upstreams.slot(name);
+    if (!slot) throw notFound(`no server named '${name}' is registered: see \`canopy list servers\``);
+    return slot;
+  }
+
   private requireRecord(name: string): ServerRecord {
-    const record = this.records.get(name);
-    if (!record) throw notFound(`no server named '${name}' is registered: see \`canopy list servers\``);
-    return record;
+    return this.requireSlot(name).record;
   }
 
-  private idleState(record: ServerRecord): ServerView['state'] {
-    const lastError = this.launchErrors.get(record.name);
-    return lastError ? { status: 'error', crashes: 0, lastError, since: record.updatedAt } : { status: 'stopped', crashes: 0, since: record.updatedAt };
+  private idleState({ record, launchError }: UpstreamSlot): ServerView['state'] {
+    return launchError ? { status: 'error', crashes: 0, lastError: launchError, since: record.updatedAt } : { status: 'stopped', crashes: 0, since: record.updatedAt };
   }
 
-  private view(record: ServerRecord): ServerView {
-    const connection = this.live.get(record.name);
+  private view(slot: UpstreamSlot): ServerView {
+    const { record, connection } = slot;
     const catalog = connection?.catalog;
-    const era = connection?.era ?? verdictFor(this.eras.get(record.name), record.config);
+    const era = connection?.era ?? verdictFor(slot.era, record.config);
     return {
       name: record.name,
       transport: record.transport,
       description: record.description,
       enabled: record.enabled,
-      state: connection?.state ?? this.idleState(record),
+      state: connection?.state ?? this.idleState(slot),
       protocolEra: era?.era ?? null,
       protocolEraCheckedAt: era?.checkedAt ?? null,
       toolCount: catalog?.tools.length ?? 0,
@@ -349,25 +215,23 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   async listServers(): Promise<ServerView[]> {
-    return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => this.view(r));
+    return this.upstreams.sorted().map((slot) => this.view(slot));
   }
 
   async getServer(name: string): Promise<ServerView> {
-    return this.view(this.requireRecord(name));
+    return this.view(this.requireSlot(name));
   }
 
   serverLogs(name: string): LogsView {
-    this.requireRecord(name);
-    return { lines: this.live.get(name)?.logLines() ?? [] };
+    return { lines: this.requireSlot(name).connection?.logLines() ?? [] };
   }
 
   /** Servers whose catalogs the admin lists show: one server, or all. */
   private catalogs(server: string | undefined) {
     if (server !== undefined) this.requireRecord(server);
     const out: { name: string; connection: UpstreamConnection }[] = [];
-    for (const record of this.records.values()) {
+    for (const { record, connection } of this.upstreams.all()) {
       if (server !== undefined && record.name !== server) continue;
-      const connection = this.live.get(record.name);
       if (record.enabled && connection && isListed(connection)) out.push({ name: record.name, connection });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -436,12 +300,12 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     for (const key of keys) {
       const [owner, , tool] = key.split('\u0000');
       if (server !== undefined && owner !== server) continue;
-      const record = this.records.get(owner);
-      if (!record) continue;
+      const slot = this.upstreams.slot(owner);
+      if (!slot) continue;
+      const { record, connection } = slot;
       const override = this.overrides.get(key) ?? {};
       const listedAs = names.get(claimId(owner, tool));
       const view: ToolOverrideView = { server: owner, tool, ...override, hidden: this.disabledItems.has(key), ...(listedAs !== undefined ? { listedAs } : {}) };
-      const connection = this.live.get(owner);
       const catalog = record.enabled && isListed(connection) ? connection!.catalog : undefined;
       if (catalog && !catalog.tools.some((t) => t.name === tool)) {
         view.problem = `the override of tool '${tool}' refers to a tool server '${owner}' no longer lists: clear it with \`canopy tool override ${qualifiedName(owner, tool)} --clear\``;
@@ -580,9 +444,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   exportServers(): ExportView {
     return {
-      servers: [...this.records.values()]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((r) => ({ ...exportableConfig(r.config), enabled: r.enabled })),
+      servers: this.upstreams.sorted().map(({ record }) => ({ ...exportableConfig(record.config), enabled: record.enabled })),
     };
   }
 
@@ -596,9 +458,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<RegisterServerResult> {
     const parsed = parseServerConfig(body.config);
     const enabled = body.enabled ?? true;
-    const previous = this.records.get(parsed.name);
+    const previous = this.upstreams.slot(parsed.name)?.record;
     // Names differing only in case would be told apart by some clients and not by others.
-    const lookalike = [...this.records.keys()].find((name) => name !== parsed.name && name.toLowerCase() === parsed.name.toLowerCase());
+    const lookalike = [...this.upstreams.all()].map(({ record }) => record.name).find((name) => name !== parsed.name && name.toLowerCase() === parsed.name.toLowerCase());
     if (lookalike) {
       throw conflict(`a server named '${lookalike}' is already registered (names may not differ only in case): use '${lookalike}' or another name`);
     }
@@ -612,7 +474,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
     if (previous && current && !body.force) {
       // Registering the same thing again (an import run twice) changes nothing and is no error.
-      if (sameServerConfig(config, await current())) return { server: this.view(previous), warnings: [], unchanged: true };
+      if (sameServerConfig(config, await current())) return { server: this.view(this.requireSlot(previous.name)), warnings: [], unchanged: true };
       throw conflict(
         `a server named '${parsed.name}' is already registered with a different config: change it with \`canopy update server ${parsed.name}\`, or replace it with --force`,
       );
@@ -664,8 +526,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
         else if (previous && eraDestination(previous.config) !== eraDestination(config)) await tx.protocolEras.drop(config.name);
         return record;
       });
-      this.records.set(record.name, record);
-      if (probed) this.eras.set(record.name, storedVerdict(probed, config));
+      this.upstreams.put(record);
+      if (probed) this.upstreams.noteEra(record.name, storedVerdict(probed, config));
     } catch (error) {
       await connection?.stop();
       // Left noted when this fails too (the database is down): collected at the next start.
@@ -681,18 +543,17 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
     if (connection) {
       connection.off('era', heardEra);
-      this.nextGeneration(config.name);
-      this.attach(connection);
-    } else await this.detach(config.name);
+      this.upstreams.adopt(connection);
+    } else await this.upstreams.stop(config.name);
     this.emit('changed');
     this.committed();
-    const server = this.view(this.records.get(config.name)!);
+    const server = this.view(this.requireSlot(config.name));
     return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
   }
 
   /** The server whose name or alias is `prefix` (what comes before `__` in a tool's name). */
   private recordByPrefix(prefix: string): ServerRecord | undefined {
-    return this.records.get(prefix) ?? [...this.records.values()].find((record) => record.config.alias === prefix);
+    return this.upstreams.slot(prefix)?.record ?? [...this.upstreams.all()].find(({ record }) => record.config.alias === prefix)?.record;
   }
 
   /**
@@ -700,7 +561,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    * from every other server's name and alias, or two servers' tools would share names.
    */
   private checkPrefixes(config: ServerConfig): void {
-    const others = [...this.records.values()].filter((record) => record.name !== config.name);
+    const others = [...this.upstreams.all()].map(({ record }) => record).filter((record) => record.name !== config.name);
     const owner = (prefix: string) =>
       others.find((record) => record.name.toLowerCase() === prefix.toLowerCase() || record.config.alias?.toLowerCase() === prefix.toLowerCase());
     const nameOwner = owner(config.name);
@@ -732,9 +593,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       await tx.secretCleanup.add(secretRefs(record.config));
       return tx.toolGroups.removeServer(name);
     });
-    await this.detach(name);
-    this.records.delete(name);
-    this.eras.delete(name);
+    await this.upstreams.remove(name);
     for (const key of [...this.disabledItems]) if (key.startsWith(`${name}\u0000`)) this.disabledItems.delete(key);
     for (const key of [...this.overrides.keys()]) if (key.startsWith(`${name}\u0000`)) this.overrides.delete(key);
     await this.deleteSecrets(record);
@@ -751,29 +610,21 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     if (record.enabled !== enabled) {
       await this.options.store.servers.setEnabled(name, enabled);
       // The stored row (its updatedAt) is what replicas compare on reload.
-      this.records.set(name, (await this.options.store.servers.get(name)) ?? { ...record, enabled });
+      this.upstreams.put((await this.options.store.servers.get(name)) ?? { ...record, enabled });
     }
-    if (!enabled) await this.detach(name);
-    else if (!this.live.has(name)) void this.launch(this.records.get(name)!).catch((error) => this.logStartFailure(name, error));
+    if (!enabled) await this.upstreams.stop(name);
+    else if (!this.connection(name)) this.upstreams.start(name);
     this.emit('changed');
     if (record.enabled !== enabled) this.committed();
-    return this.view(this.records.get(name)!);
+    return this.view(this.requireSlot(name));
   }
 
   /** Stops and starts a server, probing its protocol era again. */
   async restartServer(name: string): Promise<ServerView> {
-    const record = this.requireRecord(name);
-    if (!record.enabled) throw badRequest(`server '${name}' is disabled: enable it with \`canopy enable server ${name}\``);
-    await this.detach(name);
-    this.eras.delete(name);
-    // Not dropped (the database is down): the start cannot read it either, so it probes anyway.
-    await this.options.store.protocolEras.drop(name).catch((error: unknown) => this.options.logger.warn({ server: name, reason: (error as Error).message }, 'could not drop the stored protocol era'));
-    try {
-      await this.launch(record);
-    } catch (error) {
-      this.logStartFailure(name, error);
-    }
-    return this.view(record);
+    const slot = this.requireSlot(name);
+    if (!slot.record.enabled) throw badRequest(`server '${name}' is disabled: enable it with \`canopy enable server ${name}\``);
+    await this.upstreams.restart(name);
+    return this.view(slot);
   }
 
   async setItemEnabled(kind: ItemKind, name: string, enabled: boolean): Promise<ToolView | PromptView> {
@@ -796,10 +647,9 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   /** OAuth finished for `name`: connect again with the new tokens. */
   async authorizationCompleted(name: string): Promise<void> {
-    const record = this.records.get(name);
-    if (!record?.enabled) return;
-    await this.detach(name);
-    await this.launch(record).catch((error) => this.logStartFailure(name, error));
+    if (!this.upstreams.slot(name)?.record.enabled) return;
+    await this.upstreams.stop(name);
+    await this.upstreams.startAndWait(name);
     // Other replicas read the new tokens from the shared store when they reload.
     this.committed();
   }
