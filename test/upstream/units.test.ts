@@ -1,8 +1,10 @@
-// The small pure pieces: backoff, the pager, the bounded log, header precedence.
+// The small pure pieces: backoff, the pager, the bounded log, header precedence, relayed errors.
 import { describe, expect, it } from 'vitest';
+import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter } from '../../main/core/upstream/backoff.ts';
 import { collectPages } from '../../main/core/upstream/catalog.ts';
 import { upstreamHeaders } from '../../main/core/upstream/http-transport.ts';
+import { relayable } from '../../main/core/upstream/json-rpc-error.ts';
 import { LineSplitter, LogRing } from '../../main/core/upstream/log-ring.ts';
 
 describe('backoffDelay', () => {
@@ -96,5 +98,15 @@ describe('upstreamHeaders', () => {
   it('needs no warning without a bearer_token', () => {
     expect(upstreamHeaders({ headers: { Authorization: 'token xyz' } })).toEqual({ headers: { Authorization: 'token xyz' }, warnings: [] });
     expect(upstreamHeaders({})).toEqual({ headers: {}, warnings: [] });
+  });
+});
+
+describe('relayable', () => {
+  it("passes an upstream's JSON-RPC error on as it came, and gives the SDK's own timeouts their JSON-RPC code", () => {
+    expect(relayable(new ProtocolError(-32602, 'bad city', { city: 'x' }))).toMatchObject({ code: -32602, message: 'bad city', data: { city: 'x' } });
+    expect(relayable(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: 5 }))).toMatchObject({ code: -32001, message: 'Request timed out', data: { timeout: 5 } });
+    expect(relayable(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'))).toMatchObject({ code: -32000, message: 'Connection closed' });
+    const other = new Error('something else');
+    expect(relayable(other)).toBe(other);
   });
 });
