@@ -29,7 +29,7 @@ import { InitBootstrap } from './access/init-bootstrap.ts';
 import { TokenExpiryTimer } from './access/token-expiry.ts';
 import { claimStoreMode } from './access/store-mode.ts';
 import { createChangeFeed } from './store/change-feed.ts';
-import type { CallRecord } from './gateway/downstream-session.ts';
+import type { CallRecord } from './gateway/call-pipeline.ts';
 import { CanopyError } from './errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { collectOrphanSecrets } from './secrets/orphan-secrets.ts';

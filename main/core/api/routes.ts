@@ -11,7 +11,8 @@ import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';
 import { stream } from 'hono/streaming';
 import { API_PREFIX, NDJSON, type ErrorBody, type ErrorCode, type InvokeStreamLine, type InvokeToolResult, type ReadResourceView, type ToolView } from './contract.ts';
 import type { CallOptions } from '../gateway/gateway-core.ts';
-import { ProtocolError, ProtocolErrorCode, SdkError } from '@modelcontextprotocol/server';
+import { ProtocolErrorCode, SdkError } from '@modelcontextprotocol/client';
+import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AuditTrail } from '../telemetry/audit-trail.ts';
@@ -39,15 +40,16 @@ const overrideBody = z.strictObject({
 const invokeBody = z.object({ input: z.record(z.string(), z.unknown()).default({}) });
 const readResourceBody = z.strictObject({ uri: z.string().min(1) });
 
-/** An MCP error of a call made on the caller's behalf, as an admin-API error. */
+/**
+ * A call made on the caller's behalf failed: the call pipeline's refusals and the upstream's errors
+ * are JSON-RPC errors (-32602: the request named something the caller cannot call), as admin-API errors.
+ */
 async function asApiError<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ProtocolError) {
-      throw new CanopyError(error.code === ProtocolErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message);
-    }
-    // The SDK's own failures (a timeout, a closed connection) carry no JSON-RPC code.
+    if (error instanceof JsonRpcError) throw new CanopyError(error.code === ProtocolErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message);
+    // The upstream connection's own failures (a timeout, a closed connection) carry no JSON-RPC code.
     if (error instanceof SdkError) throw new CanopyError('upstream_error', error.message);
     throw error;
   }

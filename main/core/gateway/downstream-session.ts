@@ -4,7 +4,6 @@
 import {
   CLIENT_CAPABILITIES_META_KEY,
   inputRequired,
-  isInputRequiredResult,
   ProtocolErrorCode,
   Server,
   type InputRequests,
@@ -21,23 +20,13 @@ import {
   type ServerRequest,
   type Transport,
 } from '@modelcontextprotocol/server';
-import {
-  prefixOf,
-  resolveItem,
-  type Catalog,
-  type CatalogSource,
-  type CatalogView,
-  type ItemFilter,
-  type ItemRef,
-  type ViewSpec,
-} from './catalog.ts';
+import { prefixOf, type Catalog, type CatalogSource, type CatalogView, type ViewSpec } from './catalog.ts';
 import type { UpstreamConnection, UpstreamRequestOptions } from '../upstream/types.ts';
 import type { InputRequiredBridge } from './input-required-bridge.ts';
-import { exposeResultUris } from './content-uris.ts';
+import { CALL_TIMEOUT_MS, sendUpstream, upstreamReady, type CallPipeline, type FilterSource, type PipelineCaller } from './call-pipeline.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
-import { startingServer, waitForServer } from './starting-servers.ts';
 import { boundedProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
 import {
@@ -59,15 +48,6 @@ const RELAYED_REQUESTS = new Set<string>(['sampling/createMessage', 'elicitation
 /** The requests whose 2026-07-28 results may be `input_required`. */
 const ROUND_TRIP_METHODS = new Set<string>(['tools/call', 'prompts/get', 'resources/read']);
 
-/** Long-running tools are normal; progress notifications reset the clock. */
-const CALL_TIMEOUT_MS = 10 * 60_000;
-
-/**
- * The caller's current filter (enterprise allow-list). Asked on every request, so an allow-list
- * change applies to open sessions at once.
- */
-export type FilterSource = () => ItemFilter | undefined;
-
 export interface SessionOptions {
   id: string;
   spec: ViewSpec;
@@ -83,38 +63,22 @@ export interface SessionOptions {
   modern?: boolean;
 }
 
-/** One tool call, prompt get or resource read, as telemetry and the audit log see it. */
-export interface CallRecord {
-  /** Who called (for audit); undefined in development mode. */
-  identity: string | undefined;
-  kind: 'tool' | 'prompt' | 'resource';
-  /** The server that owns the item; undefined when the name did not resolve. */
-  server?: string;
-  /** The upstream's own name (tool, prompt) or URI; the name as asked when it did not resolve. */
-  name: string;
-  /** `denied`: unknown, disabled or not allowed; `tool_error`: the tool answered isError. */
-  outcome: 'ok' | 'error' | 'tool_error' | 'denied';
-  durationMs: number;
-  error?: string;
-}
-
-
 /** What a session needs of the gateway that owns it (GatewayCore), named here so the two files don't import each other. */
 export interface SessionHost {
   readonly version: string;
   readonly catalog: Catalog;
   readonly subscriptions: Subscriptions;
   readonly source: CatalogSource;
+  readonly pipeline: CallPipeline;
   connection(name: string): UpstreamConnection | undefined;
   upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined;
-  recordCall(record: CallRecord): void;
   applyLogLevels(): Promise<void>;
   forwardRootsChanged(session: DownstreamSession): Promise<void>;
   /** Calls of 2026-07-28 callers on 2025 servers, kept between their input_required rounds. */
   readonly inputRequired: InputRequiredBridge;
 }
 
-export class DownstreamSession implements SubscribingSession, IsolatedSession {
+export class DownstreamSession implements SubscribingSession, IsolatedSession, PipelineCaller {
   readonly server: Server;
   readonly id: string;
   readonly spec: ViewSpec;
@@ -259,33 +223,6 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
-  /** Resolves a name, first waiting (bounded) for its server when that is still starting. */
-  private async resolveWhenReady(kind: 'tool' | 'prompt', exposed: string): Promise<ItemRef> {
-    const view = this.view();
-    if (kind === 'tool' ? view.resolveTool(exposed) : view.resolvePrompt(exposed)) return this.resolveOrThrow(kind, exposed);
-    const server = startingServer(this.core.source, this.spec, kind, exposed, this.filter?.());
-    if (server) await waitForServer(this.core.source, server);
-    return this.resolveOrThrow(kind, exposed);
-  }
-
-  private resolveOrThrow(kind: 'tool' | 'prompt', exposed: string): ItemRef {
-    const resolved = resolveItem(this.core.source, this.spec, this.view(), this.filter?.(), kind, exposed);
-    if ('error' in resolved) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, resolved.error);
-    return resolved.ref;
-  }
-
-  private resolveResourceOrThrow(uri: string): ItemRef {
-    const ref = this.view().resolveResource(uri);
-    // -32602 (invalid params): a missing resource, as MCP 2026-07-28 requires (the SDK sends a -32002 as -32602 anyway).
-    if (!ref) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `unknown resource '${uri}'`);
-    const server = this.core.source.server(ref.server);
-    if (!server) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `unknown resource '${uri}': no server named '${ref.server}'`);
-    if (!server.enabled) {
-      throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``);
-    }
-    return ref;
-  }
-
   /**
    * Waits for the upstream and sends it a request on behalf of this session. What the upstream asks
    * in return for this request (sampling, elicitation, roots) comes back here, to this request.
@@ -304,15 +241,13 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       const shared = this.modern ? this.core.connection(server) : undefined;
       upstream = shared ? { connection: shared, release: () => {} } : this.core.upstreamFor(this, server);
       if (!upstream) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
-      try {
-        await upstream.connection.ready(); // bounded by the server's own initialize timeout
-      } catch (error) {
-        throw new JsonRpcError(ProtocolErrorCode.InternalError, `server '${server}' is not available: ${(error as Error).message}`);
-      }
       const sendOptions = { timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress };
-      if (this.modern && ROUND_TRIP_METHODS.has(request.method)) return await this.forwardRounds(upstream.connection, request, ctx, sendOptions);
+      if (this.modern && ROUND_TRIP_METHODS.has(request.method)) {
+        await upstreamReady(server, upstream.connection);
+        return await this.forwardRounds(upstream.connection, request, ctx, sendOptions);
+      }
       const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, ctx) };
-      return await upstream.connection.request(request, { ...sendOptions, signal: ctx.mcpReq.signal }, origin);
+      return await sendUpstream(server, upstream.connection, request, { ...sendOptions, signal: ctx.mcpReq.signal }, origin);
     } catch (error) {
       // The upstream's error goes to the client as the upstream sent it.
       throw relayable(error);
@@ -371,45 +306,6 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
   }
 
   /**
-   * Runs a tool call, prompt get or resource read and reports it (metrics, audit) whatever the
-   * outcome — refusals included. `work` names the item it resolved through `resolved`.
-   */
-  private async recorded<R>(
-    kind: CallRecord['kind'],
-    exposed: string,
-    work: (resolved: (ref: ItemRef) => ItemRef) => Promise<{ result: R; outcome: 'ok' | 'tool_error' }>,
-  ): Promise<R> {
-    const started = performance.now();
-    let target: ItemRef | undefined;
-    let outcome: CallRecord['outcome'] = 'error';
-    let error: string | undefined;
-    // A 2026-07-28 round that asks the client for input is not the call's end: the last round is recorded.
-    let roundAsked = false;
-    try {
-      const done = await work((ref) => (target = ref));
-      outcome = done.outcome;
-      roundAsked = isInputRequiredResult(done.result);
-      return done.result;
-    } catch (thrown) {
-      error = (thrown as Error).message;
-      if (!target && thrown instanceof JsonRpcError && thrown.code === ProtocolErrorCode.InvalidParams) outcome = 'denied';
-      throw thrown;
-    } finally {
-      if (!roundAsked) {
-        this.core.recordCall({
-          identity: this.identity,
-          kind,
-          server: target?.server,
-          name: target?.name ?? exposed,
-          outcome,
-          durationMs: performance.now() - started,
-          error,
-        });
-      }
-    }
-  }
-
-  /**
    * Whether this session's client declared what a server→client request of `method` needs: at
    * initialize, or (2026-07-28) in the request `ctx` the server asks during.
    */
@@ -421,13 +317,6 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     if (method === 'elicitation/create') return Boolean(capabilities?.elicitation);
     if (method === 'roots/list') return Boolean(capabilities?.roots);
     return false;
-  }
-
-  /** Maps the resource URIs in an upstream's result to the ones this session's view exposes. */
-  private exposeUris<R extends object>(server: string, result: R): R {
-    if (this.spec.kind === 'server') return result;
-    const view = this.view();
-    return exposeResultUris(result, (uri) => view.exposeResourceUri(server, uri));
   }
 
   /** Relays upstream progress with the token the downstream client chose. */
@@ -480,16 +369,9 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
 
   /** A tools/call, whether asked directly or through the search view's call_tool: one path for both. */
   private callTool(params: CallToolRequest['params'], ctx: ServerContext): Promise<CallToolResult> {
-    return this.recorded('tool', params.name, async (resolved) => {
-      const ref = resolved(await this.resolveWhenReady('tool', params.name));
-      const result = (await this.forward(
-        ref.server,
-        { method: 'tools/call', params: { ...params, name: ref.name, _meta: withoutProgressToken(params._meta) } },
-        ctx,
-        { onprogress: this.progressRelay(ctx), long: true },
-      )) as CallToolResult;
-      return { result: this.exposeUris(ref.server, result), outcome: result.isError ? 'tool_error' : 'ok' };
-    });
+    return this.core.pipeline.call(this, 'tool', params, (server, request) =>
+      this.forward(server, request, ctx, { onprogress: this.progressRelay(ctx), long: true }),
+    );
   }
 
   /**
@@ -517,16 +399,9 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     });
 
     server.setRequestHandler('prompts/get', (request, ctx) =>
-      this.recorded('prompt', request.params.name, async (resolved) => {
-        const ref = resolved(await this.resolveWhenReady('prompt', request.params.name));
-        const result = await this.forward(
-          ref.server,
-          { method: 'prompts/get', params: { ...request.params, name: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-          ctx,
-          { onprogress: this.progressRelay(ctx) },
-        );
-        return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
-      }),
+      this.core.pipeline.call(this, 'prompt', request.params, (upstream, forwarded) =>
+        this.forward(upstream, forwarded, ctx, { onprogress: this.progressRelay(ctx) }),
+      ),
     );
   }
 
@@ -542,21 +417,14 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     });
 
     server.setRequestHandler('resources/read', (request, ctx) =>
-      this.recorded('resource', request.params.uri, async (resolved) => {
-        const ref = resolved(this.resolveResourceOrThrow(request.params.uri));
-        const result = await this.forward(
-          ref.server,
-          { method: 'resources/read', params: { ...request.params, uri: ref.name, _meta: withoutProgressToken(request.params._meta) } },
-          ctx,
-          { onprogress: this.progressRelay(ctx) },
-        );
-        return { result: this.exposeUris(ref.server, result), outcome: 'ok' };
-      }),
+      this.core.pipeline.call(this, 'resource', request.params, (upstream, forwarded) =>
+        this.forward(upstream, forwarded, ctx, { onprogress: this.progressRelay(ctx) }),
+      ),
     );
     if (!subscribe) return;
 
     server.setRequestHandler('resources/subscribe', async (request, ctx) => {
-      const ref = this.resolveResourceOrThrow(request.params.uri);
+      const ref = this.core.pipeline.resolveResource(this, request.params.uri);
       await this.core.subscriptions.subscribe(this, ref, request.params.uri, (upstreamRequest) =>
         this.forward(ref.server, upstreamRequest, ctx),
       );
@@ -564,7 +432,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
     });
 
     server.setRequestHandler('resources/unsubscribe', async (request, ctx) => {
-      const ref = this.resolveResourceOrThrow(request.params.uri);
+      const ref = this.core.pipeline.resolveResource(this, request.params.uri);
       await this.core.subscriptions.unsubscribe(this, ref, (upstreamRequest) =>
         this.forward(ref.server, upstreamRequest, ctx),
       );
@@ -577,8 +445,8 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession {
       const { ref } = request.params;
       const target =
         ref.type === 'ref/prompt'
-          ? { item: this.resolveOrThrow('prompt', ref.name), ref: (name: string) => ({ ...ref, name }) }
-          : { item: this.resolveResourceOrThrow(ref.uri), ref: (uri: string) => ({ ...ref, uri }) };
+          ? { item: this.core.pipeline.resolve(this, 'prompt', ref.name), ref: (name: string) => ({ ...ref, name }) }
+          : { item: this.core.pipeline.resolveResource(this, ref.uri), ref: (uri: string) => ({ ...ref, uri }) };
       if (!this.core.connection(target.item.server)?.catalog?.capabilities.completions) {
         return { completion: { values: [], hasMore: false } };
       }
@@ -599,12 +467,6 @@ function refuseCursor(cursor: string | undefined): void {
   if (cursor !== undefined) {
     throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `invalid cursor '${cursor}': Canopy lists everything in one page; list again without a cursor`);
   }
-}
-
-function withoutProgressToken(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!meta) return undefined;
-  const { progressToken: _ignored, ...rest } = meta;
-  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 export type { ViewSpec };

@@ -1,28 +1,34 @@
 // The routing heart shared by every downstream session: the catalog, the sessions, and what flows
 // from upstreams to clients (list_changed, logs, resource updates, sampling/elicitation/roots).
 import { randomUUID } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/client';
 import { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/core';
 import {
-  InMemoryTransport,
+  ProtocolErrorCode,
   type CallToolResult,
   type LoggingMessageNotification,
   type Progress,
   type ReadResourceResult,
+  type RequestMethod,
+  type ResultTypeMap,
   type ServerNotification,
 } from '@modelcontextprotocol/server';
 import { Catalog, type CatalogSource, type GroupLookup, type ViewSpec } from './catalog.ts';
-import { DownstreamSession, type CallRecord, type FilterSource, type SessionHost, type SessionOptions } from './downstream-session.ts';
+import { DownstreamSession, type SessionHost, type SessionOptions } from './downstream-session.ts';
+import { ADMIN_ORIGIN, CALL_TIMEOUT_MS, CallPipeline, sendUpstream, type CallRecord, type FilterSource, type PipelineCaller, type Send } from './call-pipeline.ts';
 import { InputRequiredBridge } from './input-required-bridge.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
 import { waitForConnection } from './starting-servers.ts';
-import type { UpstreamConnection } from '../upstream/types.ts';
+import type { UpstreamConnection, UpstreamRequest, UpstreamRequestOptions } from '../upstream/types.ts';
+import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 
 /** Who an admin-API request acts as on the MCP side (its identity and allow-list). */
 type AdminCaller = { identity?: string; filter?: FilterSource };
+
+/** The admin API calls through the aggregated view, under the names /mcp lists. */
+const ADMIN_VIEW = { kind: 'all' } as const;
 
 /** An admin-API call's progress listener and its cancel signal. */
 export interface CallOptions {
@@ -50,6 +56,7 @@ export class GatewayCore implements SessionHost {
   readonly sessions = new Map<string, DownstreamSession>();
   readonly source: CatalogSource;
   readonly version: string;
+  readonly pipeline: CallPipeline = new CallPipeline(this);
   private notifyScheduled = false;
   private readonly listsChangedListeners: (() => void)[] = [];
   /** Calls of 2026-07-28 callers on 2025 servers, waiting between input_required rounds. */
@@ -125,36 +132,29 @@ export class GatewayCore implements SessionHost {
   }
 
   /**
-   * Calls a tool the way an MCP client would (the admin API's invoke): through an in-process
-   * session, so naming, switches, allow-lists and telemetry apply exactly as on /mcp.
+   * The admin API's invoke: through the call pipeline on the aggregated view, so naming, switches,
+   * allow-lists and telemetry apply exactly as on /mcp. Aborting `signal` cancels the upstream call.
    */
-  async invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    return this.requestAsClient({ method: 'tools/call', params: { name: exposedName, arguments: input } }, caller, options);
+  invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    const send: Send = (server, request) =>
+      this.sendShared(server, request, { timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true, onprogress: options.onprogress, signal: options.signal });
+    return this.pipeline.call(adminCaller(caller), 'tool', { name: exposedName, arguments: input }, send) as Promise<CallToolResult>;
   }
 
-  /** Reads a resource by its exposed URI the way an MCP client would (the admin API's resource read). */
-  async readResource(exposedUri: string, caller: AdminCaller = {}): Promise<ReadResourceResult> {
-    return this.requestAsClient({ method: 'resources/read', params: { uri: exposedUri } }, caller);
+  /** The admin API's resource read by exposed URI, through the call pipeline like `invokeTool`. */
+  readResource(exposedUri: string, caller: AdminCaller = {}): Promise<ReadResourceResult> {
+    return this.pipeline.call(adminCaller(caller), 'resource', { uri: exposedUri }, (server, request) => this.sendShared(server, request, {}));
   }
 
-  /** One request through a fresh in-process session on the aggregated view, closed afterwards. */
-  private async requestAsClient<M extends 'tools/call' | 'resources/read'>(
-    request: { method: M; params: Record<string, unknown> },
-    caller: AdminCaller,
-    options: CallOptions = {},
-  ) {
-    const session = this.createSession({ spec: { kind: 'all' }, ...caller });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: 'canopy-admin-api', version: this.version });
-    try {
-      await session.connect(serverSide);
-      await client.connect(clientSide);
-      // Aborting sends notifications/cancelled, which the session passes on to the upstream.
-      return await client.request(request, { timeout: 10 * 60_000, resetTimeoutOnProgress: true, ...options });
-    } finally {
-      await client.close().catch(() => {});
-      await this.closeSession(session.id);
-    }
+  /**
+   * An admin-API request goes through the server's shared connection: it has no MCP session to give
+   * a server with "isolation": "per_session" a connection of its own, and nobody to answer what the
+   * server asks during the call (sampling, elicitation, roots are refused with a message).
+   */
+  private async sendShared<M extends RequestMethod>(server: string, request: UpstreamRequest<M>, options: UpstreamRequestOptions): Promise<ResultTypeMap[M]> {
+    const connection = this.connection(server);
+    if (!connection) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
+    return sendUpstream(server, connection, request, options, ADMIN_ORIGIN);
   }
 
   recordCall(record: CallRecord): void {
@@ -252,6 +252,10 @@ export class GatewayCore implements SessionHost {
   async forwardRootsChanged(session: DownstreamSession): Promise<void> {
     await Promise.allSettled(this.isolated.connectionsOf(session.id).map((connection) => connection.client?.sendRootsListChanged()));
   }
+}
+
+function adminCaller(caller: AdminCaller): PipelineCaller {
+  return { identity: caller.identity, filter: caller.filter, spec: ADMIN_VIEW };
 }
 
 export type { ViewSpec };

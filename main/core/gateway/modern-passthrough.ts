@@ -8,7 +8,7 @@
 // the caller, whose caching hint then becomes private.
 import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
 import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
-import type { CallRecord } from './downstream-session.ts';
+import type { CallRecord } from './call-pipeline.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 import { decodeHeaderValue, encodeHeaderValue, headerMismatchResponse } from '../upstream/mcp-headers.ts';
 
