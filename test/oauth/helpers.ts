@@ -19,7 +19,7 @@ export async function playBrowser(authorizationUrl: string): Promise<Authorizati
   expect(response.status).toBe(302);
   const redirectedTo = new URL(response.headers.get('location') ?? '');
   const param = (name: string) => redirectedTo.searchParams.get(name) ?? undefined;
-  return { redirectedTo, state: param('state'), code: param('code'), error: param('error'), error_description: param('error_description') };
+  return { redirectedTo, state: param('state'), code: param('code'), iss: param('iss'), error: param('error'), error_description: param('error_description') };
 }
 
 /** Start, approve in the "browser", complete. */

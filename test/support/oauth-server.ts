@@ -51,6 +51,8 @@ export interface TestAuthorizationServerOptions {
   /** Lifetime of issued access tokens. Default 3600 s. */
   accessTokenTtlSeconds?: number;
   scopesSupported?: string[];
+  /** RFC 9207: advertise `authorization_response_iss_parameter_supported` and name the issuer in every authorization response. Default false. */
+  issParameter?: boolean;
 }
 
 class OAuthFailure extends Error {
@@ -70,6 +72,9 @@ export class TestAuthorizationServer {
   accessTokenTtlSeconds: number;
   /** When true, every refresh_token grant is refused with invalid_grant. */
   failRefresh = false;
+  readonly issParameter: boolean;
+  /** What authorization responses say as `iss` instead of the issuer (as a mix-up attacker's would); null leaves it out. */
+  issOverride: string | null | undefined;
   readonly discovery: 'oauth' | 'oidc';
   readonly scopesSupported: string[];
   readonly counters = { registrations: 0, authorizations: 0, codeExchanges: 0, refreshes: 0, refusedTokenRequests: 0 };
@@ -88,6 +93,7 @@ export class TestAuthorizationServer {
     this.accessTokenTtlSeconds = options.accessTokenTtlSeconds ?? 3600;
     this.discovery = options.discovery ?? 'oauth';
     this.scopesSupported = options.scopesSupported ?? ['mcp:tools', 'mcp:read'];
+    this.issParameter = options.issParameter ?? false;
   }
 
   /** A pre-registered client (what an admin would set up by hand). */
@@ -123,6 +129,7 @@ export class TestAuthorizationServer {
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       scopes_supported: this.scopesSupported,
+      ...(this.issParameter ? { authorization_response_iss_parameter_supported: true } : {}),
     };
     return this.discovery === 'oidc'
       ? { ...base, jwks_uri: `${this.issuer}/jwks`, subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }
@@ -181,6 +188,8 @@ export class TestAuthorizationServer {
     const back = new URL(redirectUri);
     const state = params.get('state');
     if (state !== null) back.searchParams.set('state', state);
+    const iss = this.issOverride === undefined ? (this.issParameter ? this.issuer : null) : this.issOverride;
+    if (iss !== null) back.searchParams.set('iss', iss);
     const refuse = (error: string, description: string) => {
       back.searchParams.set('error', error);
       back.searchParams.set('error_description', description);

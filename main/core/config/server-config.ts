@@ -1,5 +1,6 @@
 // The server config format (MCPJungle's JSON, plus a few Canopy fields), validated with zod.
 // Every entry point (config file, `mcpServers` import, API body, CLI flags) ends up here.
+import { isHttpsUrl } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { serverNameProblem } from './names.ts';
 
@@ -50,6 +51,11 @@ export const serverConfigSchema = z
     oauth_client_id: z.string().min(1).optional(),
     oauth_client_secret: z.string().min(1).optional(),
     oauth_scopes: z.array(z.string()).optional(),
+    /** Where Canopy's client ID metadata document is published: the client ID at authorization servers that support such documents. */
+    oauth_client_metadata_url: z
+      .string()
+      .refine(isHttpsUrl, 'must be an https:// URL with a path (where the client ID metadata document is published)')
+      .optional(),
     /** How long connecting plus initialize (and each catalog request) may take; default 30 s. */
     initialize_timeout_ms: z.number().int().min(1_000, 'must be at least 1000 (ms)').max(600_000, 'must be at most 600000 (10 minutes)').optional(),
     /** Largest single message (a tool result, a resource) read from the server; default 10 MB. */

@@ -5,8 +5,9 @@ import type { OAuthClientInformationMixed, OAuthDiscoveryState, OAuthTokens } fr
 import type { SecretStore } from '../../secrets/secret-store.ts';
 
 export interface StoredClient {
-  /** 'dynamic': registered by Canopy (RFC 7591); 'preregistered': from the server's oauth_client_id. */
-  registration: 'dynamic' | 'preregistered';
+  /** 'dynamic': registered by Canopy (RFC 7591); 'preregistered': from the server's oauth_client_id;
+   *  'metadata_document': the server's oauth_client_metadata_url is the client ID. */
+  registration: 'dynamic' | 'preregistered' | 'metadata_document';
   /** Stamped with `issuer` (the authorization server URL), as the SDK expects. */
   client: OAuthClientInformationMixed;
   redirectUri: string;

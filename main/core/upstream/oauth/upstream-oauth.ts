@@ -1,9 +1,9 @@
 // OAuth for upstream servers, as the gateway uses it: detect whether an upstream wants OAuth, run
 // the authorization-code flow (PKCE S256, state, RFC 8707 resource; dynamic client registration or
-// a pre-registered client), store what it yields in the SecretStore, and hand each connection an
+// a pre-registered client, or a client ID metadata document), store what it yields in the SecretStore, and hand each connection an
 // OAuthClientProvider that keeps its token fresh. The protocol steps are the SDK's.
 import { randomBytes } from 'node:crypto';
-import { checkResourceAllowed, exchangeAuthorization, registerClient, resourceUrlFromServerUrl, startAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import { checkResourceAllowed, exchangeAuthorization, IssuerMismatchError, registerClient, resourceUrlFromServerUrl, startAuthorization, validateAuthorizationResponseIssuer, type AuthorizationServerMetadata, type FetchLike, type OAuthClientInformationMixed, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import type { AuthorizeResult } from '../../model/authorization.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
 import { badRequest, upstreamError } from '../../errors.ts';
@@ -18,7 +18,7 @@ import { StoredTokenProvider } from './stored-token-provider.ts';
 /** The parts of a server config OAuth needs (an HTTP or SSE server, so `url` is set). */
 export type OAuthServerConfig = Pick<
   ServerConfig,
-  'name' | 'oauth_redirect_uri' | 'oauth_client_id' | 'oauth_client_secret' | 'oauth_scopes'
+  'name' | 'oauth_redirect_uri' | 'oauth_client_id' | 'oauth_client_secret' | 'oauth_scopes' | 'oauth_client_metadata_url'
 > & { url: string; transport?: ServerConfig['transport'] };
 
 export interface UpstreamOAuthOptions {
@@ -39,6 +39,8 @@ export interface UpstreamOAuthOptions {
 export interface AuthorizationCallback {
   state?: string;
   code?: string;
+  /** RFC 9207: the authorization server that answered. */
+  iss?: string;
   error?: string;
   error_description?: string;
 }
@@ -77,7 +79,10 @@ export class UpstreamOAuth {
     }
     const redirectUri = server.oauth_redirect_uri ?? this.defaultRedirectUri();
     const resource = resourceFor(server, discovery);
-    const scope = server.oauth_scopes?.join(' ') || challenge.scope || discovery.resourceMetadata?.scopes_supported?.join(' ') || undefined;
+    const scope = withOfflineAccess(
+      server.oauth_scopes?.join(' ') || challenge.scope || discovery.resourceMetadata?.scopes_supported?.join(' ') || undefined,
+      discovery.authorizationServerMetadata,
+    );
     const client = await this.clientFor(server, discovery, redirectUri, scope);
     const state = randomBytes(32).toString('base64url');
     const { authorizationUrl, codeVerifier } = await startAuthorization(discovery.authorizationServerUrl, {
@@ -106,6 +111,7 @@ export class UpstreamOAuth {
         `the authorization of server '${server}' expired (after ${describeDuration(this.pending.ttlMs)}): run \`canopy authorize ${server}\` again`,
       );
     }
+    checkIssuer(server, client, callback.iss);
     if (callback.error) {
       const detail = callback.error_description ? `: ${callback.error_description}` : '';
       throw badRequest(`the authorization server refused access to server '${server}' (${callback.error}${detail}): run \`canopy authorize ${server}\` to try again`);
@@ -115,6 +121,7 @@ export class UpstreamOAuth {
       metadata: client.discovery.authorizationServerMetadata,
       clientInformation: client.client,
       authorizationCode: callback.code,
+      iss: callback.iss,
       codeVerifier,
       redirectUri: client.redirectUri,
       resource: client.resource,
@@ -161,6 +168,9 @@ export class UpstreamOAuth {
     if (server.oauth_client_id) {
       const client: OAuthClientInformationMixed = { client_id: server.oauth_client_id, client_secret: server.oauth_client_secret, issuer };
       return { registration: 'preregistered', client };
+    }
+    if (server.oauth_client_metadata_url && discovery.authorizationServerMetadata.client_id_metadata_document_supported === true) {
+      return { registration: 'metadata_document', client: { client_id: server.oauth_client_metadata_url, issuer } };
     }
     // A client registered for this server earlier (by a completed or a pending flow) is used again.
     const earlier = [await this.credentials.getClient(server.name), this.pending.find((p) => p.server === server.name)?.client];
@@ -212,6 +222,34 @@ function resourceFor(server: OAuthServerConfig, discovery: OAuthDiscoveryState):
   }
   // Sent as advertised: an exact-match authorization server would refuse a re-serialized URL.
   return advertised;
+}
+
+/**
+ * RFC 9207 §2.4, before anything else in the response is believed: an authorization response names
+ * the authorization server that sent it, and must when that server says it does. A response from a
+ * different server (a mix-up attack) is refused without repeating what it claims.
+ */
+function checkIssuer(server: string, client: StoredClient, iss: string | undefined): void {
+  const metadata = client.discovery.authorizationServerMetadata;
+  try {
+    validateAuthorizationResponseIssuer({
+      iss,
+      expectedIssuer: metadata?.issuer,
+      issParameterSupported: metadata?.authorization_response_iss_parameter_supported === true,
+    });
+  } catch (error) {
+    if (!(error instanceof IssuerMismatchError)) throw error;
+    const what = iss === undefined ? 'does not name its issuer (`iss`), which its authorization server promises to' : `names another issuer than ${metadata?.issuer}`;
+    throw badRequest(
+      `the authorization response for server '${server}' ${what} (RFC 9207): it may not come from that server, so it was refused; run \`canopy authorize ${server}\` to try again`,
+    );
+  }
+}
+
+/** As the SDK's own flow does: ask for `offline_access` too when the authorization server has it, so a refresh token comes back. */
+function withOfflineAccess(scope: string | undefined, metadata: AuthorizationServerMetadata): string | undefined {
+  if (!scope || !metadata.scopes_supported?.includes('offline_access') || scope.split(' ').includes('offline_access')) return scope;
+  return `${scope} offline_access`;
 }
 
 function describeDuration(ms: number): string {
