@@ -48,11 +48,12 @@ function buildServer(withLater: boolean): McpServer {
   return server;
 }
 
-export async function startDualEraServer(): Promise<DualEraServer> {
+/** `modernOnly`: refuse 2025 clients (`legacy: 'reject'`), the shape of a server of 2026-07-28 alone. */
+export async function startDualEraServer(options: { modernOnly?: boolean } = {}): Promise<DualEraServer> {
   const requests = new Map<string, number>();
   let withLater = false;
   // The 2026-07-28 path builds a server per request, so a change shows in the next one.
-  const mcp = createMcpHandler(() => buildServer(withLater));
+  const mcp = createMcpHandler(() => buildServer(withLater), options.modernOnly ? { legacy: 'reject' } : {});
   const handler = toNodeHandler(mcp);
   const http: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

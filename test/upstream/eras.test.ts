@@ -1,5 +1,6 @@
-// Protocol eras against a real SDK v2 server that speaks both (test/support/dual-era-server.ts): the
-// connection probes a streamable-HTTP server's era and reports it, a stored verdict skips the probe, a
+// Protocol eras against real SDK v2 servers (test/support/dual-era-server.ts, of both eras or of
+// 2026-07-28 alone): the connection probes a streamable-HTTP server's era and reports it, speaks 2025
+// with a server of both eras and 2026 with one of 2026 alone, a stored verdict skips the probe, a
 // stale one is probed again, and a 2025 client through the gateway answers the elicitation a 2026
 // tool asks for with `input_required`. A 2025-only stdio server stays 'legacy' without a probe.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,15 +10,15 @@ import type { EraVerdict, UpstreamConnection } from '../../main/core/upstream/ty
 import { startDualEraServer, type DualEraServer } from '../support/dual-era-server.ts';
 import { startTestGateway } from '../support/gateway.ts';
 import { startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
-import { config, fastBackoff, textOf, waitFor, waitForStatus } from './helpers.ts';
+import { config, fastBackoff, textOf, waitFor } from './helpers.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup().catch(() => {})));
 });
 
-async function dualEraServer(): Promise<DualEraServer> {
-  const server = await startDualEraServer();
+async function dualEraServer(options: { modernOnly?: boolean } = {}): Promise<DualEraServer> {
+  const server = await startDualEraServer(options);
   cleanups.push(() => server.close());
   return server;
 }
@@ -36,8 +37,8 @@ const echo = async (connection: UpstreamConnection) =>
   textOf(await connection.request({ method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } }));
 
 describe('protocol eras of an upstream', () => {
-  it('probes a streamable-HTTP server, speaks 2026-07-28 with it and reports the verdict', async () => {
-    const server = await dualEraServer();
+  it('probes a streamable-HTTP server of 2026-07-28 alone, speaks 2026-07-28 with it and reports the verdict', async () => {
+    const server = await dualEraServer({ modernOnly: true });
     const { connection, eras } = connect(server.url);
     await connection.start();
     expect(connection.era).toMatchObject({ era: 'modern', discover: { supportedVersions: expect.arrayContaining(['2026-07-28']) } });
@@ -45,6 +46,16 @@ describe('protocol eras of an upstream', () => {
     expect(discovers(server)).toBe(1);
     expect(connection.catalog!.protocolVersion).toBe('2026-07-28');
     expect(connection.catalog!.tools.map((tool) => tool.name).sort()).toEqual(['ask_name', 'echo', 'secret']);
+    expect(await echo(connection)).toBe('hi');
+  });
+
+  it('reaches a server of both eras in 2025 (as 2025 clients would), reporting that it speaks 2026-07-28', async () => {
+    const server = await dualEraServer();
+    const { connection, eras } = connect(server.url);
+    await connection.start();
+    expect(connection.era).toMatchObject({ era: 'modern', discover: { supportedVersions: expect.arrayContaining(['2026-07-28']) } });
+    expect(eras).toEqual([connection.era]);
+    expect(connection.catalog!.protocolVersion).toBe('2025-11-25');
     expect(await echo(connection)).toBe('hi');
   });
 
@@ -71,7 +82,7 @@ describe('protocol eras of an upstream', () => {
   });
 
   it('probes again when a stored modern verdict no longer matches the server', async () => {
-    const server = await dualEraServer();
+    const server = await dualEraServer({ modernOnly: true });
     const stale: EraVerdict = { era: 'modern', discover: { supportedVersions: ['2025-06-18'], capabilities: { tools: {} } }, checkedAt: new Date(0).toISOString() };
     const { connection, eras } = connect(server.url, stale);
     await connection.start();
@@ -83,7 +94,7 @@ describe('protocol eras of an upstream', () => {
   });
 
   it('hears list changes and resource updates on its listen stream', async () => {
-    const server = await dualEraServer();
+    const server = await dualEraServer({ modernOnly: true });
     const { connection } = connect(server.url);
     const updated: unknown[] = [];
     connection.on('notification', (notification) => {
@@ -98,19 +109,20 @@ describe('protocol eras of an upstream', () => {
     expect(discovers(server)).toBe(1);
   });
 
-  it('probes again when a stored modern verdict fails a server that went back to 2025', async () => {
+  it('still reaches a server that went back to 2025 under a stored modern verdict, in 2025', async () => {
     const upstream = await startEverythingHttp('streamableHttp');
     cleanups.push(() => upstream.stop());
     const modern: EraVerdict = { era: 'modern', discover: { supportedVersions: ['2026-07-28'], capabilities: { tools: {} } }, checkedAt: new Date().toISOString() };
     const { connection, eras } = connect(upstream.url, modern);
-    await connection.start().catch(() => {}); // the first try fails at its first request; a retry follows
-    await waitForStatus(connection, 'running');
-    expect(connection.era?.era).toBe('legacy');
-    expect(eras).toEqual([connection.era]);
+    await connection.start();
+    expect(connection.catalog!.protocolVersion).toBe('2025-11-25');
+    expect(textOf(await connection.request({ method: 'tools/call', params: { name: 'echo', arguments: { message: 'back' } } }))).toBe('Echo: back');
+    // The verdict is the stored one until it is retired (24 h, or `canopy restart`): no probe was sent.
+    expect(eras).toEqual([]);
   });
 
   it('checks a 2026 server is still there with server/discover (that era has no ping)', async () => {
-    const server = await dualEraServer();
+    const server = await dualEraServer({ modernOnly: true });
     const { connection } = connect(server.url, undefined, 100);
     await connection.start();
     await waitFor(() => discovers(server) >= 4, 'three keep-alive probes');
@@ -132,7 +144,7 @@ describe('protocol eras of an upstream', () => {
 
 describe('a 2025 client in front of a 2026 server', () => {
   it('gets the elicitation a tool asks for with input_required on its session, and its answer reaches the tool', async () => {
-    const server = await dualEraServer();
+    const server = await dualEraServer({ modernOnly: true });
     const t = await startTestGateway();
     cleanups.push(() => t.close());
     await t.api.registerServer({ config: { name: 'dual', transport: 'streamable_http', url: server.url } });

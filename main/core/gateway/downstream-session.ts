@@ -24,6 +24,7 @@ import { prefixOf, type Catalog, type CatalogSource, type CatalogView, type View
 import type { UpstreamConnection, UpstreamRequestOptions } from '../upstream/types.ts';
 import type { InputRequiredBridge } from './input-required-bridge.ts';
 import { CALL_TIMEOUT_MS, sendUpstream, upstreamReady, type CallPipeline, type FilterSource, type PipelineCaller } from './call-pipeline.ts';
+import { callModern } from './modern-call.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
 import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
@@ -61,6 +62,8 @@ export interface SessionOptions {
    * and what a server asks during a call reaches it as `input_required` rounds, not as requests.
    */
   modern?: boolean;
+  /** A 2026-07-28 session's HTTP request (its headers go along with calls sent on in the 2026 form). */
+  request?: Request;
 }
 
 /** What a session needs of the gateway that owns it (GatewayCore), named here so the two files don't import each other. */
@@ -86,6 +89,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   readonly identity: string | undefined;
   /** Serves one 2026-07-28 request (see SessionOptions.modern). */
   readonly modern: boolean;
+  private readonly request: Request | undefined;
   /** On the search view: the tools this session found (listed besides search_tools and call_tool). */
   readonly found: FoundTools | undefined;
   /** What this session declared at initialize; its handlers follow it. */
@@ -108,6 +112,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
     this.filter = options.filter;
     this.identity = options.identity;
     this.modern = options.modern ?? false;
+    this.request = options.request;
     this.found = options.search ? new FoundTools() : undefined;
     this.capabilities = this.declaredCapabilities();
     // One server's endpoint introduces itself as that server (see README, "One server's endpoint").
@@ -272,9 +277,10 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   ): Promise<ResultTypeMap[M]> {
     const { inputResponses } = ctx.mcpReq;
     const requestState = ctx.mcpReq.requestState<string>();
-    if (connection.era?.era === 'modern') {
-      const params = { ...request.params, ...(inputResponses ? { inputResponses } : {}), ...(requestState !== undefined ? { requestState } : {}) };
-      return connection.request({ ...request, params }, { ...options, signal: ctx.mcpReq.signal, allowInputRequired: true });
+    if (connection.era?.era === 'modern' && connection.config.transport === 'streamable_http' && this.request) {
+      const meta = { ...ctx.mcpReq._meta, ...ctx.mcpReq.envelope };
+      const caller = { request: this.request, meta, inputResponses, requestState, signal: ctx.mcpReq.signal };
+      return (await callModern(connection, request, caller, options.onprogress)) as ResultTypeMap[M];
     }
     const accepts = (method: string) => this.accepts(method, ctx);
     const outcome =

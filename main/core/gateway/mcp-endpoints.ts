@@ -132,7 +132,7 @@ export class McpEndpoints {
     const target = context.requestInfo && this.modernCallers.get(context.requestInfo);
     if (!target) throw new Error('a 2026-07-28 request reached the handler without its endpoint');
     const { spec, caller, endpoint } = target;
-    return this.core.createRequestSession({ spec, filter: caller.filter, identity: caller.identity, search: endpoint.search }).server;
+    return this.core.createRequestSession({ spec, filter: caller.filter, identity: caller.identity, search: endpoint.search, request: context.requestInfo }).server;
   }
 
   start(): void {

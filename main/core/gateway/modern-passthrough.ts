@@ -11,6 +11,7 @@ import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type It
 import type { CallRecord } from './call-pipeline.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 import { decodeHeaderValue, encodeHeaderValue, headerMismatchResponse } from '../upstream/mcp-headers.ts';
+import { responseMessages } from '../upstream/sse-messages.ts';
 
 /** What the pass-through needs of the gateway. */
 export interface PassThroughHost {
@@ -198,20 +199,13 @@ async function readAnswer(response: Response, id: unknown): Promise<Record<strin
 
 /** A response's last JSON-RPC message (the answer, after any notifications on an SSE stream). */
 async function lastMessageOf(response: Response): Promise<Record<string, unknown> | undefined> {
+  let last: Record<string, unknown> | undefined;
   try {
-    const text = await response.text();
-    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(text) as Record<string, unknown>;
-    const events = text.split(/\r?\n\r?\n/).filter((event) => /^data:/m.test(event));
-    const data = events
-      .at(-1)
-      ?.split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-      .join('\n');
-    return data ? (JSON.parse(data) as Record<string, unknown>) : undefined;
+    for await (const message of responseMessages(response)) last = message;
   } catch {
-    return undefined; // not JSON-RPC: the client gets the server's answer as it is
+    // the stream broke off: what arrived is all there is
   }
+  return last;
 }
 
 function errorResponse(id: unknown, code: number, message: string): Response {

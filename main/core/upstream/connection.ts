@@ -302,11 +302,11 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     try {
       // Bounds the transport's own start too (an SSE stream that never sends its endpoint).
       const limit = `did not finish initializing within ${formatDelay(this.initializeTimeoutMs, 's')}`;
-      const probed = await withTimeout(this.connectClient(attempt, negotiates), this.initializeTimeoutMs, limit);
+      const { verdict, probed } = await withTimeout(this.connectClient(attempt, negotiates), this.initializeTimeoutMs, limit);
       this.assertCurrent(attempt);
-      this._era = this.prior = eraOf(attempt.client);
-      if (probed) this.emit('era', this._era);
-      if (this._era.era === 'modern') await this.listen(attempt);
+      this._era = this.prior = verdict;
+      if (probed) this.emit('era', verdict);
+      if (isModern(attempt)) await this.listen(attempt);
       this.assertCurrent(attempt);
       const lists = await this.fetchParts(attempt.client, ALL_PARTS);
       this.assertCurrent(attempt);
@@ -373,25 +373,51 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   }
 
   /**
-   * Connects the attempt's client, with the stored verdict when there is one. Returns whether a
-   * probe decided the era (so it is news). A modern verdict the server no longer matches fails
-   * before anything is sent: the same client then connects again and probes.
+   * Connects the attempt's client and says which era the server speaks (from the stored verdict, or
+   * a probe when there is none). A server of 2026-07-28 that also serves 2025 clients (most do: the
+   * SDK serves both on one URL) is connected in the 2025 era, the way Canopy's 2025 clients would
+   * reach it themselves: its tools that ask the client by sending requests keep working for them,
+   * while 2026 clients reach the server in the 2026 form (one server's endpoint hands their requests
+   * on; other endpoints send their calls through `forwardModern`). Only a server of 2026-07-28 alone
+   * gets a 2026 connection. A stored modern verdict the server no longer matches fails before
+   * anything is sent: the same client then connects again and probes.
    */
-  private async connectClient(attempt: Attempt, negotiates: boolean): Promise<boolean> {
-    const prior = negotiates ? priorDiscovery(this.prior) : undefined;
-    attempt.adoptedPrior = prior !== undefined;
-    if (!prior) {
+  private async connectClient(attempt: Attempt, negotiates: boolean): Promise<{ verdict: EraVerdict; probed: boolean }> {
+    if (!negotiates) {
       await attempt.client.connect(attempt.transport);
-      return negotiates;
+      return { verdict: { era: 'legacy', checkedAt: new Date().toISOString() }, probed: false };
     }
+    const probed = this.prior === undefined;
+    attempt.adoptedPrior = !probed;
+    const verdict = this.prior ?? (await this.withOwnClient('auto', eraOf));
+    const modernOnly = verdict.era === 'modern' && !(await this.withOwnClient('legacy', () => true).catch(() => false));
+    const prior: PriorDiscovery = modernOnly ? (priorDiscovery(verdict) ?? { kind: 'legacy' }) : { kind: 'legacy' };
     try {
       await attempt.client.connect(attempt.transport, { prior });
-      return false;
+      return { verdict, probed };
     } catch (error) {
       if (!(prior.kind === 'modern' && error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed)) throw error;
       this.note(`the stored protocol verdict no longer matches (${errorText(error)}); asking the server again`);
       await attempt.client.connect(attempt.transport);
-      return true;
+      return { verdict: eraOf(attempt.client), probed: true };
+    }
+  }
+
+  /**
+   * Connects a client of its own in `mode` (auto: probe the era; legacy: initialize), reads what it
+   * needs and lets the client go (ending the session it opened).
+   */
+  private async withOwnClient<T>(mode: 'auto' | 'legacy', read: (client: Client) => T): Promise<T> {
+    const transport = this.createTransport(() => {});
+    const client = new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: this.clientCapabilities, versionNegotiation: { mode } });
+    try {
+      await withTimeout(client.connect(transport), this.initializeTimeoutMs, `did not answer within ${formatDelay(this.initializeTimeoutMs, 's')}`);
+      return read(client);
+    } finally {
+      if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+        await withTimeout(transport.terminateSession(), TERMINATE_SESSION_TIMEOUT_MS, 'terminate').catch(() => {});
+      }
+      await client.close().catch(() => {});
     }
   }
 
@@ -499,7 +525,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
    * those Mcp-Param-* headers: only the SDK's callTool writes them, from the tool's definition.
    */
   private send<M extends RequestMethod>(attempt: Attempt, request: UpstreamRequest<M>, options?: UpstreamRequestOptions): Promise<ResultTypeMap[M]> {
-    if (request.method === 'tools/call' && this._era?.era === 'modern') {
+    if (request.method === 'tools/call' && isModern(attempt)) {
       const tool = this._catalog?.tools.find((listed) => listed.name === request.params?.name);
       if (tool && mirrorsArguments(tool.inputSchema)) {
         return attempt.client.callTool(request.params as CallToolRequest['params'], { ...options, toolDefinition: tool }) as Promise<ResultTypeMap[M]>;
