@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { eventually } from '../support/gateway.ts';
 import { shapedStdioConfig } from '../support/shaped-server.ts';
+import { stdioConfigs } from '../support/upstreams.ts';
 import { startEnterprise, text, type EnterpriseGateway } from '../enterprise/support.ts';
 import type { AdminClient } from '../../main/core/api/client.ts';
 
@@ -20,6 +21,7 @@ describe('admin API calls', () => {
     await admin.registerServer({ config: shapedStdioConfig('slow', 'slow') });
     // A server whose state lives in its process: a connection of its own per MCP session.
     await admin.registerServer({ config: { ...shapedStdioConfig('odd', 'names'), isolation: 'per_session' } });
+    await admin.registerServer({ config: stdioConfigs.everything() });
     agent = t.apiAs((await admin.createClient({ name: 'agent', allow: ['slow', 'odd'] })).token);
   }, 120_000);
 
@@ -78,5 +80,13 @@ describe('admin API calls', () => {
       await admin.setToolEnabled('slow__wait', true);
     }
     await expect(admin.readResource('note://nowhere')).rejects.toMatchObject({ status: 400, code: 'bad_request', message: "unknown resource 'note://nowhere'" });
+  });
+
+  it('refuses what a server asks during an admin call, saying where to call the tool instead', async () => {
+    const outcome = await admin.invokeTool('everything__trigger-sampling-request', { prompt: 'hi' }).then(
+      (result) => JSON.stringify(result),
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(/the admin API cannot answer 'sampling\/createMessage' during a call: call this tool from an MCP client that supports sampling\/createMessage/);
   });
 });
