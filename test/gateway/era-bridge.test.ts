@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
 import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
+import { rawModernCall } from '../support/raw-modern-call.ts';
 
 const text = (result: { content?: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
 
@@ -100,26 +101,11 @@ describe('2026-07-28 client → Canopy → 2025 server', () => {
   }, 30_000);
 
   it('a requestState Canopy did not issue is refused', async () => {
-    const meta = {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-      'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
-    };
-    const response = await fetch(`${t.url}/servers/everything/mcp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': 'tools/call',
-        'mcp-name': 'trigger-elicitation-request',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'tools/call',
-        params: { name: 'trigger-elicitation-request', arguments: {}, requestState: 'forged', inputResponses: { x: { action: 'accept', content: {} } }, _meta: meta },
-      }),
+    const response = await rawModernCall(`${t.url}/servers/everything/mcp`, {
+      tool: 'trigger-elicitation-request',
+      arguments: {},
+      capabilities: { elicitation: {} },
+      params: { requestState: 'forged', inputResponses: { x: { action: 'accept', content: {} } } },
     });
     const body = await response.text();
     expect(body).toContain('-32602');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { startDualEraServer, type DualEraServer } from '../support/dual-era-server.ts';
+import { rawModernCall } from '../support/raw-modern-call.ts';
 
 const text = (result: { content?: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('');
 
@@ -15,25 +16,7 @@ async function modernClient(url: string): Promise<Client> {
   return client;
 }
 
-/** A hand-made 2026-07-28 tools/call, headers and body as the spec has them. */
-function rawCall(url: string, tool: string, nameHeader: string): Promise<Response> {
-  const meta = {
-    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-    'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-    'io.modelcontextprotocol/clientCapabilities': {},
-  };
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': nameHeader,
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: tool, arguments: { text: 'x' }, _meta: meta } }),
-  });
-}
+const rawCall = (url: string, tool: string, nameHeader: string) => rawModernCall(url, { tool, arguments: { text: 'x' }, nameHeader });
 
 describe('2026-07-28 client → /servers/{name}/mcp → 2026-07-28 server', () => {
   let t: TestGateway;
