@@ -10,6 +10,7 @@ import { chooseSecretStore } from './secrets/choose-secret-store.ts';
 import type { CliLaunch, GatewayMode, StatusView } from './api/contract.ts';
 import { createApiRoutes } from './api/routes.ts';
 import { Registry } from './registry/registry.ts';
+import { ServerViews } from './api/server-views.ts';
 import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
@@ -98,6 +99,8 @@ export interface Gateway {
   readonly events: EventEmitter<GatewayEvents>;
   /** Registry operations (the tray and the window use these in-process). */
   readonly registry: Registry;
+  /** What the admin API shows of the registry (the tray lists servers with it). */
+  readonly views: ServerViews;
   readonly logger: Logger;
   /**
    * Set while an enterprise gateway has no administrator yet: `initToken` is the bootstrap secret it
@@ -209,7 +212,6 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     store,
     secrets,
     logger,
-    describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp`, ...(options.cli ? { cli: options.cli } : {}) }),
     connections: {
       create(config, { priorEra } = {}) {
         const connection = createUpstreamConnection(config, { ...upstreamOptions(config), priorEra });
@@ -231,6 +233,12 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       detectTransport: (config) =>
         detectRemoteTransport(config.url!, { headers: upstreamHeaders(config).headers, clientInfo: { name: 'canopy', version: VERSION } }),
     },
+  });
+  const views = new ServerViews({
+    registry,
+    store: store.location,
+    secrets,
+    describe: (): Omit<StatusView, 'secrets' | 'store'> => ({ version: VERSION, mode, mcpUrl: `${url}/mcp`, ...(options.cli ? { cli: options.cli } : {}) }),
   });
   const access = new AccessControl(store);
   const audit = enterprise
@@ -309,6 +317,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   const guard = new AccessGuard({ enterprise, access, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
   const api = createApiRoutes({
     registry,
+    views,
     invokeTool: (name, input, caller, options) => core!.invokeTool(name, input, caller, options),
     readResource: (uri, caller) => core!.readResource(uri, caller),
     guard,
@@ -369,6 +378,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     },
     events,
     registry,
+    views,
     logger,
     pendingInitialization: () => (enterprise && !access.initialized ? { ...(bootstrap.generatedSecret ? { initToken: bootstrap.generatedSecret } : {}) } : undefined),
     async start() {

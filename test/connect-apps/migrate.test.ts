@@ -215,7 +215,7 @@ describe('canopy setup --migrate / --undo against a real gateway', () => {
     expect(server.state.status).toBe('running');
     // The API shows the secret redacted; the store holds a reference, not the value.
     expect((server.config as { env: Record<string, string> }).env.API_KEY).toBe(REDACTED);
-    expect(JSON.stringify(await gateway.gateway.registry.exportServers())).not.toContain('sk-very-secret');
+    expect(JSON.stringify(await gateway.gateway.views.exportServers())).not.toContain('sk-very-secret');
 
     // Migrating again finds nothing left to move.
     await expect(setupCli().run('setup', '--migrate', 'cursor')).rejects.toThrow(/Cursor has no MCP servers to move/);

@@ -71,7 +71,7 @@ describe('first-run migration over the admin API', () => {
     expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).mcpServers)).toEqual(['broken', 'canopy']);
     const server = await gateway.api.getServer('memory');
     expect(server.state.status).toBe('running');
-    expect(JSON.stringify(gateway.gateway.registry.exportServers())).not.toContain('sk-very-secret');
+    expect(JSON.stringify(gateway.gateway.views.exportServers())).not.toContain('sk-very-secret');
 
     const scan = await gateway.api.scanApps();
     expect(scan.firstRun).toBe(false);

@@ -12,6 +12,7 @@ import { parseServerConfig } from '../../main/core/config/server-config.ts';
 import { ERA_VERDICT_MAX_AGE_MS, eraDestination, freshVerdict, storedVerdict } from '../../main/core/registry/era-verdicts.ts';
 import type { EraVerdict } from '../../main/core/upstream/types.ts';
 import { Registry } from '../../main/core/registry/registry.ts';
+import { serverView } from '../../main/core/api/server-views.ts';
 import { createUpstreamConnection } from '../../main/core/upstream/index.ts';
 import { FileSecretStore } from '../../main/core/secrets/file-secret-store.ts';
 import { silentLogger } from '../../main/core/telemetry/logger.ts';
@@ -124,7 +125,6 @@ describe('a stored verdict spares the next start its probe', () => {
       store,
       secrets: new FileSecretStore(dir),
       logger: silentLogger(),
-      describe: () => ({ version: 'test', mode: 'development', mcpUrl: 'http://127.0.0.1:9/mcp' }),
       connections: {
         create(config, options) {
           priorEras.push(options?.priorEra);
@@ -157,7 +157,7 @@ describe('a stored verdict spares the next start its probe', () => {
     await a.store.protocolEras.save('thinking', storedVerdict(stale, parseServerConfig(stdioConfigs.sequentialThinking('thinking'))));
     await b.registry.setServerEnabled('thinking', false);
     // Stopped, it shows the era it was last known to speak.
-    expect((await b.registry.getServer('thinking')).protocolEra).toBe('modern');
+    expect(serverView(b.registry.requireSlot('thinking')).protocolEra).toBe('modern');
     await b.registry.setServerEnabled('thinking', true);
     await eventually(() => b.priorEras.length === 2, 10_000, 'B to start thinking again');
     expect(b.priorEras[1]).toBeUndefined();

@@ -40,18 +40,18 @@ describe('GatewayHost', () => {
     expect(host.phase).toEqual({ phase: 'running', mcpUrl: `${host.gateway!.url}/mcp` });
     expect(phases).toEqual(['starting', 'running']);
 
-    const registry = host.gateway!.registry;
+    const { registry, views } = host.gateway!;
     const changesBefore = phases.length;
     await registry.registerServer({ config: stdioConfigs.everything('everything') });
     expect(phases.length).toBeGreaterThan(changesBefore);
-    const pid = await eventually(async () => (await registry.getServer('everything')).state.pid, 20_000, 'the stdio child');
+    const pid = await eventually(async () => (await views.getServer('everything')).state.pid, 20_000, 'the stdio child');
 
     // The tray toggle: off, then on again.
     expect(await toggleServer(registry, 'everything', false)).toEqual({ ok: true });
-    expect((await registry.getServer('everything')).enabled).toBe(false);
+    expect((await views.getServer('everything')).enabled).toBe(false);
     await eventually(() => !alive(pid), 10_000, 'the child to stop when disabled');
     expect(await toggleServer(registry, 'everything', true)).toEqual({ ok: true });
-    const pid2 = await eventually(async () => (await registry.getServer('everything')).state.pid, 20_000, 'the restarted child');
+    const pid2 = await eventually(async () => (await views.getServer('everything')).state.pid, 20_000, 'the restarted child');
     const missing = await toggleServer(registry, 'nope', true);
     expect(missing.ok).toBe(false);
     expect(missing.message).toMatch(/^Could not enable nope: /);
@@ -72,7 +72,7 @@ describe('GatewayHost', () => {
     const second = options();
     expect(await host.replace(second)).toEqual({ ok: true });
     expect(host.options).toBe(second);
-    expect(await host.gateway!.registry.listServers()).toEqual([]);
+    expect(await host.gateway!.views.listServers()).toEqual([]);
 
     // A store that cannot open (its folder is a file): back on `second`.
     const notADir = join(second.dataDir, 'not-a-dir');
@@ -85,7 +85,7 @@ describe('GatewayHost', () => {
     expect(host.phase.phase).toBe('running');
 
     expect(await host.replace(first)).toEqual({ ok: true });
-    expect((await host.gateway!.registry.listServers()).map((s) => s.name)).toEqual(['kept']);
+    expect((await host.gateway!.views.listServers()).map((s) => s.name)).toEqual(['kept']);
     expect(host.gateway!.url).not.toBe('');
     expect(firstUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await host.stop();

@@ -96,7 +96,7 @@ const CORE_ROOMS = [
   'gateway', // downstream MCP sessions, catalog, routing
   'http', // the Hono server, origin guard, static UI
   'access', // modes, identities, tokens, allow-lists, the access guard
-  'contract', // api/contract.ts: the admin API's shapes (types only), which the registry still builds
+  'contract', // api/contract.ts: the admin API's shapes (types only); the registry no longer needs them (api/server-views.ts builds them)
   'registry', // registered servers and their connections
   'api', // admin REST routes and the API client
   'index.ts', // createGateway: wiring only

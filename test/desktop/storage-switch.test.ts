@@ -85,7 +85,7 @@ describe('switching on real stores', () => {
     expect(result.ok, result.message).toBe(true);
     expect(result.message).toMatch(/^Canopy now keeps its data on PostgreSQL at 127\.0\.0\.1:\d+\/canopy_test_/);
     expect(result.message).toMatch(/encrypted with a new key kept in your keychain \(service "canopy", account "secret-key:postgres:/);
-    expect(await fixture.host.gateway!.registry.listServers()).toEqual([]);
+    expect(await fixture.host.gateway!.views.listServers()).toEqual([]);
     const stored = JSON.stringify(fixture.stored());
     expect(stored).not.toContain(`:${url.password}@`);
     expect(fixture.preferences.value.storage).toEqual({ kind: 'postgres', url: url.toString().replace(`:${url.password}@`, '@') });
@@ -129,7 +129,7 @@ describe('switching on real stores', () => {
 
     const back = await fixture.controller.switchStorage({ kind: 'sqlite' });
     expect(back).toEqual({ ok: true, message: 'Canopy now keeps its data on this computer (SQLite).' });
-    expect((await fixture.host.gateway!.registry.listServers()).map((s) => s.name)).toEqual(['local-only']);
+    expect((await fixture.host.gateway!.views.listServers()).map((s) => s.name)).toEqual(['local-only']);
   }, 60_000);
 
   it('a PostgreSQL that cannot be reached: back on SQLite, nothing saved', async () => {

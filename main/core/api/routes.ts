@@ -14,6 +14,7 @@ import type { CallOptions } from '../gateway/gateway-core.ts';
 import { ProtocolErrorCode, SdkError } from '@modelcontextprotocol/client';
 import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 import type { Registry } from '../registry/registry.ts';
+import { registrationView, serverView, type ServerViews } from './server-views.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AuditTrail } from '../telemetry/audit-trail.ts';
 import type { Caller } from '../gateway/mcp-endpoints.ts';
@@ -62,6 +63,7 @@ function errorResponse(c: Context, code: ErrorCode, message: string) {
 
 export interface ApiServices extends IdentityRouteServices {
   registry: Registry;
+  views: ServerViews;
   /** Calls a tool through the gateway's own routing (switches, allow-lists, telemetry). */
   invokeTool(name: string, input: Record<string, unknown>, caller: Caller, options?: CallOptions): Promise<InvokeToolResult>;
   /** Reads a resource through the gateway's own routing, like `invokeTool`. */
@@ -97,7 +99,7 @@ function listOf<T extends { server: string; originalName?: string }>(c: Context<
 }
 
 export function createApiRoutes(services: ApiServices): Hono {
-  const { registry, invokeTool, logger } = services;
+  const { registry, views, invokeTool, logger } = services;
   const api = new Hono<ApiEnv>();
 
   api.onError((error, c) => {
@@ -121,29 +123,31 @@ export function createApiRoutes(services: ApiServices): Hono {
   api.use('*', auditAdminChanges(services.audit));
   api.use('*', services.guard.api);
 
-  api.get('/status', async (c) => c.json(await registry.status()));
+  api.get('/status', async (c) => c.json(await views.status()));
 
-  api.get('/servers', async (c) => c.json(await registry.listServers()));
+  api.get('/servers', async (c) => c.json(await views.listServers()));
   api.post('/servers', async (c) => {
     const body = await readJson(c, registerBody, 'request');
-    return c.json(await registry.registerServer(body), 201);
+    return c.json(registrationView(await registry.registerServer(body)), 201);
   });
-  api.get('/servers/:name', async (c) => c.json(await registry.getServer(c.req.param('name'))));
+  api.get('/servers/:name', async (c) => c.json(await views.getServer(c.req.param('name'))));
   api.delete('/servers/:name', async (c) => c.json(await registry.deregisterServer(c.req.param('name'))));
-  api.post('/servers/:name/enable', async (c) => c.json(await registry.setServerEnabled(c.req.param('name'), true)));
-  api.post('/servers/:name/disable', async (c) => c.json(await registry.setServerEnabled(c.req.param('name'), false)));
-  api.post('/servers/:name/restart', async (c) => c.json(await registry.restartServer(c.req.param('name'))));
-  api.get('/servers/:name/logs', async (c) => c.json(registry.serverLogs(c.req.param('name'))));
+  api.post('/servers/:name/enable', async (c) => c.json(serverView(await registry.setServerEnabled(c.req.param('name'), true))));
+  api.post('/servers/:name/disable', async (c) => c.json(serverView(await registry.setServerEnabled(c.req.param('name'), false))));
+  api.post('/servers/:name/restart', async (c) => c.json(serverView(await registry.restartServer(c.req.param('name')))));
+  api.get('/servers/:name/logs', async (c) => c.json(views.serverLogs(c.req.param('name'))));
   api.post('/servers/:name/authorize', async (c) => c.json(await registry.authorizeServer(c.req.param('name'))));
+
+  const switchItem = async (kind: 'tool' | 'prompt', name: string, enabled: boolean) => views.switchedItem(await registry.setItemEnabled(kind, name, enabled), kind, enabled);
 
   /** The tool `name`; an MCP client gets one answer for "no such tool" and "not yours", so it cannot probe names. */
   const toolFor = (c: Context<ApiEnv>, name: string): ToolView => {
     const principal = c.get('principal');
-    if (principal?.kind !== 'client') return registry.getTool(name);
+    if (principal?.kind !== 'client') return views.getTool(name);
     const hidden = new CanopyError('forbidden', `tool '${name}' does not exist or is not on the allow-list of MCP client '${principal.name}'`);
     let tool: ToolView;
     try {
-      tool = registry.getTool(name);
+      tool = views.getTool(name);
     } catch (error) {
       if (error instanceof CanopyError) throw hidden;
       throw error;
@@ -152,16 +156,16 @@ export function createApiRoutes(services: ApiServices): Hono {
     return tool;
   };
 
-  api.get('/tools', async (c) => c.json(listOf(c, 'tool', (server) => registry.listTools(server))));
+  api.get('/tools', async (c) => c.json(listOf(c, 'tool', (server) => views.listTools(server))));
   api.get('/tools/:name', async (c) => c.json(toolFor(c, c.req.param('name'))));
-  api.post('/tools/:name/enable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), true)));
-  api.post('/tools/:name/disable', async (c) => c.json(await registry.setItemEnabled('tool', c.req.param('name'), false)));
+  api.post('/tools/:name/enable', async (c) => c.json(await switchItem('tool', c.req.param('name'), true)));
+  api.post('/tools/:name/disable', async (c) => c.json(await switchItem('tool', c.req.param('name'), false)));
   api.patch('/tools/:name/override', async (c) => {
     const body = await readJson(c, overrideBody, 'override');
-    return c.json(await registry.setToolOverride(c.req.param('name'), body));
+    return c.json(views.override(await registry.setToolOverride(c.req.param('name'), body)));
   });
-  api.delete('/tools/:name/override', async (c) => c.json(await registry.setToolOverride(c.req.param('name'), { name: null, description: null, hidden: false })));
-  api.get('/overrides', async (c) => c.json(registry.listOverrides(c.req.query('server'))));
+  api.delete('/tools/:name/override', async (c) => c.json(views.override(await registry.setToolOverride(c.req.param('name'), { name: null, description: null, hidden: false }))));
+  api.get('/overrides', async (c) => c.json(views.listOverrides(c.req.query('server'))));
   api.post('/tools/:name/invoke', async (c) => {
     const body = await readJson(c, invokeBody, 'request');
     // Refused before anything runs; the gateway checks again on the call itself. Called by the name /mcp lists.
@@ -187,11 +191,11 @@ export function createApiRoutes(services: ApiServices): Hono {
     });
   });
 
-  api.get('/prompts', async (c) => c.json(listOf(c, 'prompt', (server) => registry.listPrompts(server))));
-  api.post('/prompts/:name/enable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), true)));
-  api.post('/prompts/:name/disable', async (c) => c.json(await registry.setItemEnabled('prompt', c.req.param('name'), false)));
+  api.get('/prompts', async (c) => c.json(listOf(c, 'prompt', (server) => views.listPrompts(server))));
+  api.post('/prompts/:name/enable', async (c) => c.json(await switchItem('prompt', c.req.param('name'), true)));
+  api.post('/prompts/:name/disable', async (c) => c.json(await switchItem('prompt', c.req.param('name'), false)));
 
-  api.get('/resources', async (c) => c.json(listOf(c, 'resource', (server) => registry.listResources(server))));
+  api.get('/resources', async (c) => c.json(listOf(c, 'resource', (server) => views.listResources(server))));
   // A POST (the URI goes in the body, not the path); the caller's allow-list applies in the session.
   api.post('/resources/read', async (c) => {
     const { uri } = await readJson(c, readResourceBody, 'request');
@@ -204,7 +208,7 @@ export function createApiRoutes(services: ApiServices): Hono {
     return c.json(await asApiError(services.readResource(uri, services.callerOf(c.get('principal')))));
   });
 
-  api.get('/export', async (c) => c.json(registry.exportServers()));
+  api.get('/export', async (c) => c.json(views.exportServers()));
 
   api.route('/', identityRoutes(services));
   api.route('/', groupRoutes(services.groups));

@@ -90,7 +90,7 @@ export function setupRoutes(services: SetupRouteServices): Hono<ApiEnv> {
   // The first-run view only offers to move servers in: with none in any app, the empty server list
   // (and its "Add server") is the better first window.
   const firstRun = async (scans: AppScan[]) =>
-    scans.some((scan) => scan.servers.length > 0) && (await registry.listServers()).length === 0 && (await settings.get(FIRST_RUN_DISMISSED)) !== 'true';
+    scans.some((scan) => scan.servers.length > 0) && registry.slots().length === 0 && (await settings.get(FIRST_RUN_DISMISSED)) !== 'true';
 
   api.get('/setup/apps', async (c) => {
     const scans = await scanApps(host());

@@ -4,7 +4,7 @@
 // listeners what changed.
 import { EventEmitter } from 'node:events';
 import { parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
-import { isExposableName, MAX_EXPOSED_NAME_LENGTH, qualifiedName, qualifiedResourceUri, splitQualifiedName } from '../config/names.ts';
+import { isExposableName, MAX_EXPOSED_NAME_LENGTH, qualifiedName, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
@@ -12,29 +12,14 @@ import { isUniqueViolation } from '../store/dialect.ts';
 import type { ItemKind, ItemSetting, ToolOverride } from '../store/item-settings.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { deleteUnreferencedSecrets, secretsCommitted, writeNewSecrets } from '../secrets/orphan-secrets.ts';
-import { exportableConfig, keepRedactedSecrets, redactSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
+import { keepRedactedSecrets, resolveSecrets, secretRefs, splitSecrets } from '../secrets/secret-fields.ts';
 import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
 import { exposedNames, isListed, prefixOf } from '../gateway/catalog.ts';
 import { claimId } from '../gateway/exposed-names.ts';
 import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
-import { eraDestination, storedVerdict, verdictFor } from './era-verdicts.ts';
+import { eraDestination, storedVerdict } from './era-verdicts.ts';
 import { UpstreamSupervisor, type UpstreamSlot } from './upstream-supervisor.ts';
 import type { Prompt, Tool } from '@modelcontextprotocol/server';
-import type {
-  AuthorizeResult,
-  CatalogItemView,
-  DeregisterServerResult,
-  ExportView,
-  LogsView,
-  PromptView,
-  RegisterServerResult,
-  ResourceView,
-  ServerView,
-  StatusView,
-  ToolOverrideBody,
-  ToolOverrideView,
-  ToolView,
-} from '../api/contract.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface RegistryEvents {
@@ -61,8 +46,6 @@ export interface RegistryOptions {
   secrets: SecretStore;
   connections: ConnectionFactory;
   logger: Logger;
-  /** For status(): version, mode, URLs. */
-  describe: () => Omit<StatusView, 'secrets' | 'store'>;
   /** How long a registration waits for the upstream's first start. */
   registrationTimeoutMs?: number;
   /** Called after each committed write (so other replicas can reload). */
@@ -78,6 +61,49 @@ function givesTransport(config: unknown): boolean {
 
 function catalogServer(record: ServerRecord): CatalogServer {
   return { name: record.name, enabled: record.enabled, ...(record.config.alias !== undefined ? { alias: record.config.alias } : {}) };
+}
+
+/** A server whose catalog the admin lists show. */
+export interface ListedCatalog {
+  name: string;
+  catalog: NonNullable<UpstreamConnection['catalog']>;
+}
+
+/** A tool or prompt of a listed server, with the names it is listed under and its switch. */
+export interface ListedItem<T extends Tool | Prompt> {
+  item: T;
+  /** On aggregated views (`/mcp`). */
+  name: string;
+  server: string;
+  /** The upstream's own name. */
+  originalName: string;
+  /** On the server's own endpoint. */
+  serverEndpointName: string;
+  enabled: boolean;
+}
+
+/** A tool the user renamed, described anew or hid. */
+export interface AdjustedTool {
+  server: string;
+  tool: string;
+  override?: ToolOverride;
+  hidden: boolean;
+}
+
+/** A change of a tool's override: a value sets, null (or '') clears, absent keeps. */
+export interface ToolOverrideChange {
+  name?: string | null;
+  description?: string | null;
+  hidden?: boolean;
+}
+
+/** What a registration did: the server's slot, credential notes, where to authorize. */
+export interface Registration {
+  slot: Readonly<UpstreamSlot>;
+  warnings: string[];
+  authorizationUrl?: string;
+  /** The same config was registered already: nothing changed. */
+  unchanged?: true;
 }
 
 const itemKey = (server: string, kind: ItemKind, name: string) => `${server}\u0000${kind}\u0000${name}`;
@@ -165,9 +191,14 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     await this.upstreams.stopAll();
   }
 
-  // ---- reads ----
+  // ---- reads (the admin API's views are built from these: api/server-views.ts) ----
 
-  private requireSlot(name: string): UpstreamSlot {
+  /** Every server's slot, in name order. */
+  slots(): readonly Readonly<UpstreamSlot>[] {
+    return this.upstreams.sorted();
+  }
+
+  requireSlot(name: string): Readonly<UpstreamSlot> {
     const slot = this.upstreams.slot(name);
     if (!slot) throw notFound(`no server named '${name}' is registered: see \`canopy list servers\``);
     return slot;
@@ -177,85 +208,35 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return this.requireSlot(name).record;
   }
 
-  private idleState({ record, launchError }: UpstreamSlot): ServerView['state'] {
-    return launchError ? { status: 'error', crashes: 0, lastError: launchError, since: record.updatedAt } : { status: 'stopped', crashes: 0, since: record.updatedAt };
-  }
-
-  private view(slot: UpstreamSlot): ServerView {
-    const { record, connection } = slot;
-    const catalog = connection?.catalog;
-    const era = connection?.era ?? verdictFor(slot.era, record.config);
-    return {
-      name: record.name,
-      transport: record.transport,
-      description: record.description,
-      enabled: record.enabled,
-      state: connection?.state ?? this.idleState(slot),
-      protocolEra: era?.era ?? null,
-      protocolEraCheckedAt: era?.checkedAt ?? null,
-      toolCount: catalog?.tools.length ?? 0,
-      promptCount: catalog?.prompts.length ?? 0,
-      resourceCount: (catalog?.resources.length ?? 0) + (catalog?.resourceTemplates.length ?? 0),
-      config: redactSecrets(record.config),
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-    };
-  }
-
-  async status(): Promise<StatusView> {
-    const location = this.options.store.location;
-    return {
-      ...this.options.describe(),
-      store: {
-        kind: location.kind,
-        description: location.kind === 'sqlite' ? `SQLite at ${location.path}` : 'PostgreSQL',
-      },
-      secrets: this.options.secrets.describe(),
-    };
-  }
-
-  async listServers(): Promise<ServerView[]> {
-    return this.upstreams.sorted().map((slot) => this.view(slot));
-  }
-
-  async getServer(name: string): Promise<ServerView> {
-    return this.view(this.requireSlot(name));
-  }
-
-  serverLogs(name: string): LogsView {
-    return { lines: this.requireSlot(name).connection?.logLines() ?? [] };
-  }
-
   /** Servers whose catalogs the admin lists show: one server, or all. */
-  private catalogs(server: string | undefined) {
+  listedCatalogs(server: string | undefined): ListedCatalog[] {
     if (server !== undefined) this.requireRecord(server);
-    const out: { name: string; connection: UpstreamConnection }[] = [];
+    const out: ListedCatalog[] = [];
     for (const { record, connection } of this.upstreams.all()) {
       if (server !== undefined && record.name !== server) continue;
-      if (record.enabled && connection && isListed(connection)) out.push({ name: record.name, connection });
+      if (record.enabled && connection && isListed(connection)) out.push({ name: record.name, catalog: connection.catalog! });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**
-   * One kind's items of the listed servers with what they share: the name on aggregated views and
-   * on the server's own endpoint (hidden items get the name they would have if shown), the upstream's
-   * name, the switch; `details` adds the rest.
+   * One kind's items of the listed servers with their names: on aggregated views and on the
+   * server's own endpoint (hidden items get the name they would have if shown), the upstream's
+   * name, the switch.
    */
-  private catalogItems<T extends { name: string }, V>(
-    kind: ItemKind,
-    server: string | undefined,
-    details: (item: T, server: string) => V,
-  ): (V & CatalogItemView)[] {
-    const catalogs = this.catalogs(server);
+  listedItems(kind: 'tool', server?: string): ListedItem<Tool>[];
+  listedItems(kind: 'prompt', server?: string): ListedItem<Prompt>[];
+  listedItems(kind: ItemKind, server?: string): ListedItem<Tool | Prompt>[];
+  listedItems(kind: ItemKind, server?: string): ListedItem<Tool | Prompt>[] {
+    const catalogs = this.listedCatalogs(server);
     const aggregated = exposedNames(this, kind, undefined, { hidden: true });
-    return catalogs.flatMap(({ name, connection }) => {
+    return catalogs.flatMap(({ name, catalog }) => {
       const own = exposedNames(this, kind, name, { hidden: true });
-      const items = (kind === 'tool' ? connection.catalog!.tools : connection.catalog!.prompts) as unknown as T[];
+      const items: (Tool | Prompt)[] = kind === 'tool' ? catalog.tools : catalog.prompts;
       return items.map((item) => {
         const id = claimId(name, item.name);
         return {
-          ...details(item, name),
+          item,
           name: aggregated.get(id) ?? qualifiedName(name, item.name),
           server: name,
           originalName: item.name,
@@ -266,64 +247,48 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     });
   }
 
-  listTools(server?: string): ToolView[] {
-    return this.catalogItems('tool', server, (tool: Tool, owner) => ({
-      ...this.overrideFields(owner, tool),
-      title: tool.title ?? tool.annotations?.title,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
-      annotations: tool.annotations,
-    }));
-  }
-
-  getTool(name: string): ToolView {
-    return this.findItem('tool', name) as ToolView;
-  }
-
-  /** A tool's description as clients see it, and what the user overrode. */
-  private overrideFields(server: string, tool: Tool): Pick<ToolView, 'description' | 'override' | 'upstreamDescription'> {
-    const override = this.toolOverride(server, tool.name);
-    if (!override) return { description: tool.description };
-    return {
-      description: override.description ?? tool.description,
-      override,
-      ...(override.description !== undefined ? { upstreamDescription: tool.description } : {}),
-    };
-  }
-
-  /** Every tool with an override or hidden, and whether its server still lists it (the names of the others are fine). */
-  listOverrides(server?: string): ToolOverrideView[] {
+  /** Every tool with an override or hidden whose server is registered (whether or not it still lists the tool). */
+  adjustedTools(server?: string): AdjustedTool[] {
     if (server !== undefined) this.requireRecord(server);
     const keys = new Set([...this.overrides.keys(), ...[...this.disabledItems].filter((key) => key.split('\u0000')[1] === 'tool')]);
-    const names = exposedNames(this, 'tool', undefined, { hidden: true });
-    const views: ToolOverrideView[] = [];
+    const adjusted: AdjustedTool[] = [];
     for (const key of keys) {
       const [owner, , tool] = key.split('\u0000');
       if (server !== undefined && owner !== server) continue;
-      const slot = this.upstreams.slot(owner);
-      if (!slot) continue;
-      const { record, connection } = slot;
-      const override = this.overrides.get(key) ?? {};
-      const listedAs = names.get(claimId(owner, tool));
-      const view: ToolOverrideView = { server: owner, tool, ...override, hidden: this.disabledItems.has(key), ...(listedAs !== undefined ? { listedAs } : {}) };
-      const catalog = record.enabled && isListed(connection) ? connection!.catalog : undefined;
-      if (catalog && !catalog.tools.some((t) => t.name === tool)) {
-        view.problem = `the override of tool '${tool}' refers to a tool server '${owner}' no longer lists: clear it with \`canopy tool override ${qualifiedName(owner, tool)} --clear\``;
-      } else if (listedAs !== undefined && override.name !== undefined && listedAs !== qualifiedName(prefixOf(catalogServer(record)), override.name)) {
-        view.problem = `the name '${override.name}' is taken by another tool of server '${owner}', so tool '${tool}' is listed as '${listedAs}': choose another name`;
-      }
-      views.push(view);
+      if (!this.upstreams.slot(owner)) continue;
+      const override = this.overrides.get(key);
+      adjusted.push({ server: owner, tool, ...(override ? { override } : {}), hidden: this.disabledItems.has(key) });
     }
-    return views.sort((a, b) => a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
+    return adjusted;
   }
 
   /**
-   * The server and upstream name a tool override is set on: a listed tool by any name `findItem`
+   * A tool or prompt by the name `/mcp` lists it under, or by `server__name` with the server's name
+   * or alias and the upstream's own name (what allow-lists and groups use; works for hidden items too).
+   */
+  resolveItem(kind: 'tool', name: string): ListedItem<Tool>;
+  resolveItem(kind: 'prompt', name: string): ListedItem<Prompt>;
+  resolveItem(kind: ItemKind, name: string): ListedItem<Tool | Prompt>;
+  resolveItem(kind: ItemKind, name: string): ListedItem<Tool | Prompt> {
+    const items = this.listedItems(kind);
+    const listed = items.find((item) => item.name === name);
+    if (listed) return listed;
+    const split = splitQualifiedName(name);
+    if (!split) throw badRequest(`'${name}' is not a ${kind} name: use the name \`canopy list ${kind}s\` shows (server__${kind})`);
+    const record = this.recordByPrefix(split.server);
+    if (!record) throw notFound(`no server named '${split.server}' is registered: see \`canopy list servers\``);
+    const item = items.find((i) => i.server === record.name && i.originalName === split.name);
+    if (!item) throw notFound(`server '${record.name}' has no ${kind} '${split.name}' (or it is not running): see \`canopy list ${kind}s --server ${record.name}\``);
+    return item;
+  }
+
+  /**
+   * The server and upstream name a tool override is set on: a listed tool by any name `resolveItem`
    * takes, or `server__tool` of an override whose tool is gone (so it can still be cleared).
    */
   private overrideTarget(name: string): { server: string; tool: string } {
     try {
-      const item = this.findItem('tool', name);
+      const item = this.resolveItem('tool', name);
       return { server: item.server, tool: item.originalName };
     } catch (error) {
       const split = splitQualifiedName(name);
@@ -338,7 +303,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    * Changes a tool's overrides. A new name must itself be a name clients accept, and must not be
    * listed for another tool already (on /mcp or on the server's endpoint): such a change is refused.
    */
-  async setToolOverride(name: string, change: ToolOverrideBody): Promise<ToolOverrideView> {
+  async setToolOverride(name: string, change: ToolOverrideChange): Promise<{ server: string; tool: string; hidden: boolean }> {
     const { server, tool } = this.overrideTarget(name);
     const key = itemKey(server, 'tool', tool);
     const previous = this.overrides.get(key) ?? {};
@@ -363,7 +328,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     else this.disabledItems.delete(key);
     this.emit('changed');
     this.committed();
-    return this.listOverrides(server).find((view) => view.tool === tool) ?? { server, tool, hidden };
+    return { server, tool, hidden };
   }
 
   /** Refuses an override name another listed tool already has, on /mcp or on the server's own endpoint. */
@@ -385,67 +350,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
       else this.overrides.delete(key);
     }
     if (free) return;
-    const holder = this.listTools().find(
+    const holder = this.listedItems('tool').find(
       (item) => !(item.server === server && item.originalName === tool) && (item.name === wanted || (item.server === server && item.serverEndpointName === next.name)),
     );
     const who = holder ? `tool '${holder.originalName}' of server '${holder.server}'` : 'another tool';
     throw conflict(`the name '${next.name}' is already listed for ${who}: choose another name`);
-  }
-
-  listPrompts(server?: string): PromptView[] {
-    return this.catalogItems('prompt', server, (prompt: Prompt) => ({
-      title: prompt.title,
-      description: prompt.description,
-      arguments: prompt.arguments,
-    }));
-  }
-
-  /**
-   * A tool or prompt by the name `/mcp` lists it under, or by `server__name` with the server's name
-   * or alias and the upstream's own name (what allow-lists and groups use; works for hidden items too).
-   */
-  private findItem(kind: ItemKind, name: string): ToolView | PromptView {
-    const items = kind === 'tool' ? this.listTools() : this.listPrompts();
-    const listed = items.find((item) => item.name === name);
-    if (listed) return listed;
-    const split = splitQualifiedName(name);
-    if (!split) throw badRequest(`'${name}' is not a ${kind} name: use the name \`canopy list ${kind}s\` shows (server__${kind})`);
-    const record = this.recordByPrefix(split.server);
-    if (!record) throw notFound(`no server named '${split.server}' is registered: see \`canopy list servers\``);
-    const item = items.find((i) => i.server === record.name && i.originalName === split.name);
-    if (!item) throw notFound(`server '${record.name}' has no ${kind} '${split.name}' (or it is not running): see \`canopy list ${kind}s --server ${record.name}\``);
-    return item;
-  }
-
-  listResources(server?: string): ResourceView[] {
-    return this.catalogs(server).flatMap(({ name, connection }) => [
-      ...connection.catalog!.resources.map((r) => ({
-        uri: qualifiedResourceUri(name, r.uri),
-        server: name,
-        originalUri: r.uri,
-        name: r.name,
-        title: r.title,
-        description: r.description,
-        mimeType: r.mimeType,
-        template: false,
-      })),
-      ...connection.catalog!.resourceTemplates.map((t) => ({
-        uri: qualifiedResourceUri(name, t.uriTemplate),
-        server: name,
-        originalUri: t.uriTemplate,
-        name: t.name,
-        title: t.title,
-        description: t.description,
-        mimeType: t.mimeType,
-        template: true,
-      })),
-    ]);
-  }
-
-  exportServers(): ExportView {
-    return {
-      servers: this.upstreams.sorted().map(({ record }) => ({ ...exportableConfig(record.config), enabled: record.enabled })),
-    };
   }
 
   // ---- writes ----
@@ -455,7 +364,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    * committed when it starts — or when it needs OAuth, which is then begun: a config that cannot
    * work is refused and nothing is kept (a replaced server keeps its previous config).
    */
-  async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<RegisterServerResult> {
+  async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<Registration> {
     const parsed = parseServerConfig(body.config);
     const enabled = body.enabled ?? true;
     const previous = this.upstreams.slot(parsed.name)?.record;
@@ -474,7 +383,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
     if (previous && current && !body.force) {
       // Registering the same thing again (an import run twice) changes nothing and is no error.
-      if (sameServerConfig(config, await current())) return { server: this.view(this.requireSlot(previous.name)), warnings: [], unchanged: true };
+      if (sameServerConfig(config, await current())) return { slot: this.requireSlot(previous.name), warnings: [], unchanged: true };
       throw conflict(
         `a server named '${parsed.name}' is already registered with a different config: change it with \`canopy update server ${parsed.name}\`, or replace it with --force`,
       );
@@ -547,8 +456,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     } else await this.upstreams.stop(config.name);
     this.emit('changed');
     this.committed();
-    const server = this.view(this.requireSlot(config.name));
-    return { server, warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
+    return { slot: this.requireSlot(config.name), warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
   }
 
   /** The server whose name or alias is `prefix` (what comes before `__` in a tool's name). */
@@ -585,7 +493,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   /** Removes a server, and takes it out of every tool group in the same transaction (its era verdict goes with its row). */
-  async deregisterServer(name: string): Promise<DeregisterServerResult> {
+  async deregisterServer(name: string): Promise<{ removedFromGroups: string[] }> {
     const record = this.requireRecord(name);
     // Committed first: when the database cannot be written, the server keeps running as it was.
     const removedFromGroups = await this.options.store.transaction(async (tx) => {
@@ -605,7 +513,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   }
 
   /** Toggles a server at once: disabling stops it, enabling starts it in the background. */
-  async setServerEnabled(name: string, enabled: boolean): Promise<ServerView> {
+  async setServerEnabled(name: string, enabled: boolean): Promise<Readonly<UpstreamSlot>> {
     const record = this.requireRecord(name);
     if (record.enabled !== enabled) {
       await this.options.store.servers.setEnabled(name, enabled);
@@ -616,29 +524,30 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     else if (!this.connection(name)) this.upstreams.start(name);
     this.emit('changed');
     if (record.enabled !== enabled) this.committed();
-    return this.view(this.requireSlot(name));
+    return this.requireSlot(name);
   }
 
   /** Stops and starts a server, probing its protocol era again. */
-  async restartServer(name: string): Promise<ServerView> {
+  async restartServer(name: string): Promise<Readonly<UpstreamSlot>> {
     const slot = this.requireSlot(name);
     if (!slot.record.enabled) throw badRequest(`server '${name}' is disabled: enable it with \`canopy enable server ${name}\``);
     await this.upstreams.restart(name);
-    return this.view(slot);
+    return slot;
   }
 
-  async setItemEnabled(kind: ItemKind, name: string, enabled: boolean): Promise<ToolView | PromptView> {
-    const item = this.findItem(kind, name);
+  /** Switches a tool or prompt; returns it as it was found (before the switch). */
+  async setItemEnabled(kind: ItemKind, name: string, enabled: boolean): Promise<ListedItem<Tool | Prompt>> {
+    const item = this.resolveItem(kind, name);
     await this.options.store.itemSettings.set(item.server, kind, item.originalName, enabled);
     const key = itemKey(item.server, kind, item.originalName);
     if (enabled) this.disabledItems.delete(key);
     else this.disabledItems.add(key);
     this.emit('changed');
     this.committed();
-    return kind === 'tool' ? this.getTool(qualifiedName(item.server, item.originalName)) : { ...item, enabled };
+    return item;
   }
 
-  async authorizeServer(name: string): Promise<AuthorizeResult> {
+  async authorizeServer(name: string): Promise<{ authorizationUrl: string }> {
     const record = this.requireRecord(name);
     if (record.transport === 'stdio') throw badRequest(`server '${name}' is a stdio server: OAuth applies to HTTP servers`);
     const config = await resolveSecrets(record.config, this.options.secrets);

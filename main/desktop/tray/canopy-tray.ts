@@ -63,7 +63,7 @@ export class CanopyTray {
 
   private async rebuild(): Promise<void> {
     const gateway = this.deps.host.gateway;
-    const servers: TrayServer[] = gateway ? await gateway.registry.listServers() : [];
+    const servers: TrayServer[] = gateway ? await gateway.views.listServers() : [];
     const phase = this.deps.host.phase;
     const items = buildTrayMenu({ gateway: phase, servers, startAtLogin: this.deps.preferences.value.startAtLogin, pending: this.pending });
     this.tray.setContextMenu(electronMenu(items, this.deps.dispatch));

@@ -1,6 +1,7 @@
 // What clicking a server's checkbox does: enable or disable it at once, then tell the user what
 // needs doing when the result is not simply "on" or "off".
 import type { Gateway } from '../../core/index.ts';
+import { serverView } from '../../core/api/server-views.ts';
 import { serverRoute } from './menu-model.ts';
 
 export interface ToggleOutcome {
@@ -13,7 +14,7 @@ export interface ToggleOutcome {
 
 export async function toggleServer(registry: Pick<Gateway['registry'], 'setServerEnabled'>, name: string, enabled: boolean): Promise<ToggleOutcome> {
   try {
-    const server = await registry.setServerEnabled(name, enabled);
+    const server = serverView(await registry.setServerEnabled(name, enabled));
     if (enabled && server.state.status === 'needs_authorization') {
       return { ok: true, message: `${name} needs authorization: finish it in the browser window Canopy opens.`, openRoute: serverRoute(name) };
     }
