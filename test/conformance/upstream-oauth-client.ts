@@ -75,7 +75,8 @@ try {
     } catch (error) {
       // What a user does when a server shows "needs authorization": authorize it again.
       const [server] = (await api.listServers()).filter((s) => s.name === SERVER);
-      if (server?.state.status !== 'needs_authorization' || authorizations >= MAX_AUTHORIZATIONS) throw error;
+      const needsAuthorization = server?.state.status === 'needs_authorization' || String(error).includes(`server '${SERVER}' needs authorization`);
+      if (!needsAuthorization || authorizations >= MAX_AUTHORIZATIONS) throw error;
       await playBrowser((await api.authorizeServer(SERVER)).authorizationUrl);
     }
   }

@@ -53,6 +53,8 @@ export interface TestAuthorizationServerOptions {
   scopesSupported?: string[];
   /** RFC 9207: advertise `authorization_response_iss_parameter_supported` and name the issuer in every authorization response. Default false. */
   issParameter?: boolean;
+  /** Advertise `client_id_metadata_document_supported`: an https URL may be the client ID (add its document with addClient). Default false. */
+  clientIdMetadataDocuments?: boolean;
 }
 
 class OAuthFailure extends Error {
@@ -73,6 +75,7 @@ export class TestAuthorizationServer {
   /** When true, every refresh_token grant is refused with invalid_grant. */
   failRefresh = false;
   readonly issParameter: boolean;
+  readonly clientIdMetadataDocuments: boolean;
   /** What authorization responses say as `iss` instead of the issuer (as a mix-up attacker's would); null leaves it out. */
   issOverride: string | null | undefined;
   readonly discovery: 'oauth' | 'oidc';
@@ -94,9 +97,11 @@ export class TestAuthorizationServer {
     this.discovery = options.discovery ?? 'oauth';
     this.scopesSupported = options.scopesSupported ?? ['mcp:tools', 'mcp:read'];
     this.issParameter = options.issParameter ?? false;
+    this.clientIdMetadataDocuments = options.clientIdMetadataDocuments ?? false;
   }
 
-  /** A pre-registered client (what an admin would set up by hand). */
+  /** A pre-registered client (what an admin would set up by hand), or a client ID metadata document
+   *  as if fetched from its URL (an https URL cannot be served from here). */
   addClient(client: TestClient): void {
     this.clients.set(client.client_id, client);
   }
@@ -130,6 +135,7 @@ export class TestAuthorizationServer {
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       scopes_supported: this.scopesSupported,
       ...(this.issParameter ? { authorization_response_iss_parameter_supported: true } : {}),
+      ...(this.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     };
     return this.discovery === 'oidc'
       ? { ...base, jwks_uri: `${this.issuer}/jwks`, subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }
