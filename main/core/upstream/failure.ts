@@ -11,9 +11,16 @@ export function isUnauthorized(error: unknown): boolean {
 /** The message plus the low-level cause fetch hides (`fetch failed` → `ECONNREFUSED 127.0.0.1:1234`). */
 export function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message;
-  return detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+  // The useful part is often deep down: "probe failed: fetch failed" ← TypeError ← ECONNREFUSED.
+  let text = error.message;
+  let cause = (error as { cause?: unknown }).cause;
+  for (let depth = 0; depth < 5 && cause; depth++) {
+    const { code, message } = cause as { code?: string; message?: string };
+    const detail = code ?? message;
+    if (detail && !text.includes(detail)) text += ` (${detail})`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return text;
 }
 
 /** Last stderr lines, quoted on one line. */
