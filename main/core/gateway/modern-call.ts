@@ -5,7 +5,7 @@
 // round trip stays in Canopy, so any replica serves the next round.
 import type { UpstreamConnection } from '../upstream/types.ts';
 import { JsonRpcError } from '../upstream/json-rpc-error.ts';
-import { encodeHeaderValue } from '../upstream/mcp-headers.ts';
+import { encodeHeaderValue, forwardedProtocolHeaders } from '../upstream/mcp-headers.ts';
 import { responseMessages } from '../upstream/sse-messages.ts';
 
 const MODERN_VERSION = '2026-07-28';
@@ -38,10 +38,6 @@ export async function callModern(
     ...(caller.requestState !== undefined ? { requestState: caller.requestState } : {}),
   };
   const response = await connection.forwardModern(JSON.stringify({ jsonrpc: '2.0', id, method: call.method, params }), headersFor(call, caller.request), caller.signal);
-  if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
-    throw new JsonRpcError(INTERNAL_ERROR, `server '${connection.name}' refused Canopy's credentials (HTTP ${response.status}): check its token, or run \`canopy authorize ${connection.name}\``);
-  }
   for await (const message of responseMessages(response)) {
     if (message.method === 'notifications/progress') {
       onprogress?.(message.params as { progress: number; total?: number; message?: string });
@@ -54,18 +50,11 @@ export async function callModern(
   throw new JsonRpcError(INTERNAL_ERROR, `server '${connection.name}' answered HTTP ${response.status} without a result`);
 }
 
-/** The 2026 request headers: method and name for the upstream's names, the caller's mirrored arguments and tracing as they are. */
+/** The caller's 2026 request headers, with method and name those of the call as the server knows it. */
 function headersFor(call: { method: string; params?: Record<string, unknown> }, request: Request): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': request.headers.get('mcp-protocol-version') ?? MODERN_VERSION,
-    'mcp-method': call.method,
-  };
+  const headers: Record<string, string> = { ...forwardedProtocolHeaders(request), 'mcp-method': call.method };
+  headers['mcp-protocol-version'] ??= MODERN_VERSION;
   const name = call.method === 'resources/read' ? call.params?.uri : call.params?.name;
   if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name);
-  for (const [header, value] of request.headers) {
-    if (header.startsWith('mcp-param-') || header === 'traceparent' || header === 'tracestate' || header === 'baggage') headers[header] = value;
-  }
   return headers;
 }

@@ -10,7 +10,8 @@ import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/
 import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord } from './call-pipeline.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
-import { decodeHeaderValue, encodeHeaderValue, headerMismatchResponse } from '../upstream/mcp-headers.ts';
+import { decodeHeaderValue, encodeHeaderValue, forwardedProtocolHeaders, headerMismatchResponse } from '../upstream/mcp-headers.ts';
+import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 import { responseMessages } from '../upstream/sse-messages.ts';
 
 /** What the pass-through needs of the gateway. */
@@ -41,16 +42,6 @@ function renamedNameHeader(request: Request, exposed: string, upstreamName: stri
   if (header === null || exposed === upstreamName) return {};
   if (decodeHeaderValue(header) !== exposed) return undefined;
   return { 'mcp-name': encodeHeaderValue(upstreamName) };
-}
-
-/** Request headers a modern request carries for the server (protocol, per-parameter and tracing headers); credentials never. */
-function forwardedHeaders(request: Request): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: request.headers.get('accept') ?? 'application/json, text/event-stream' };
-  for (const [name, value] of request.headers) {
-    if (name.startsWith('mcp-') && name !== 'mcp-session-id') headers[name] = value;
-    else if (name === 'traceparent' || name === 'tracestate' || name === 'baggage') headers[name] = value;
-  }
-  return headers;
 }
 
 /** Whether a modern request on `server`'s own endpoint can be handed to the server as it is. */
@@ -117,18 +108,10 @@ export class ModernPassThrough {
     const id = 'id' in message ? message.id : null;
     let response: Response;
     try {
-      response = await connection.forwardModern(JSON.stringify(message), { ...forwardedHeaders(call.request), ...headers }, call.request.signal);
+      response = await connection.forwardModern(JSON.stringify(message), { ...forwardedProtocolHeaders(call.request), ...headers }, call.request.signal);
     } catch (error) {
+      if (error instanceof JsonRpcError) return errorResponse(id, error.code, error.message);
       return errorResponse(id, INTERNAL_ERROR, `server '${call.server}' is not available: ${(error as Error).message}`);
-    }
-    if (response.status === 401 || response.status === 403) {
-      // The server's challenge is for Canopy's credentials, not the client's: never passed through.
-      await response.body?.cancel();
-      return errorResponse(
-        id,
-        INTERNAL_ERROR,
-        `server '${call.server}' refused Canopy's credentials (HTTP ${response.status}): check its token, or run \`canopy authorize ${call.server}\``,
-      );
     }
     const out = new Headers();
     for (const name of ['content-type', 'cache-control', 'allow']) {

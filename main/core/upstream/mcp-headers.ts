@@ -73,3 +73,17 @@ export function paramHeaderMismatch(inputSchema: unknown, args: unknown, headers
 export function headerMismatchResponse(id: unknown, why: string): Response {
   return Response.json({ jsonrpc: '2.0', id: id ?? null, error: { code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${why}` } }, { status: 400 });
 }
+
+/**
+ * The headers of a client's 2026-07-28 request that go on with it to a server: content type and
+ * accept, the protocol's own (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`) and
+ * tracing. Never credentials, cookies or the 2025 session id.
+ */
+export function forwardedProtocolHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: request.headers.get('accept') ?? 'application/json, text/event-stream' };
+  for (const [name, value] of request.headers) {
+    if (name.startsWith('mcp-') && name !== 'mcp-session-id') headers[name] = value;
+    else if (name === 'traceparent' || name === 'tracestate' || name === 'baggage') headers[name] = value;
+  }
+  return headers;
+}

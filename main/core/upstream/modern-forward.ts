@@ -8,8 +8,13 @@ import type { ServerConfig } from '../config/server-config.ts';
 import { fetchOnSharedSignal } from './http-transport.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
+import { JsonRpcError } from './json-rpc-error.ts';
 
-/** Sends `body` (one JSON-RPC message) with the protocol headers given; resolves with the server's HTTP response. */
+/**
+ * Sends `body` (one JSON-RPC message) with the protocol headers given; resolves with the server's
+ * HTTP response. A 401/403 is a refusal of Canopy's credentials, not the client's: it becomes an
+ * error naming `canopy authorize`, and the server's challenge never reaches the client.
+ */
 export type ModernForwarder = (body: string, protocolHeaders: Record<string, string>, signal: AbortSignal) => Promise<Response>;
 
 export function createModernForwarder(config: ServerConfig, credentialHeaders: Record<string, string>, authProvider?: OAuthClientProvider): ModernForwarder {
@@ -21,6 +26,12 @@ export function createModernForwarder(config: ServerConfig, credentialHeaders: R
     const headers: Record<string, string> = { ...protocolHeaders, ...credentialHeaders };
     const token = (await authProvider?.tokens())?.access_token;
     if (token) headers.Authorization = `Bearer ${token}`;
-    return limited(url, { method: 'POST', headers, body, signal });
+    const response = await limited(url, { method: 'POST', headers, body, signal });
+    if (response.status !== 401 && response.status !== 403) return response;
+    await response.body?.cancel();
+    throw new JsonRpcError(
+      -32603,
+      `server '${config.name}' refused Canopy's credentials (HTTP ${response.status}): check its token, or run \`canopy authorize ${config.name}\``,
+    );
   };
 }

@@ -9,6 +9,7 @@
 // there (AsyncLocalStorage) is the one they belong to.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isJSONRPCRequest, type RequestId, type ServerRequest, type Transport } from '@modelcontextprotocol/client';
+import { eventData } from './sse-messages.ts';
 
 /** The downstream call a request goes upstream for: answers what the upstream asks in its context. */
 export interface RequestOrigin {
@@ -92,11 +93,7 @@ function sseRequestRelations(postedId: RequestId, note: (serverRequestId: Reques
   let buffer = '';
   const blankLine = /\r?\n\r?\n/g;
   const inspect = (event: string) => {
-    const data = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-      .join('\n');
+    const data = eventData(event);
     if (!data.includes('"method"')) return; // responses and empty events: not requests
     try {
       const message = JSON.parse(data) as unknown;

@@ -25,7 +25,7 @@ export async function* responseMessages(response: Response): AsyncGenerator<Reco
 }
 
 /** The data of one SSE event (its `data:` lines joined). */
-function eventData(event: string): string {
+export function eventData(event: string): string {
   return event
     .split(/\r?\n/)
     .filter((line) => line.startsWith('data:'))
