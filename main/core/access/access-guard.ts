@@ -27,7 +27,7 @@ function apiRefusal(code: ErrorCode, message: string): Response {
 }
 
 function mcpRefusal(code: ErrorCode, message: string): Response {
-  return jsonRpcError(HTTP_STATUS[code], -32001, message, code === 'unauthorized' ? AUTHENTICATE : {});
+  return jsonRpcError(HTTP_STATUS[code], -32001, message, { headers: code === 'unauthorized' ? AUTHENTICATE : {} });
 }
 
 export interface AccessGuardOptions {

@@ -1,4 +1,20 @@
-// A JSON-RPC error as a whole HTTP response (for requests refused before any MCP session handles them).
-export function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
+// A JSON-RPC error as a whole HTTP response (for requests refused before, or answered without, an MCP
+// session or server instance handling them).
+import { HEADER_MISMATCH } from '../upstream/mcp-headers.ts';
+
+export interface ErrorResponseOptions {
+  headers?: Record<string, string>;
+  /** The id of the request it answers (null when there is none, or it could not be read). */
+  id?: unknown;
+  data?: unknown;
+}
+
+export function jsonRpcError(status: number, code: number, message: string, options: ErrorResponseOptions = {}): Response {
+  const error = { code, message, ...(options.data !== undefined ? { data: options.data } : {}) };
+  return Response.json({ jsonrpc: '2.0', error, id: options.id ?? null }, { status, headers: options.headers });
+}
+
+/** The 400 answer to a 2026-07-28 request whose headers and body disagree (SEP-2243). */
+export function headerMismatch(id: unknown, why: string): Response {
+  return jsonRpcError(400, HEADER_MISMATCH, `Bad Request: the request headers and body disagree: ${why}`, { id });
 }

@@ -5,14 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { GatewayCore } from './gateway-core.ts';
-import { jsonRpcError } from './json-rpc-error.ts';
+import { headerMismatch, jsonRpcError } from './json-rpc-error.ts';
 import { LegacySseTransport } from './sse-transport.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession } from './downstream-session.ts';
 import type { FilterSource } from './call-pipeline.ts';
 import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
 import { ListenSubscriptions } from './listen-subscriptions.ts';
-import { headerMismatchResponse, paramHeaderMismatch } from '../upstream/mcp-headers.ts';
+import { paramHeaderMismatch } from '../upstream/mcp-headers.ts';
 import {
   classifyInboundRequest,
   createMcpHandler,
@@ -190,7 +190,7 @@ export class McpEndpoints {
         SESSION_LIMIT_REACHED,
         `${identity} has ${ownCount} open MCP sessions, the most one client may have (CANOPY_MAX_SESSIONS_PER_CLIENT=${maxSessionsPerClient}), and none has been idle long enough to replace: ` +
           'end sessions you no longer use (DELETE with their Mcp-Session-Id), or ask the administrator to raise the limit',
-        retryAfter,
+        { headers: retryAfter },
       );
     }
     return jsonRpcError(
@@ -198,7 +198,7 @@ export class McpEndpoints {
       SESSION_LIMIT_REACHED,
       `Canopy has ${this.openSessions} open MCP sessions, its limit (CANOPY_MAX_SESSIONS=${maxSessions}): ` +
         'end sessions you no longer use (DELETE with their Mcp-Session-Id) and try again in a minute, or raise CANOPY_MAX_SESSIONS',
-      retryAfter,
+      { headers: retryAfter },
     );
   }
 
@@ -235,7 +235,7 @@ export class McpEndpoints {
         }
         await this.core.learnCapabilities(spec);
         const mismatch = this.paramHeaderMismatch(request, route.message, spec, caller);
-        if (mismatch) return headerMismatchResponse((route.message as { id?: unknown }).id, mismatch);
+        if (mismatch) return headerMismatch((route.message as { id?: unknown }).id, mismatch);
         this.modernCallers.set(request, { spec, caller, endpoint });
         if (route.message.method === 'subscriptions/listen') return this.listen(request, route.message, spec, caller, parsedBody);
         return this.modern.fetch(request, { parsedBody });
@@ -329,6 +329,5 @@ export class McpEndpoints {
 function rejection(route: InboundLadderRejection, body: unknown): Response {
   const message = body as { id?: unknown; method?: unknown } | undefined;
   const id = typeof message?.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number') ? message.id : null;
-  const error = { code: route.code, message: route.message, ...(route.data !== undefined ? { data: route.data } : {}) };
-  return Response.json({ jsonrpc: '2.0', error, id }, { status: route.httpStatus, ...(route.httpStatus === 405 ? { headers: { allow: 'POST' } } : {}) });
+  return jsonRpcError(route.httpStatus, route.code, route.message, { id, data: route.data, ...(route.httpStatus === 405 ? { headers: { allow: 'POST' } } : {}) });
 }

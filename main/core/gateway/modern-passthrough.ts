@@ -10,7 +10,8 @@ import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/
 import { resolveItem, type Catalog, type CatalogSource, type ItemFilter, type ItemRef, type ViewSpec } from './catalog.ts';
 import type { CallRecord } from './call-pipeline.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
-import { decodeHeaderValue, encodeHeaderValue, forwardedProtocolHeaders, headerMismatchResponse } from '../upstream/mcp-headers.ts';
+import { decodeHeaderValue, encodeHeaderValue, forwardedProtocolHeaders } from '../upstream/mcp-headers.ts';
+import { headerMismatch, jsonRpcError } from './json-rpc-error.ts';
 import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 import { responseMessages } from '../upstream/sse-messages.ts';
 
@@ -73,10 +74,10 @@ export class ModernPassThrough {
       const resolved = resolveItem(this.host.source, spec, view, call.filter, kind, exposed);
       if ('error' in resolved) {
         this.record(call, kind, exposed, undefined, 'denied', 0, resolved.error);
-        return errorResponse(message.id, INVALID_PARAMS, resolved.error);
+        return jsonRpcError(200, INVALID_PARAMS, resolved.error, { id: message.id });
       }
       const nameHeader = renamedNameHeader(call.request, exposed, resolved.ref.name);
-      if (nameHeader === undefined) return headerMismatchResponse(message.id, `the body carries params.name="${exposed}" but the Mcp-Name header does not`);
+      if (nameHeader === undefined) return headerMismatch(message.id, `the body carries params.name="${exposed}" but the Mcp-Name header does not`);
       const renamed = { ...message, params: { ...params, name: resolved.ref.name } };
       return this.recorded(call, kind, resolved.ref, () => this.forward(call, connection, renamed, nameHeader));
     }
@@ -85,7 +86,7 @@ export class ModernPassThrough {
       if (call.filter && !call.filter.allows(call.server, 'resource', uri)) {
         const error = `resource '${uri}' is unknown or not allowed for this client`;
         this.record(call, 'resource', uri, undefined, 'denied', 0, error);
-        return errorResponse(message.id, INVALID_PARAMS, error);
+        return jsonRpcError(200, INVALID_PARAMS, error, { id: message.id });
       }
       return this.recorded(call, 'resource', { server: call.server, name: uri }, () => this.forward(call, connection, message, {}));
     }
@@ -93,7 +94,7 @@ export class ModernPassThrough {
       const ref = params.ref as { type?: string; name?: string } | undefined;
       if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
         const resolved = resolveItem(this.host.source, spec, view, call.filter, 'prompt', ref.name);
-        if ('error' in resolved) return errorResponse(message.id, INVALID_PARAMS, resolved.error);
+        if ('error' in resolved) return jsonRpcError(200, INVALID_PARAMS, resolved.error, { id: message.id });
         const renamed = { ...message, params: { ...params, ref: { ...ref, name: resolved.ref.name } } };
         return this.forward(call, connection, renamed, {});
       }
@@ -110,8 +111,8 @@ export class ModernPassThrough {
     try {
       response = await connection.forwardModern(JSON.stringify(message), { ...forwardedProtocolHeaders(call.request), ...headers }, call.request.signal);
     } catch (error) {
-      if (error instanceof JsonRpcError) return errorResponse(id, error.code, error.message);
-      return errorResponse(id, INTERNAL_ERROR, `server '${call.server}' is not available: ${(error as Error).message}`);
+      if (error instanceof JsonRpcError) return jsonRpcError(200, error.code, error.message, { id });
+      return jsonRpcError(200, INTERNAL_ERROR, `server '${call.server}' is not available: ${(error as Error).message}`, { id });
     }
     const out = new Headers();
     for (const name of ['content-type', 'cache-control', 'allow']) {
@@ -191,6 +192,3 @@ async function lastMessageOf(response: Response): Promise<Record<string, unknown
   return last;
 }
 
-function errorResponse(id: unknown, code: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', id: id ?? null, error: { code, message } });
-}

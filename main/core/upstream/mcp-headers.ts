@@ -5,7 +5,7 @@
 // printable ASCII travel as `=?base64?…?=`.
 
 /** The spec's error for request headers that disagree with the body. */
-const HEADER_MISMATCH = -32020;
+export const HEADER_MISMATCH = -32020;
 
 const BASE64_SENTINEL = /^=\?base64\?(.*)\?=$/;
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -67,11 +67,6 @@ export function paramHeaderMismatch(inputSchema: unknown, args: unknown, headers
     if (!same) return `the ${name} header decodes to ${JSON.stringify(decoded)} but the body carries ${argument}=${JSON.stringify(value)}`;
   }
   return undefined;
-}
-
-/** The 400 answer to a request whose headers and body disagree. */
-export function headerMismatchResponse(id: unknown, why: string): Response {
-  return Response.json({ jsonrpc: '2.0', id: id ?? null, error: { code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${why}` } }, { status: 400 });
 }
 
 /**
