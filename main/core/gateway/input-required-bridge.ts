@@ -21,14 +21,10 @@ export type RoundOutcome<R> =
   | { kind: 'complete'; result: R }
   | { kind: 'input_required'; inputRequests: Record<string, { method: string; params?: Record<string, unknown> }>; requestState: string };
 
-export interface BridgeOptions {
-  /** How long a call waits for the caller's retry before it is abandoned (its server requests fail). */
-  answerTimeoutMs: number;
-  /** Calls waiting for answers at once, for all callers together; more are refused. */
-  maxWaiting: number;
-}
-
-const DEFAULT_OPTIONS: BridgeOptions = { answerTimeoutMs: 5 * 60_000, maxWaiting: 1_000 };
+/** How long a call waits for the caller's retry before it is abandoned (its server requests fail). */
+const ANSWER_TIMEOUT_MS = 5 * 60_000;
+/** Calls waiting for answers at once, for all callers together; more are refused. */
+const MAX_WAITING = 1_000;
 const INVALID_PARAMS = -32602;
 
 interface Asked {
@@ -101,18 +97,13 @@ class BridgedCall<R> {
 
 export class InputRequiredBridge {
   private readonly waiting = new Map<string, BridgedCall<unknown>>();
-  private readonly options: BridgeOptions;
-
-  constructor(options: Partial<BridgeOptions> = {}) {
-    this.options = { ...DEFAULT_OPTIONS, ...options };
-  }
 
   /**
    * Starts an upstream call for a 2026 caller. `run` sends it with `origin`, so the server's requests
    * for this call come here; `accepts` says which of them the caller can answer.
    */
   start<R>(identity: string | undefined, accepts: (method: string) => boolean, run: (origin: RequestOrigin, signal: AbortSignal) => Promise<R>): Promise<RoundOutcome<R>> {
-    if (this.waiting.size >= this.options.maxWaiting) {
+    if (this.waiting.size >= MAX_WAITING) {
       throw new JsonRpcError(-32603, `Canopy has ${this.waiting.size} calls waiting for their clients' answers, its limit: try again in a moment`);
     }
     return this.round(new BridgedCall(identity, accepts, run));
@@ -134,11 +125,6 @@ export class InputRequiredBridge {
     return this.round(call);
   }
 
-  /** Calls waiting for their callers' answers (for tests and metrics). */
-  get size(): number {
-    return this.waiting.size;
-  }
-
   /** Abandons every waiting call (shutdown). */
   close(): void {
     for (const [state, call] of this.waiting) this.abandon(state, call, 'Canopy is shutting down');
@@ -158,7 +144,7 @@ export class InputRequiredBridge {
     const inputRequests = Object.fromEntries([...call.outstanding].map(([key, asked]) => [key, { method: asked.method, ...(asked.params ? { params: asked.params } : {}) }]));
     const requestState = randomBytes(24).toString('base64url');
     this.waiting.set(requestState, call as BridgedCall<unknown>);
-    call.timer = setTimeout(() => this.abandon(requestState, call as BridgedCall<unknown>, 'the client did not answer in time'), this.options.answerTimeoutMs);
+    call.timer = setTimeout(() => this.abandon(requestState, call as BridgedCall<unknown>, 'the client did not answer in time'), ANSWER_TIMEOUT_MS);
     call.timer.unref();
     return { kind: 'input_required', inputRequests, requestState };
   }
