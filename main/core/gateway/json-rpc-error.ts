@@ -9,9 +9,14 @@ export interface ErrorResponseOptions {
   data?: unknown;
 }
 
-export function jsonRpcError(status: number, code: number, message: string, options: ErrorResponseOptions = {}): Response {
+/** The JSON-RPC error message itself (for answers written straight to Node's response). */
+export function jsonRpcErrorBody(code: number, message: string, options: Omit<ErrorResponseOptions, 'headers'> = {}): object {
   const error = { code, message, ...(options.data !== undefined ? { data: options.data } : {}) };
-  return Response.json({ jsonrpc: '2.0', error, id: options.id ?? null }, { status, headers: options.headers });
+  return { jsonrpc: '2.0', error, id: options.id ?? null };
+}
+
+export function jsonRpcError(status: number, code: number, message: string, options: ErrorResponseOptions = {}): Response {
+  return Response.json(jsonRpcErrorBody(code, message, options), { status, headers: options.headers });
 }
 
 /** The 400 answer to a 2026-07-28 request whose headers and body disagree (SEP-2243). */

@@ -3,10 +3,11 @@
 // legacy HTTP+SSE transport (`/sse` + `/messages`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { isInitializeRequest, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { GatewayCore } from './gateway-core.ts';
-import { headerMismatch, jsonRpcError } from './json-rpc-error.ts';
+import { headerMismatch, jsonRpcError, jsonRpcErrorBody } from './json-rpc-error.ts';
 import { LegacySseTransport } from './sse-transport.ts';
+import { StreamableSessionTransport } from './streamable-session-transport.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
 import type { DownstreamSession } from './downstream-session.ts';
 import type { FilterSource } from './call-pipeline.ts';
@@ -30,9 +31,15 @@ export interface Caller {
   filter?: FilterSource;
 }
 
+/** Node's own request and response of an HTTP exchange: 2025-11-25 sessions answer on them directly. */
+export interface NodeExchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
 interface StreamableSession {
   session: DownstreamSession;
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: StreamableSessionTransport;
   /** Sessions are bound to the endpoint (and caller) that created them. */
   endpointKey: string;
   identity?: string;
@@ -214,8 +221,18 @@ export class McpEndpoints {
     }
   }
 
-  /** Handles one streamable-HTTP request for the endpoint `spec`. `parsedBody` is the JSON body of a POST. */
-  async handleStreamable(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions = {}): Promise<Response> {
+  /**
+   * Handles one streamable-HTTP request for the endpoint `spec`. `parsedBody` is the JSON body of a
+   * POST. Answers with a Response, or undefined when a 2025-11-25 session answered on `node.res` itself.
+   */
+  async handleStreamable(
+    request: Request,
+    node: NodeExchange,
+    spec: ViewSpec,
+    caller: Caller,
+    parsedBody: unknown,
+    endpoint: EndpointOptions = {},
+  ): Promise<Response | undefined> {
     if (request.method === 'POST') {
       // MCP 2026-07-28 requests carry their protocol version in every request (no session); the
       // SDK's classifier tells them from 2025 traffic and rejects malformed claims the spec's way.
@@ -248,13 +265,16 @@ export class McpEndpoints {
         return jsonRpcError(404, -32001, 'Session not found: start a new session with initialize');
       }
       entry.session.lastActivity = Date.now();
-      if (request.method !== 'GET') return entry.transport.handleRequest(request, { parsedBody });
+      if (request.method !== 'GET') {
+        entry.transport.handle(node.req, node.res, parsedBody);
+        return undefined;
+      }
       const release = entry.session.streamOpened();
-      request.signal.addEventListener('abort', release, { once: true });
-      const response = await entry.transport.handleRequest(request, { parsedBody });
-      if (response.ok) void entry.session.notifyListChanges(); // what changed while it was not listening
+      node.res.once('close', release);
+      entry.transport.handle(node.req, node.res, parsedBody);
+      if (node.res.statusCode === 200 && !node.res.writableEnded) void entry.session.notifyListChanges(); // what changed while it was not listening
       else release();
-      return response;
+      return undefined;
     }
     if (request.method !== 'POST' || !isInitializeRequest(parsedBody)) {
       return jsonRpcError(400, -32000, 'Bad Request: missing Mcp-Session-Id header (send initialize first)');
@@ -264,7 +284,8 @@ export class McpEndpoints {
     const { identity } = caller;
     this.initializing.set(identity, (this.initializing.get(identity) ?? 0) + 1);
     try {
-      return await this.initialize(request, spec, caller, parsedBody, endpoint);
+      await this.initialize(node, spec, caller, parsedBody, endpoint);
+      return undefined;
     } finally {
       const left = this.initializing.get(identity)! - 1;
       if (left > 0) this.initializing.set(identity, left);
@@ -272,25 +293,21 @@ export class McpEndpoints {
     }
   }
 
-  private async initialize(request: Request, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions): Promise<Response> {
+  private async initialize(node: NodeExchange, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions): Promise<void> {
     await this.core.learnCapabilities(spec);
     const id = randomUUID();
     const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity, search: endpoint.search });
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => id,
-      onsessioninitialized: () => {
-        this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity });
-      },
+    const transport = new StreamableSessionTransport(id, () => {
+      this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity });
     });
     transport.onclose = () => {
       this.streamable.delete(id);
       void this.core.closeSession(id);
     };
     await session.connect(transport);
-    const response = await transport.handleRequest(request, { parsedBody });
-    // The transport refused the initialize (Accept, Content-Type, protocol version): no session.
+    transport.handle(node.req, node.res, parsedBody);
+    // The transport refused the initialize (Accept, Content-Type): no session.
     if (!this.streamable.has(id)) await this.core.closeSession(id);
-    return response;
   }
 
   /** GET /sse: opens a legacy SSE session; the client posts to /messages?sessionId=… */
@@ -315,9 +332,7 @@ export class McpEndpoints {
   async postLegacyMessage(req: IncomingMessage, res: ServerResponse, sessionId: string | null, caller: Caller, body: unknown): Promise<void> {
     const entry = sessionId ? this.legacy.get(sessionId) : undefined;
     if (!entry || entry.session.identity !== caller.identity) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found: open /sse first' }, id: null }),
-      );
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(jsonRpcErrorBody(-32001, 'Session not found: open /sse first')));
       return;
     }
     entry.session.lastActivity = Date.now();

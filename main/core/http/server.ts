@@ -1,14 +1,14 @@
 // The one HTTP listener: guards (canonical path, Host/Origin, cross-site writes, body size) first,
 // then one router for the MCP endpoints, the admin API, the OAuth callback, health, metrics, and the
 // web UI.
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { nonCanonicalPath, pathOf } from './canonical-path.ts';
 import { isUiPage, serveUi, UI_NOT_BUILT, uiIsBuilt } from './static-ui.ts';
-import { readBodyLimited } from './read-body.ts';
+import { readIncomingBodyLimited } from './read-body.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { McpEndpoints, Caller, EndpointOptions } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
@@ -44,8 +44,8 @@ function page(title: string, message: string, status = 200): Response {
 }
 
 /** An MCP request body: JSON, at most MAX_MCP_BODY_BYTES; otherwise the JSON-RPC error to answer. */
-async function readJsonRpcBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const body = await readBodyLimited(request, MAX_MCP_BODY_BYTES);
+async function readJsonRpcBody(incoming: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const body = await readIncomingBodyLimited(incoming, MAX_MCP_BODY_BYTES);
   if (!body.ok) return { ok: false, response: jsonRpcError(413, -32600, `request body is larger than ${MAX_MCP_BODY_BYTES} bytes`) };
   try {
     return { ok: true, value: JSON.parse(body.text) };
@@ -76,11 +76,12 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
     if (absent) return absent;
     let body: unknown;
     if (c.req.method === 'POST') {
-      const parsed = await readJsonRpcBody(c.req.raw);
+      const parsed = await readJsonRpcBody(c.env.incoming);
       if (!parsed.ok) return parsed.response;
       body = parsed.value;
     }
-    return parts.endpoints.handleStreamable(c.req.raw, spec, caller, body, endpoint);
+    const node = { req: c.env.incoming, res: c.env.outgoing };
+    return (await parts.endpoints.handleStreamable(c.req.raw, node, spec, caller, body, endpoint)) ?? RESPONSE_ALREADY_SENT;
   };
   app.all('/mcp', (c) => mcp(c, { kind: 'all' }));
   app.all('/mcp/search', (c) => mcp(c, { kind: 'all' }, { search: true }));
@@ -99,7 +100,7 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
   app.post('/messages', async (c) => {
     const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' });
     if (caller instanceof Response) return caller;
-    const parsed = await readJsonRpcBody(c.req.raw);
+    const parsed = await readJsonRpcBody(c.env.incoming);
     if (!parsed.ok) return parsed.response;
     await parts.endpoints.postLegacyMessage(c.env.incoming, c.env.outgoing, c.req.query('sessionId') ?? null, caller, parsed.value);
     return RESPONSE_ALREADY_SENT;
