@@ -4,10 +4,8 @@
 // a terminal is plain `canopy` only when that name on PATH is this installation.
 import { realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CliLaunch } from '../core/api/contract.ts';
-
-const CANOPY_BIN = fileURLToPath(new URL('../../bin/canopy.mjs', import.meta.url));
+import { CANOPY_BIN } from './install-dir.ts';
 
 function realpathOrUndefined(path: string): string | undefined {
   try {

@@ -1,4 +1,4 @@
-// Entry point of the `canopy` command (bin/canopy.mjs runs it through tsx). Registers one group of
+// Entry point of the `canopy` command (bin/canopy.mjs runs its bundle, scripts/build-cli.mjs). Registers one group of
 // commands per file in ./commands, runs the one asked for, and turns any failure into one line.
 import { createProgram } from './program.ts';
 import { createContext } from './context.ts';

@@ -85,7 +85,7 @@ describe.skipIf(Boolean(skipReason))('newcomer: fresh clone → install → serv
     mkdirSync(env.HOME!, { recursive: true });
     const how = await provideNodeModules(clone);
     console.log(`newcomer test: node_modules as a ${how === 'copy' ? 'hard-linked copy' : 'symlink'}`);
-    // The README's install: `npm install` (its `prepare` builds the web UI), then `npm link`.
+    // The README's install: `npm install` (its `prepare` builds the web UI and the CLI), then `npm link`.
     let installed = false;
     if (how === 'copy') {
       try {
@@ -99,6 +99,7 @@ describe.skipIf(Boolean(skipReason))('newcomer: fresh clone → install → serv
     // A symlink to the shared tree must not be reinstalled into: run what `npm install` runs after installing.
     if (!installed) await run('npm', ['run', 'prepare'], { cwd: clone, env, timeout: 240_000 });
     expect(existsSync(join(clone, 'dist', 'renderer', 'index.html'))).toBe(true);
+    expect(existsSync(join(clone, 'dist', 'cli', 'canopy.mjs'))).toBe(true);
     await run('npm', ['link', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: clone, env, timeout: 120_000 });
     browser = await launchChromium();
   }, 400_000);

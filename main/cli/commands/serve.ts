@@ -1,22 +1,18 @@
 // `canopy serve`: runs the gateway in this process until SIGINT/SIGTERM.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { withExamples } from '../help.ts';
 import { resolveServeSettings, type ServeFlags, type ServeSettings } from '../serve-settings.ts';
 import { thisCli } from '../cli-launcher.ts';
+import { INSTALL_DIR, RENDERER_DIR } from '../install-dir.ts';
 import { createLogger, logLevelFrom, LOG_FORMATS, type LogFormat } from '../../core/telemetry/logger.ts';
 import type { Gateway } from '../../core/index.ts';
 import { loadLoginShellEnvironment } from '../../core/upstream/login-shell-env.ts';
 
 const STOP_TIMEOUT_MS = 15_000;
-
-/** Where `vite build` puts the web UI; served from there as soon as it exists (no restart needed). */
-const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
-const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
 function nextStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -48,7 +44,7 @@ function banner(gateway: Gateway, settings: ServeSettings, store: string, cliCom
     `  MCP endpoint:  ${gateway.url}/mcp`,
     existsSync(join(RENDERER_DIR, 'index.html'))
       ? `  Web UI:        ${gateway.url}/`
-      : `  Web UI:        not built: run \`npm run build\` in ${REPO_DIR} (no restart needed)`,
+      : `  Web UI:        not built: run \`npm run build\` in ${INSTALL_DIR} (no restart needed)`,
     `  Admin API:     ${gateway.url}/api/v0`,
     `  Store:         ${store}`,
     `  Data dir:      ${settings.dataDir}`,
