@@ -8,9 +8,8 @@ import { withExamples } from '../help.ts';
 import { resolveServeSettings, type ServeFlags, type ServeSettings } from '../serve-settings.ts';
 import { thisCli } from '../cli-launcher.ts';
 import { INSTALL_DIR, RENDERER_DIR } from '../install-dir.ts';
-import { createLogger, logLevelFrom, LOG_FORMATS, type LogFormat } from '../../core/telemetry/logger.ts';
+import type { LogFormat } from '../../core/telemetry/logger.ts';
 import type { Gateway } from '../../core/index.ts';
-import { loadLoginShellEnvironment } from '../../core/upstream/login-shell-env.ts';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -31,7 +30,7 @@ export interface ServeCommandFlags extends ServeFlags {
 }
 
 /** `--log-format`, else readable lines on a terminal and JSON otherwise (a file, a pipe, a log collector). */
-function logFormat(flag: string | undefined, stderrIsTty: boolean): LogFormat {
+function logFormat(flag: string | undefined, stderrIsTty: boolean, LOG_FORMATS: readonly LogFormat[]): LogFormat {
   if (flag === undefined) return stderrIsTty ? 'pretty' : 'json';
   if (!(LOG_FORMATS as readonly string[]).includes(flag)) throw new CliError(`--log-format: "${flag}" is not one of ${LOG_FORMATS.join(', ')}`);
   return flag as LogFormat;
@@ -67,15 +66,18 @@ function banner(gateway: Gateway, settings: ServeSettings, store: string, cliCom
 async function serve(context: CliContext, flags: ServeCommandFlags): Promise<void> {
   const { output } = context;
   const settings = resolveServeSettings(flags, context.env);
+  // Loaded here, not at the top: every other command is an HTTP client and should start fast.
+  const { createLogger, logLevelFrom, LOG_FORMATS } = await import('../../core/telemetry/logger.ts');
   let logger;
   try {
-    logger = createLogger({ level: logLevelFrom(context.env), format: logFormat(flags.logFormat, process.stderr.isTTY === true) });
+    logger = createLogger({ level: logLevelFrom(context.env), format: logFormat(flags.logFormat, process.stderr.isTTY === true, LOG_FORMATS) });
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  const shell = await loadLoginShellEnvironment();
-  // Loaded here, not at the top: every other command is an HTTP client and should start fast.
-  const [{ createGateway, PortInUseError }, { describeLocation }] = await Promise.all([
+  // The login shell runs while the gateway's modules load.
+  const { loadLoginShellEnvironment } = await import('../../core/upstream/login-shell-env.ts');
+  const [shell, { createGateway, PortInUseError }, { describeLocation }] = await Promise.all([
+    loadLoginShellEnvironment(),
     import('../../core/index.ts'),
     import('../../core/store/open.ts'),
   ]);
