@@ -1,6 +1,6 @@
 // How a failure reaches the user: one line, `error: <reason>`, and a non-zero exit status.
 import { ApiError } from '../core/api/client.ts';
-import { ConfigError } from '../core/config/server-config.ts';
+import { ConfigError } from '../core/config/config-error.ts';
 
 /** A failure the user caused or can fix; its message is the whole story (no stack trace). */
 export class CliError extends Error {

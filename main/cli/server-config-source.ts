@@ -3,7 +3,8 @@
 // takes it) or a config file with `${VAR}` placeholders expanded from the CLI's environment, so the
 // gateway never sees a placeholder.
 import { resolve } from 'node:path';
-import { ConfigError, parseServerConfig, type ServerConfig, type ServerConfigInput } from '../core/config/server-config.ts';
+import { ConfigError } from '../core/config/config-error.ts';
+import { parseServerConfig, type ServerConfig, type ServerConfigInput } from '../core/config/server-config.ts';
 
 /**
  * Validates a config and returns it as given: without a `transport` when none was given, so the

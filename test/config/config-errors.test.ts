@@ -2,7 +2,8 @@
 // missing — on every path that validates with zod: config files, mcpServers entries, API bodies.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseServerConfig, parseOrThrow, ConfigError } from '../../main/core/config/server-config.ts';
+import { ConfigError } from '../../main/core/config/config-error.ts';
+import { parseServerConfig, parseOrThrow } from '../../main/core/config/server-config.ts';
 import { parseMcpServersFile } from '../../main/core/config/mcp-servers-file.ts';
 
 const problem = (input: unknown) => {

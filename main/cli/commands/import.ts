@@ -4,13 +4,12 @@
 import type { Command } from 'commander';
 import type { AdminClient } from '../../core/api/client.ts';
 import { ApiError } from '../../core/api/client.ts';
-import { ConfigError } from '../../core/config/server-config.ts';
-import { parseMcpServersFile, type ImportEntry } from '../../core/config/mcp-servers-file.ts';
+import { ConfigError } from '../../core/config/config-error.ts';
+import type { ImportEntry } from '../../core/config/mcp-servers-file.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { withExamples } from '../help.ts';
 import { readJsonFile } from '../json-file.ts';
-import { configFromJson } from '../server-config-source.ts';
 import { formatImportOutcome, importFailures, importSummary, type ImportOutcome } from '../format/import-report.ts';
 
 export async function importEntry(
@@ -21,6 +20,8 @@ export async function importEntry(
 ): Promise<ImportOutcome> {
   const { name } = entry;
   if (!entry.config) return { name, result: 'failed', reason: entry.error ?? 'cannot be imported' };
+  // The config schemas (zod) load when a command reads a config, not at every start of `canopy`.
+  const { configFromJson } = await import('../server-config-source.ts');
   let config;
   try {
     config = configFromJson(entry.config, context.env);
@@ -61,6 +62,7 @@ export function registerImportCommand(program: Command, context: CliContext): vo
       )
       .option('--force', 'replace registered servers of the same names')
       .action(async (file: string, options: { force?: boolean }) => {
+        const { parseMcpServersFile } = await import('../../core/config/mcp-servers-file.ts');
         let entries: ImportEntry[];
         try {
           entries = parseMcpServersFile(readJsonFile(file));

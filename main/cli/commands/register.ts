@@ -6,7 +6,7 @@ import type { RegisterServerBody } from '../../core/api/contract.ts';
 import type { CliContext } from '../context.ts';
 import { withExamples } from '../help.ts';
 import { commandGroup } from '../command-groups.ts';
-import { configFromArguments, updatedConfig, type RegisterFlags, type ServerFlags } from '../server-config-source.ts';
+import type { RegisterFlags, ServerFlags } from '../server-config-source.ts';
 import { completeAuthorization } from '../authorization-flow.ts';
 import { serverSummary } from '../format/server-summary.ts';
 
@@ -66,6 +66,8 @@ export function registerRegisterCommands(program: Command, context: CliContext):
     )
       .option('--force', 'replace a registered server of the same name')
       .action(async (command: string[], flags: RegisterFlags & { force?: boolean }) => {
+        // The config schemas (zod) load here, not at every start of `canopy`.
+        const { configFromArguments } = await import('../server-config-source.ts');
         const config = configFromArguments(flags, command, context.env);
         await submit(context, { config, force: flags.force }, 'registered');
       }),
@@ -93,6 +95,7 @@ export function registerRegisterCommands(program: Command, context: CliContext):
             'config, and keeps its old one if the new one cannot start.',
         ),
     ).action(async (name: string, command: string[], flags: ServerFlags) => {
+      const { updatedConfig } = await import('../server-config-source.ts');
       const current = await context.client().getServer(name);
       const config = updatedConfig(current.config, flags, command, context.env);
       await submit(context, { config, force: true, enabled: current.enabled }, 'updated');

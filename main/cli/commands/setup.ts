@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { APP_IDS, APPS, isAppId, type AppId } from '../../core/connect-apps/apps.ts';
 import { connectApp, ConnectAppError } from '../../core/connect-apps/connect.ts';
 import { connectMessage } from '../../core/connect-apps/messages.ts';
-import { migrateApp, scanApp, scanApps, sharedServers, undoMigration } from '../../core/connect-apps/migrate.ts';
 import { desktopPlatform, type HostLocation } from '../../core/connect-apps/paths.ts';
 import { thisCli } from '../cli-launcher.ts';
 import type { CliContext } from '../context.ts';
@@ -69,7 +68,11 @@ async function setup(context: CliContext, host: HostLocation, ask: SetupAsk, app
   if (result.dryRun && result.diff) context.output.line(result.diff);
 }
 
+// migrate.ts reads configs with the server config schemas (zod): loaded when a scan, a migration or an undo runs.
+const migration = () => import('../../core/connect-apps/migrate.ts');
+
 async function scan(context: CliContext, host: HostLocation): Promise<void> {
+  const { scanApps, sharedServers } = await migration();
   const scans = await scanApps(host);
   for (const app of scans) {
     if (!app.found) {
@@ -86,6 +89,7 @@ async function scan(context: CliContext, host: HostLocation): Promise<void> {
 }
 
 async function migrate(context: CliContext, host: HostLocation, ask: SetupAsk, app: AppId, flags: SetupFlags): Promise<void> {
+  const { scanApp, migrateApp } = await migration();
   const found = await scanApp(app, host);
   if (found.error) throw new CliError(found.error);
   if (!found.found || found.servers.length === 0) throw new CliError(`${found.displayName} has no MCP servers to move (${found.path}).`);
@@ -121,6 +125,7 @@ async function migrate(context: CliContext, host: HostLocation, ask: SetupAsk, a
 }
 
 async function undo(context: CliContext, host: HostLocation, app: AppId): Promise<void> {
+  const { undoMigration } = await migration();
   const result = await undoMigration(app, host);
   context.output.line(
     `Restored ${result.displayName}'s config as it was before the migration: ${result.path}` +

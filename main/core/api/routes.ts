@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { CanopyError, HTTP_STATUS } from '../errors.ts';
-import { ConfigError } from '../config/server-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { SecretStoreError } from '../secrets/secret-store.ts';
 import { ConnectAppError } from '../connect-apps/connect.ts';
 import { isDatabaseUnreachable, isUnstorableText } from '../store/dialect.ts';

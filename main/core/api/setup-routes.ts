@@ -12,7 +12,7 @@ import { migrateApp, scanApp, scanApps, sharedServers, undoMigration, type AppSc
 import type { HostLocation } from '../connect-apps/paths.ts';
 import type { ImportEntry } from '../config/mcp-servers-file.ts';
 import { expandPlaceholders } from '../config/placeholders.ts';
-import { ConfigError } from '../config/server-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { CanopyError } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { SettingsRepository } from '../store/settings.ts';

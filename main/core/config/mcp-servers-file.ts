@@ -5,7 +5,8 @@
 // - what `canopy export` writes: { "servers": [ <server config> + "enabled" ] }, or a bare list of
 //   server configs, so an export imports back as it was.
 import { z } from 'zod';
-import { ConfigError, parseOrThrow, type ServerConfigInput } from './server-config.ts';
+import { ConfigError } from './config-error.ts';
+import { parseOrThrow, type ServerConfigInput } from './server-config.ts';
 
 const entrySchema = z
   .object({

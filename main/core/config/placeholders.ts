@@ -1,6 +1,6 @@
 // `${VAR_NAME}` expansion for JSON config files. It runs where the file is read (the CLI process), so
 // the gateway never sees a placeholder. `$${` writes a literal `${`.
-import { ConfigError } from './server-config.ts';
+import { ConfigError } from './config-error.ts';
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

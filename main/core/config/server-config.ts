@@ -3,6 +3,7 @@
 import { isHttpsUrl } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { serverNameProblem } from './names.ts';
+import { ConfigError } from './config-error.ts';
 
 export const TRANSPORTS = ['stdio', 'streamable_http', 'sse'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -100,14 +101,6 @@ export function sameServerConfig(a: ServerConfig, b: ServerConfig): boolean {
     return Object.fromEntries(entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([key, item]) => [key, canonical(item)]));
   };
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-/** A user-facing validation error: one line that names the field. */
-export class ConfigError extends Error {
-  constructor(message: string, readonly field?: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -4,7 +4,8 @@
 // listed as on `/mcp`: they are chosen by the user or the app, not put in the model's context.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { ConfigError, parseOrThrow } from '../config/server-config.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { parseOrThrow } from '../config/server-config.ts';
 import { SearchIndex, type SearchHit } from './search-index.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 
