@@ -75,6 +75,35 @@ describe.each(storeKinds)('store on $kind', ({ fresh }) => {
     }
   });
 
+  it('migrates a database of version 7 to one that keeps the last catalog per server', async () => {
+    const where = await fresh();
+    try {
+      await databaseAt(where.location, '0007-protocol-eras', async (db) => {
+        const now = new Date().toISOString();
+        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
+        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
+      });
+      const store = await openStore(where.location);
+      try {
+        expect((await store.servers.list()).map((s) => s.name)).toEqual(['old']);
+        expect((await store.catalogCache.list()).size).toBe(0);
+        const catalog = { serverInfo: { name: 'old', version: '1' }, capabilities: { tools: {} }, tools: [{ name: 'echo', inputSchema: { type: 'object' } }], prompts: [], resources: [], resourceTemplates: [] };
+        await store.catalogCache.save('old', { launch: 'a', catalog, learnedAt: '2026-12-01T00:00:00.000Z' });
+        const renamed = { ...catalog, tools: [{ name: 'echo2', inputSchema: { type: 'object' } }] };
+        await store.transaction((tx) => tx.catalogCache.save('old', { launch: 'b', catalog: renamed, learnedAt: '2026-12-01T00:00:01.000Z' }));
+        expect(await store.catalogCache.list()).toEqual(new Map([['old', { launch: 'b', catalog: renamed, learnedAt: '2026-12-01T00:00:01.000Z' }]]));
+        // A catalog belongs to a registered server, and goes with it.
+        await expect(store.catalogCache.save('nobody', { launch: 'a', catalog, learnedAt: '2026-12-01T00:00:00.000Z' })).rejects.toThrow();
+        await store.servers.delete('old');
+        expect((await store.catalogCache.list()).size).toBe(0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await where.drop();
+    }
+  });
+
   const t = freshStoreEachTest(fresh);
 
   const memory = parseServerConfig({ name: 'memory', command: 'node', args: ['server.js'] });

@@ -16,6 +16,7 @@ import { ToolGroupRepository } from './tool-groups.ts';
 import { AuditLogRepository } from './audit-log.ts';
 import { SecretCleanupRepository } from './secret-cleanup.ts';
 import { ProtocolEraRepository } from './protocol-eras.ts';
+import { CatalogCacheRepository } from './catalog-cache.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -30,6 +31,7 @@ export interface Repositories {
   readonly auditLog: AuditLogRepository;
   readonly secretCleanup: SecretCleanupRepository;
   readonly protocolEras: ProtocolEraRepository;
+  readonly catalogCache: CatalogCacheRepository;
 }
 
 export interface Store extends Repositories {
@@ -51,6 +53,7 @@ function repositories(db: Kysely<Database>): Repositories {
     auditLog: new AuditLogRepository(db),
     secretCleanup: new SecretCleanupRepository(db),
     protocolEras: new ProtocolEraRepository(db),
+    catalogCache: new CatalogCacheRepository(db),
   };
 }
 

@@ -108,6 +108,16 @@ export interface ProtocolErasTable {
   checked_at: string;
 }
 
+/** The last catalog each server offered (at most one row per server). */
+export interface CatalogCacheTable {
+  server_name: string;
+  /** SHA-256 of the transport, command, arguments, environment and directory it was learned from. */
+  launch: string;
+  /** JSON of the catalog: lists, capabilities, instructions, server info. */
+  catalog: string;
+  learned_at: string;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
@@ -119,6 +129,7 @@ export interface Database {
   audit_log: AuditLogTable;
   secret_cleanup: SecretCleanupTable;
   protocol_eras: ProtocolErasTable;
+  catalog_cache: CatalogCacheTable;
 }
 
 export type AutoId = Generated<number>;

@@ -8,6 +8,7 @@ import { m0004_secret_cleanup } from './0004-secret-cleanup.ts';
 import { m0005_server_alias } from './0005-server-alias.ts';
 import { m0006_tool_overrides } from './0006-tool-overrides.ts';
 import { m0007_protocol_eras } from './0007-protocol-eras.ts';
+import { m0008_catalog_cache } from './0008-catalog-cache.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001_initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005-server-alias': m0005_server_alias,
   '0006-tool-overrides': m0006_tool_overrides,
   '0007-protocol-eras': m0007_protocol_eras,
+  '0008-catalog-cache': m0008_catalog_cache,
 };
