@@ -28,6 +28,9 @@ const httpUrl = z.string().superRefine((value, ctx) => {
 
 const stringMap = z.record(z.string(), z.string());
 
+/** The longest `idle_timeout_seconds` (and CANOPY_IDLE_TIMEOUT_SECONDS): one day. */
+export const MAX_IDLE_TIMEOUT_SECONDS = 86_400;
+
 export const serverConfigSchema = z
   .object({
     name: serverName,
@@ -66,6 +69,14 @@ export const serverConfigSchema = z
      * gets its own connection (its own process for stdio) that mirrors its client's capabilities and roots.
      */
     isolation: z.enum(['shared', 'per_session']).optional(),
+    /**
+     * stdio: the process stops after this many seconds with no request in flight and no resource
+     * subscription open, and starts again at the next request (its catalog stays listed meanwhile).
+     * Default 600, or the gateway's CANOPY_IDLE_TIMEOUT_SECONDS.
+     */
+    idle_timeout_seconds: z.number().int().min(1, 'must be at least 1 (second)').max(MAX_IDLE_TIMEOUT_SECONDS, `must be at most ${MAX_IDLE_TIMEOUT_SECONDS} (one day)`).optional(),
+    /** stdio: never stop the process for being idle. */
+    always_on: z.boolean().optional(),
   })
   .strict()
   .transform((config, ctx) => {
@@ -80,7 +91,7 @@ export const serverConfigSchema = z
       }
     } else {
       if (!config.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${transport} server` });
-      for (const field of ['command', 'args', 'env', 'cwd'] as const) {
+      for (const field of ['command', 'args', 'env', 'cwd', 'idle_timeout_seconds', 'always_on'] as const) {
         if (config[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: `applies to stdio servers only (transport is ${transport})` });
         }
