@@ -5,11 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 import { openStore, type StoreLocation } from './store/open.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import type { ServerConfig } from './config/server-config.ts';
+import { MAX_IDLE_TIMEOUT_SECONDS, type ServerConfig } from './config/server-config.ts';
 import { chooseSecretStore } from './secrets/choose-secret-store.ts';
 import type { CliLaunch, GatewayMode, StatusView } from './api/contract.ts';
 import { createApiRoutes } from './api/routes.ts';
 import { Registry } from './registry/registry.ts';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from './registry/idle-sleep.ts';
 import { ServerViews } from './api/server-views.ts';
 import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
@@ -79,7 +80,8 @@ export interface GatewayOptions {
   sessionLimits?: Partial<SessionLimits>;
   /**
    * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN,
-   * CANOPY_AUDIT_RETENTION_DAYS, CANOPY_MAX_SESSIONS and CANOPY_MAX_SESSIONS_PER_CLIENT; default process.env.
+   * CANOPY_AUDIT_RETENTION_DAYS, CANOPY_MAX_SESSIONS, CANOPY_MAX_SESSIONS_PER_CLIENT and
+   * CANOPY_IDLE_TIMEOUT_SECONDS; default process.env.
    */
   settingsEnv?: NodeJS.ProcessEnv;
 }
@@ -166,6 +168,10 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   // Settings are checked before anything opens, so a bad value leaves nothing behind.
   const limits = sessionLimits(env, options.sessionLimits);
   const auditRetentionDays = enterprise ? wholeNumberSetting(env, 'CANOPY_AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, ' of days') : 0;
+  const idleTimeoutSeconds = wholeNumberSetting(env, 'CANOPY_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, ' of seconds');
+  if (idleTimeoutSeconds > MAX_IDLE_TIMEOUT_SECONDS) {
+    throw new CanopyError('bad_request', `CANOPY_IDLE_TIMEOUT_SECONDS must be at most ${MAX_IDLE_TIMEOUT_SECONDS} (one day), not "${idleTimeoutSeconds}"`);
+  }
   const store = await openStore(options.store, {
     onConnectionError: (error) => logger.warn({ reason: error.message }, 'a database connection was lost; it will be replaced'),
   });
@@ -212,9 +218,10 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     store,
     secrets,
     logger,
+    idleTimeoutSeconds,
     connections: {
-      create(config, { priorEra } = {}) {
-        const connection = createUpstreamConnection(config, { ...upstreamOptions(config), priorEra });
+      create(config, { priorEra, cachedCatalog } = {}) {
+        const connection = createUpstreamConnection(config, { ...upstreamOptions(config), priorEra, cachedCatalog });
         const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
         connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
         let wasRunning = false;

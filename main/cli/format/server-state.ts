@@ -41,6 +41,8 @@ export function serverHealth(server: ServerStateView, now = Date.now()): ServerH
       return { level: 'info', text: 'starting' };
     case 'stopped':
       return { level: 'info', text: 'not started yet: it starts on first use' };
+    case 'sleeping':
+      return { level: 'ok', text: 'sleeping (idle): its tools are listed and the next call starts it' };
     case 'needs_authorization':
       return { level: 'problem', text: `needs authorization: run \`canopy authorize ${name}\`` };
     case 'crashed': {

@@ -2,7 +2,7 @@
 // Pure: the renderer imports it too.
 import type { ServerView } from './contract.ts';
 
-/** "disabled", "running", "starting", "stopped", "crashed 3×", "error", "needs authorization". */
+/** "disabled", "running", "sleeping", "starting", "stopped", "crashed 3×", "error", "needs authorization". */
 export function serverStateLabel({ enabled, state }: Pick<ServerView, 'enabled' | 'state'>): string {
   if (!enabled) return 'disabled';
   switch (state.status) {

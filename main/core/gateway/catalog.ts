@@ -97,8 +97,8 @@ export interface CatalogView {
   includesServer(server: string): boolean;
 }
 
-/** Statuses whose cached catalog is still listed (transient trouble keeps tools visible). */
-const LISTED_STATUSES = new Set(['running', 'starting', 'crashed', 'stopped']);
+/** Statuses whose cached catalog is still listed (transient trouble keeps tools visible; a sleeping server wakes at its next call). */
+const LISTED_STATUSES = new Set(['running', 'starting', 'crashed', 'stopped', 'sleeping']);
 
 export function isListed(connection: UpstreamConnection | undefined): boolean {
   return Boolean(connection?.catalog) && LISTED_STATUSES.has(connection!.state.status);

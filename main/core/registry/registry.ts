@@ -16,9 +16,10 @@ import { keepRedactedSecrets, resolveSecrets, secretRefs, splitSecrets } from '.
 import type { CatalogServer, CatalogSource } from '../gateway/catalog.ts';
 import { exposedNames, isListed, prefixOf } from '../gateway/catalog.ts';
 import { claimId } from '../gateway/exposed-names.ts';
-import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
+import type { EraVerdict, UpstreamCatalog, UpstreamConnection } from '../upstream/types.ts';
 import { eraDestination, storedVerdict } from './era-verdicts.ts';
 import { UpstreamSupervisor, type UpstreamSlot } from './upstream-supervisor.ts';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from './idle-sleep.ts';
 import type { Prompt, Tool } from '@modelcontextprotocol/server';
 import type { Logger } from '../telemetry/logger.ts';
 
@@ -29,8 +30,11 @@ export interface RegistryEvents {
 
 /** How the registry makes and runs connections (the upstream layer, OAuth included). */
 export interface ConnectionFactory {
-  /** `priorEra`: a fresh stored verdict, so the connection skips the era probe. */
-  create(config: ServerConfig, options?: { priorEra?: EraVerdict }): UpstreamConnection;
+  /**
+   * `priorEra`: a fresh stored verdict, so the connection skips the era probe. `cachedCatalog`: a
+   * stored catalog, so the connection begins asleep with it (see idle-sleep.ts).
+   */
+  create(config: ServerConfig, options?: { priorEra?: EraVerdict; cachedCatalog?: UpstreamCatalog }): UpstreamConnection;
   /** Starts OAuth for a server; returns the URL the user opens. */
   startAuthorization(config: ServerConfig): Promise<string>;
   /** Deletes what OAuth stored for a server (tokens, client registration). */
@@ -48,6 +52,8 @@ export interface RegistryOptions {
   logger: Logger;
   /** How long a registration waits for the upstream's first start. */
   registrationTimeoutMs?: number;
+  /** How long a stdio server without its own `idle_timeout_seconds` may sit idle before it sleeps (default 600). */
+  idleTimeoutSeconds?: number;
   /** Called after each committed write (so other replicas can reload). */
   onCommitted?: () => void;
   /** Called after a deregistration took the server out of tool groups (access must reload). */
@@ -120,7 +126,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     // Every call waiting for a (re)starting server listens for 'changed' until it settles (bounded).
     this.setMaxListeners(0);
     const { store, secrets, logger, connections } = options;
-    this.upstreams = new UpstreamSupervisor({ store, secrets, logger, create: (config, createOptions) => connections.create(config, createOptions) });
+    this.upstreams = new UpstreamSupervisor({
+      store,
+      secrets,
+      logger,
+      create: (config, createOptions) => connections.create(config, createOptions),
+      idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
+    });
     this.upstreams.on('changed', () => this.emit('changed'));
   }
 
@@ -165,11 +177,12 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
 
   // ---- lifecycle ----
 
-  /** Loads the registry from the store and starts every enabled server (in the background). */
+  /** Loads the registry from the store and starts every enabled server (in the background; one with a stored catalog may begin asleep). */
   async load(): Promise<void> {
-    const [records, items, eras] = await Promise.all([this.options.store.servers.list(), this.options.store.itemSettings.list(), this.options.store.protocolEras.list()]);
+    const { store } = this.options;
+    const [records, items, eras, catalogs] = await Promise.all([store.servers.list(), store.itemSettings.list(), store.protocolEras.list(), store.catalogCache.list()]);
     this.applyItemSettings(items);
-    this.upstreams.load(records, eras);
+    this.upstreams.load(records, eras, catalogs);
   }
 
   /**

@@ -7,11 +7,13 @@ import type { ServerConfig } from '../config/server-config.ts';
 import type { Store } from '../store/open.ts';
 import type { ServerRecord } from '../store/servers.ts';
 import type { StoredEraVerdict } from '../store/protocol-eras.ts';
+import type { CachedCatalog } from '../store/catalog-cache.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { resolveSecrets } from '../secrets/secret-fields.ts';
-import type { EraVerdict, UpstreamConnection } from '../upstream/types.ts';
+import type { EraVerdict, UpstreamCatalog, UpstreamConnection } from '../upstream/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { freshVerdict, storedVerdict } from './era-verdicts.ts';
+import { cachedCatalog, cachesCatalog, catalogFor, idleTimeoutMs, watchIdle } from './idle-sleep.ts';
 
 export interface UpstreamSlot {
   /** The server as stored. */
@@ -28,6 +30,14 @@ export interface UpstreamSlot {
   generation: number;
   /** Takes the supervisor's own listeners off `connection`. */
   unwatch?: () => void;
+  /** JSON of the catalog as stored, so an unchanged one is not written again. */
+  storedCatalog?: string;
+}
+
+/** A stored catalog a launch begins with, and whether the server stays asleep until its first use. */
+interface StoredStart {
+  catalog: UpstreamCatalog;
+  asleep: boolean;
 }
 
 export interface UpstreamSupervisorEvents {
@@ -35,13 +45,15 @@ export interface UpstreamSupervisorEvents {
 }
 
 /** How connections are made (the upstream layer, OAuth included). */
-export type CreateConnection = (config: ServerConfig, options?: { priorEra?: EraVerdict }) => UpstreamConnection;
+export type CreateConnection = (config: ServerConfig, options?: { priorEra?: EraVerdict; cachedCatalog?: UpstreamCatalog }) => UpstreamConnection;
 
 export interface UpstreamSupervisorOptions {
   store: Store;
   secrets: SecretStore;
   create: CreateConnection;
   logger: Logger;
+  /** How long a stdio server without its own `idle_timeout_seconds` may sit idle before it sleeps. */
+  idleTimeoutSeconds: number;
 }
 
 export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
@@ -67,11 +79,23 @@ export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
     return this.slots.values();
   }
 
-  /** Takes the servers as stored and starts every enabled one (in the background). */
-  load(records: ServerRecord[], eras: Map<string, StoredEraVerdict>): void {
+  /**
+   * Takes the servers as stored and starts every enabled one (in the background) — except a server
+   * that sleeps when idle and has a stored catalog: it begins asleep, listed from that catalog. One
+   * that starts is listed from its stored catalog while it starts.
+   */
+  load(records: ServerRecord[], eras: Map<string, StoredEraVerdict>, catalogs: Map<string, CachedCatalog>): void {
     this.slots.clear();
-    for (const record of records) this.slots.set(record.name, { record, era: eras.get(record.name), generation: 0 });
-    for (const slot of this.slots.values()) if (slot.record.enabled) this.start(slot.record.name);
+    for (const record of records) {
+      const stored = catalogs.get(record.name);
+      this.slots.set(record.name, { record, era: eras.get(record.name), generation: 0, ...(stored ? { storedCatalog: JSON.stringify(stored.catalog) } : {}) });
+    }
+    for (const slot of this.slots.values()) {
+      if (!slot.record.enabled) continue;
+      const { config } = slot.record;
+      const catalog = catalogFor(catalogs.get(config.name), config);
+      void this.launchLogged(slot, catalog && { catalog, asleep: idleTimeoutMs(config, this.options.idleTimeoutSeconds) !== undefined });
+    }
   }
 
   /**
@@ -178,23 +202,28 @@ export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
     await Promise.allSettled(stopping);
   }
 
-  private async launchLogged(slot: UpstreamSlot): Promise<void> {
+  private async launchLogged(slot: UpstreamSlot, stored?: StoredStart): Promise<void> {
     try {
-      await this.launch(slot);
+      await this.launch(slot, stored);
     } catch (error) {
       this.logStartFailure(slot, error);
     }
   }
 
-  /** Creates the connection for the slot's record and starts it (unless superseded meanwhile). */
-  private async launch(slot: UpstreamSlot): Promise<void> {
+  /**
+   * Creates the connection for the slot's record and starts it (unless superseded meanwhile). With
+   * a `stored` catalog the connection lists it until it has its own, and when `asleep` it does not
+   * start now but at its first use.
+   */
+  private async launch(slot: UpstreamSlot, stored?: StoredStart): Promise<void> {
     const generation = ++slot.generation;
     const record = slot.record;
     const [config, priorEra] = await Promise.all([resolveSecrets(record.config, this.options.secrets), this.priorEra(slot)]);
     if (this.slots.get(record.name) !== slot || slot.generation !== generation || !slot.record.enabled) return;
-    const connection = this.options.create(config, { priorEra });
+    const connection = this.options.create(config, { priorEra, ...(stored ? { cachedCatalog: stored.catalog } : {}) });
     this.attach(slot, connection);
     this.emit('changed');
+    if (stored?.asleep) return;
     try {
       await connection.start();
     } catch (error) {
@@ -222,13 +251,22 @@ export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
       if (slot.connection === connection) this.emit('changed');
     };
     const era = (verdict: EraVerdict) => void this.saveEra(slot, connection, verdict);
+    const catalog = () => {
+      changed();
+      void this.saveCatalog(slot, connection);
+    };
     connection.on('state', changed);
-    connection.on('catalog', changed);
+    connection.on('catalog', catalog);
     connection.on('era', era);
+    const timeoutMs = idleTimeoutMs(slot.record.config, this.options.idleTimeoutSeconds);
+    const unwatchIdle = timeoutMs !== undefined ? watchIdle(connection, timeoutMs) : undefined;
+    // A registration's connection learned its catalog before it was adopted.
+    if (connection.state.status === 'running') void this.saveCatalog(slot, connection);
     slot.unwatch = () => {
       connection.off('state', changed);
-      connection.off('catalog', changed);
+      connection.off('catalog', catalog);
       connection.off('era', era);
+      unwatchIdle?.();
     };
   }
 
@@ -257,6 +295,21 @@ export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
       await this.options.store.protocolEras.save(connection.name, stored);
     } catch (error) {
       this.options.logger.warn({ server: connection.name, reason: (error as Error).message }, 'could not store the protocol era; the server is probed again at its next start');
+    }
+  }
+
+  /** Stores the catalog a running stdio server offers, when it differs from the stored one (what a gateway start lists while the server sleeps). */
+  private async saveCatalog(slot: UpstreamSlot, connection: UpstreamConnection): Promise<void> {
+    const { catalog } = connection;
+    if (!catalog || slot.connection !== connection || !cachesCatalog(slot.record.config)) return;
+    const json = JSON.stringify(catalog);
+    if (json === slot.storedCatalog) return;
+    slot.storedCatalog = json;
+    try {
+      await this.options.store.catalogCache.save(slot.record.name, cachedCatalog(catalog, slot.record.config));
+    } catch (error) {
+      if (slot.storedCatalog === json) slot.storedCatalog = undefined;
+      this.options.logger.warn({ server: slot.record.name, reason: (error as Error).message }, 'could not store the catalog; the server starts once at the next gateway start to learn it');
     }
   }
 

@@ -9,7 +9,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { GatewayMode } from '../model/gateway-mode.ts';
 import type { UpstreamStatus } from '../upstream/types.ts';
 
-const UPSTREAM_STATUSES: UpstreamStatus[] = ['stopped', 'starting', 'running', 'crashed', 'error', 'needs_authorization'];
+const UPSTREAM_STATUSES: UpstreamStatus[] = ['stopped', 'sleeping', 'starting', 'running', 'crashed', 'error', 'needs_authorization'];
 
 /** On by default in enterprise mode, off in development mode; OTEL_ENABLED=true|false overrides. */
 export function metricsEnabled(mode: GatewayMode, env: NodeJS.ProcessEnv): boolean {

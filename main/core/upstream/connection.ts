@@ -87,6 +87,8 @@ export interface UpstreamConnectionOptions {
    * (streamable HTTP only). A modern verdict the server no longer matches is dropped and the server probed again.
    */
   priorEra?: EraVerdict;
+  /** A catalog learned before (stored): the connection begins 'sleeping' with it listed, and starts at its first `ready()`. */
+  cachedCatalog?: UpstreamCatalog;
 }
 
 const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
@@ -141,8 +143,11 @@ export function createUpstreamConnection(config: ServerConfig, options: Upstream
 
 class SupervisedConnection extends EventEmitter<UpstreamEvents> implements UpstreamConnection {
   readonly name: string;
-  private _state: UpstreamState = { status: 'stopped', crashes: 0, since: new Date().toISOString() };
+  private _state: UpstreamState;
   private _catalog: UpstreamCatalog | undefined;
+  /** Requests sent and not answered yet, and when the last one began or ended (see `idleSince`). */
+  private inFlight = 0;
+  private lastUsedAt = Date.now();
   private _era: EraVerdict | undefined;
   /** The verdict the next connect adopts instead of probing: the stored one, then the last connection's. */
   private prior: EraVerdict | undefined;
@@ -171,6 +176,10 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   ) {
     super();
     this.name = config.name;
+    // Every call waiting in ready() (a sleeping server woken by many calls at once) listens for 'state' until it settles.
+    this.setMaxListeners(0);
+    this._catalog = options.cachedCatalog;
+    this._state = { status: options.cachedCatalog ? 'sleeping' : 'stopped', crashes: 0, since: new Date().toISOString() };
     this.log = new LogRing(options.logLimits);
     this.prior = options.priorEra;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -219,21 +228,37 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     return this.attempt({ crashes: 0 });
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.halt('stopped');
+  }
+
+  sleep(): Promise<void> {
+    if (this._state.status !== 'running') return Promise.resolve();
+    this.note('idle: stopping until the next request');
+    return this.halt('sleeping');
+  }
+
+  idleSince(): number | undefined {
+    return this.inFlight > 0 || this.subscribedUris.size > 0 ? undefined : this.lastUsedAt;
+  }
+
+  private async halt(status: 'stopped' | 'sleeping'): Promise<void> {
     clearTimeout(this.retryTimer);
     const attempt = this.active;
     this.active = undefined;
     this.starting = undefined; // a start right after stop must not join the one being cancelled
     if (attempt) await this.closeAttempt(attempt);
-    this.setState({ status: 'stopped', lastError: undefined, nextRetryAt: undefined, pid: undefined });
+    this.setState({ status, lastError: undefined, nextRetryAt: undefined, pid: undefined });
   }
 
   ready(timeoutMs = Math.min(this.initializeTimeoutMs + 5_000, MAX_READY_WAIT_MS)): Promise<Client> {
+    // Asking for the server is a use: it does not fall asleep between this and the request that follows.
+    this.lastUsedAt = Date.now();
     const client = this.client;
     if (client) return Promise.resolve(client);
     const { status, lastError } = this._state;
     if (status === 'error' || status === 'needs_authorization') return Promise.reject(new Error(lastError));
-    if (status === 'stopped') this.start().catch(() => {}); // the outcome arrives as 'state' events
+    if (status === 'stopped' || status === 'sleeping') this.start().catch(() => {}); // the outcome arrives as 'state' events
     // A call wants the server now: the scheduled retry is not waited for (a server that came back
     // is used at once; one still down fails this try and schedules the next as usual).
     if (status === 'crashed' && !this.starting) this.attempt().catch(() => {});
@@ -249,6 +274,8 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
         // 'crashed': the try this call waited for failed; the call says why instead of waiting out the backoff.
         else if (state.status === 'error' || state.status === 'needs_authorization' || state.status === 'crashed') finish(new Error(state.lastError));
         else if (state.status === 'stopped') finish(new Error(`server '${this.name}' was stopped`));
+        // It fell asleep just as this call came: wake it again.
+        else if (state.status === 'sleeping') this.start().catch(() => {});
       };
       const timer = setTimeout(() => {
         const { status: now, lastError: why } = this._state;
@@ -517,7 +544,14 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
       return this.subscription(attempt, request.method, String(request.params?.uri)) as unknown as Promise<ResultTypeMap[M]>;
     }
     const send = () => this.send(attempt, request, options);
-    return origin ? attempt.origins.send(origin, send) : send();
+    const answered = origin ? attempt.origins.send(origin, send) : send();
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+      this.lastUsedAt = Date.now();
+    };
+    answered.then(done, done);
+    return answered;
   }
 
   /**

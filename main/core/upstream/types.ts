@@ -20,6 +20,7 @@ import type { RequestOrigin } from './request-origins.ts';
 
 export type UpstreamStatus =
   | 'stopped' // not running: disabled, or never started (stdio starts on first use / registration)
+  | 'sleeping' // stdio, idle: the process was stopped; the catalog stays listed and the next request starts it
   | 'starting' // spawning / connecting / initializing
   | 'running' // initialized, catalog fetched
   | 'crashed' // the process exited or the connection dropped; a restart is scheduled (backoff)
@@ -125,6 +126,10 @@ export interface UpstreamConnection extends EventEmitter<UpstreamEvents> {
   start(options?: { retry?: boolean }): Promise<void>;
   /** Disconnects; for stdio kills the whole process group (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
+  /** While running: stops like `stop` but keeps the catalog listed, in state 'sleeping'; the next `ready()` starts it again. */
+  sleep(): Promise<void>;
+  /** Since when (ms since epoch) nothing was asked of the server: undefined while a request is in flight or a resource subscription is open. */
+  idleSince(): number | undefined;
   /** Waits until running (starting it when stopped, retrying at once when crashed), bounded by `timeoutMs` (default: the initialize timeout + 5 s, at most 60 s). */
   ready(timeoutMs?: number): Promise<Client>;
   /**

@@ -28,7 +28,7 @@ function problemOf({ enabled, state }: NoticeServer): Problem | undefined {
 
 /** Between retries a crashing server passes through 'starting' and 'crashed': still the same episode. */
 function episodeOver({ enabled, state }: NoticeServer): boolean {
-  return !enabled || state.status === 'running' || state.status === 'stopped';
+  return !enabled || state.status === 'running' || state.status === 'stopped' || state.status === 'sleeping';
 }
 
 function notice(server: NoticeServer, problem: Problem): AttentionNotice {

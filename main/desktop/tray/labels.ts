@@ -11,11 +11,11 @@ export type GatewayPhase =
   | { phase: 'stopped' }
   | { phase: 'failed'; message: string };
 
-/** e.g. "running · 12 tools", "crashed 2×, retrying", "needs authorization", "disabled". */
+/** e.g. "running · 12 tools", "sleeping · 9 tools", "crashed 2×, retrying", "needs authorization", "disabled". */
 export function trayStateLabel(server: TrayServer): string {
   const label = serverStateLabel(server);
   if (!server.enabled) return label;
-  if (server.state.status === 'running') return `${label} · ${server.toolCount} ${server.toolCount === 1 ? 'tool' : 'tools'}`;
+  if (server.state.status === 'running' || server.state.status === 'sleeping') return `${label} · ${server.toolCount} ${server.toolCount === 1 ? 'tool' : 'tools'}`;
   if (server.state.status === 'crashed') return `${label}, retrying`;
   return label;
 }

@@ -34,5 +34,7 @@ export function describeState(server: Pick<ServerView, 'enabled' | 'state'>, now
       return { label, tone: 'warn', hint: 'Click "Authorize" and sign in to the server in your browser.' };
     case 'stopped':
       return { label, tone: 'off', hint: 'starts on first use' };
+    case 'sleeping':
+      return { label, tone: 'off', hint: 'idle: stopped until the next call, which starts it; its tools stay listed' };
   }
 }
