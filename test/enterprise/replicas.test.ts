@@ -38,7 +38,8 @@ describe('replicas on one PostgreSQL', () => {
     await a.apiAs(a.adminToken).registerServer({ config: stdioConfigs.everything() });
     token = (await a.apiAs(a.adminToken).createClient({ name: 'agent', allow: ['everything'] })).token;
     b = { ...(await startEnterprise({ location, secretStore, initialize: false })), adminToken: a.adminToken };
-    await eventually(async () => (await b.apiAs(a.adminToken).getServer('everything')).state.status === 'running', 20_000, 'B to start everything');
+    // A stored its catalog: B lists the server asleep, from that catalog, and starts it at the first call.
+    await eventually(async () => (await b.apiAs(a.adminToken).getServer('everything')).state.status === 'sleeping', 20_000, 'B to list everything asleep');
   }, 120_000);
 
   afterAll(async () => {

@@ -182,7 +182,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const { store } = this.options;
     const [records, items, eras, catalogs] = await Promise.all([store.servers.list(), store.itemSettings.list(), store.protocolEras.list(), store.catalogCache.list()]);
     this.applyItemSettings(items);
-    this.upstreams.load(records, eras, catalogs);
+    await this.upstreams.load(records, eras, catalogs);
   }
 
   /**

@@ -82,20 +82,25 @@ export class UpstreamSupervisor extends EventEmitter<UpstreamSupervisorEvents> {
   /**
    * Takes the servers as stored and starts every enabled one (in the background) — except a server
    * that sleeps when idle and has a stored catalog: it begins asleep, listed from that catalog. One
-   * that starts is listed from its stored catalog while it starts.
+   * that starts is listed from its stored catalog while it starts. Resolves once the sleeping ones
+   * are listed (their secrets read), not when the others have started.
    */
-  load(records: ServerRecord[], eras: Map<string, StoredEraVerdict>, catalogs: Map<string, CachedCatalog>): void {
+  async load(records: ServerRecord[], eras: Map<string, StoredEraVerdict>, catalogs: Map<string, CachedCatalog>): Promise<void> {
     this.slots.clear();
     for (const record of records) {
       const stored = catalogs.get(record.name);
       this.slots.set(record.name, { record, era: eras.get(record.name), generation: 0, ...(stored ? { storedCatalog: JSON.stringify(stored.catalog) } : {}) });
     }
+    const sleeping: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
       if (!slot.record.enabled) continue;
       const { config } = slot.record;
       const catalog = catalogFor(catalogs.get(config.name), config);
-      void this.launchLogged(slot, catalog && { catalog, asleep: idleTimeoutMs(config, this.options.idleTimeoutSeconds) !== undefined });
+      const asleep = catalog !== undefined && idleTimeoutMs(config, this.options.idleTimeoutSeconds) !== undefined;
+      const launched = this.launchLogged(slot, catalog && { catalog, asleep });
+      if (asleep) sleeping.push(launched);
     }
+    await Promise.all(sleeping);
   }
 
   /**
