@@ -64,6 +64,8 @@ describe('server state', () => {
     expect(stateLabel(serverView('a', { status: 'crashed', crashes: 1 }), NOW)).toBe('crashed 1×');
     expect(stateLabel(serverView('a', { status: 'error', crashes: 5 }), NOW)).toBe('error (crashed 5×)');
     expect(stateLabel(serverView('a', { status: 'needs_authorization' }), NOW)).toBe('needs authorization');
+    expect(stateLabel(serverView('a', { status: 'sleeping' }), NOW)).toBe('sleeping');
+    expect(serverHealth(serverView('a', { status: 'sleeping' }), NOW)).toMatchObject({ level: 'ok', text: expect.stringContaining('next call starts it') });
   });
 
   it('advice names the command that fixes it', () => {

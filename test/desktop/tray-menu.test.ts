@@ -47,6 +47,7 @@ describe('labels', () => {
       'disabled',
     ]);
     expect(trayStateLabel(server('one', { status: 'running' }, { toolCount: 1 }))).toBe('running · 1 tool');
+    expect(trayStateLabel(server('idle', { status: 'sleeping' }, { toolCount: 9 }))).toBe('sleeping · 9 tools');
     expect(serverItemLabel(servers[0])).toBe('memory — running · 9 tools');
   });
 

@@ -21,6 +21,7 @@ describe('server state labels', () => {
     expect(describeState({ enabled: true, state: state('error', { lastError: 'bad command' }) })).toMatchObject({ label: 'error', hint: 'bad command' });
     expect(describeState({ enabled: true, state: state('needs_authorization') }).label).toBe('needs authorization');
     expect(describeState({ enabled: true, state: state('stopped') }).label).toBe('stopped');
+    expect(describeState({ enabled: true, state: state('sleeping') })).toMatchObject({ label: 'sleeping', tone: 'off', hint: expect.stringContaining('next call') });
     expect(describeState({ enabled: false, state: state('stopped') }).label).toBe('disabled');
   });
 });

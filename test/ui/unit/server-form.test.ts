@@ -19,6 +19,20 @@ describe('server form', () => {
     expect(validateServerForm({ ...emptyServerForm(), name: 'bad name', command: 'node' })).toMatchObject({ problem: expect.stringContaining("field 'name'") });
   });
 
+  it('sets always_on and idle_timeout_seconds of a stdio server, and names a wrong timeout', () => {
+    const config = { name: 'm', transport: 'stdio' as const, command: 'node', always_on: true, idle_timeout_seconds: 120 };
+    expect(configFromServerForm(serverFormFromConfig(config))).toEqual(config);
+    expect(configFromServerForm({ ...emptyServerForm(), name: 'm', command: 'node' })).not.toHaveProperty('always_on', false);
+    expect(validateServerForm({ ...emptyServerForm(), name: 'm', command: 'node', idleTimeoutSeconds: '0' })).toMatchObject({
+      problem: expect.stringContaining("field 'idle_timeout_seconds' must be at least 1"),
+    });
+    expect(validateServerForm({ ...emptyServerForm(), name: 'm', command: 'node', idleTimeoutSeconds: 'soon' })).toMatchObject({
+      problem: expect.stringContaining("field 'idle_timeout_seconds' must be a number"),
+    });
+    // Remote servers have no process to stop: the fields are not sent for them.
+    expect(configFromServerForm({ ...emptyServerForm(), name: 'web', transport: 'sse', url: 'https://x.test/sse', alwaysOn: true })).not.toHaveProperty('always_on');
+  });
+
   it('round-trips a registered config for editing', () => {
     const config = { name: 'm', transport: 'stdio' as const, command: 'node', args: ['a', 'b'], env: { K: '********' }, description: 'mem' };
     expect(configFromServerForm(serverFormFromConfig(config))).toEqual(config);

@@ -15,6 +15,14 @@ export interface ServerDetailProps {
   onRemoved: () => void;
 }
 
+/** How a stdio server treats idleness; nothing for remote servers (no process to stop). */
+function idleBehaviour({ config }: ServerView): string | undefined {
+  if (config.transport !== 'stdio') return undefined;
+  if (config.always_on) return 'Always on';
+  const after = config.idle_timeout_seconds;
+  return after === undefined ? 'Sleeps when idle (after the gateway default, 10 min unless changed)' : `Sleeps after ${after} s idle`;
+}
+
 function target(server: ServerView): string {
   const { config } = server;
   return config.transport === 'stdio' ? [config.command, ...(config.args ?? [])].join(' ') : (config.url ?? '');
@@ -30,6 +38,7 @@ export function ServerDetail({ server, onEdit, onChanged, onRemoved }: ServerDet
       </header>
       <p className="muted small">
         {server.transport} · <code className="wrap">{target(server)}</code>
+        {idleBehaviour(server) && <> · {idleBehaviour(server)}</>}
       </p>
       {server.state.lastError && <p className="last-error">{server.state.lastError}</p>}
       <div className="actions">

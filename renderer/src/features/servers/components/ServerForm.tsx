@@ -90,6 +90,23 @@ export function ServerForm({ initial, mode, onChanged, onDone, onCancel }: Serve
               <legend>Environment</legend>
               <KeyValueEditor itemLabel="Environment variable" pairs={values.env} onChange={(env) => set('env', env)} />
             </fieldset>
+            <label className="inline" title="Keep the process running even when no client uses it">
+              <input type="checkbox" checked={values.alwaysOn} onChange={(e) => set('alwaysOn', e.target.checked)} />
+              Always on
+            </label>
+            <label title="Stopped after this long with no call; its tools stay listed and the next call starts it again">
+              Idle timeout (seconds)
+              <input
+                type="number"
+                min={1}
+                max={86400}
+                step={1}
+                value={values.idleTimeoutSeconds}
+                disabled={values.alwaysOn}
+                placeholder="default: 600"
+                onChange={(e) => set('idleTimeoutSeconds', e.target.value)}
+              />
+            </label>
           </>
         )}
         {http && (

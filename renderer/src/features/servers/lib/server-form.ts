@@ -21,10 +21,27 @@ export interface ServerFormValues {
   url: string;
   headers: KeyValue[];
   bearerToken: string;
+  /** stdio: never stop the process for being idle. */
+  alwaysOn: boolean;
+  /** stdio: seconds idle before the process stops until the next call; empty: the gateway's default. */
+  idleTimeoutSeconds: string;
 }
 
 export function emptyServerForm(): ServerFormValues {
-  return { name: '', alias: '', description: '', transport: 'stdio', command: '', args: '', env: [], url: '', headers: [], bearerToken: '' };
+  return {
+    name: '',
+    alias: '',
+    description: '',
+    transport: 'stdio',
+    command: '',
+    args: '',
+    env: [],
+    url: '',
+    headers: [],
+    bearerToken: '',
+    alwaysOn: false,
+    idleTimeoutSeconds: '',
+  };
 }
 
 function toPairs(map: Record<string, string> | undefined): KeyValue[] {
@@ -54,7 +71,16 @@ export function serverFormFromConfig(config: ServerConfig): ServerFormValues {
     url: config.url ?? '',
     headers: toPairs(config.headers),
     bearerToken: config.bearer_token ?? '',
+    alwaysOn: config.always_on ?? false,
+    idleTimeoutSeconds: config.idle_timeout_seconds?.toString() ?? '',
   };
+}
+
+/** A typed number as a number; anything else as typed, for the schema to name the problem. */
+function numberField(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
 /** The config the form describes; only the fields of the chosen transport are kept. */
@@ -66,7 +92,15 @@ export function configFromServerForm(values: ServerFormValues): ServerConfigInpu
     description: values.description.trim() || undefined,
   };
   if (values.transport === 'stdio') {
-    return { ...common, command: values.command.trim() || undefined, args: splitLines(values.args), env: fromPairs(values.env) };
+    return {
+      ...common,
+      command: values.command.trim() || undefined,
+      args: splitLines(values.args),
+      env: fromPairs(values.env),
+      always_on: values.alwaysOn || undefined,
+      // A wrong value goes to the schema as typed: its message names the field.
+      idle_timeout_seconds: numberField(values.idleTimeoutSeconds) as number | undefined,
+    };
   }
   return {
     ...common,
