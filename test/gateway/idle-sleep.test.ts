@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { freshSqlite, type TestLocation } from '../support/databases.ts';
+import { stdioConfigs } from '../support/upstreams.ts';
 import type { ServerConfigInput } from '../../main/core/config/server-config.ts';
 
 const echoEntry = join(import.meta.dirname, '..', 'bench', 'echo-server.mjs');
@@ -69,6 +70,24 @@ describe('idle stdio servers', () => {
     const calls = Array.from({ length: 8 }, (_, i) => client.callTool({ name: 'echo__echo', arguments: { message: `m${i}` } }));
     expect((await Promise.all(calls)).map(text)).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
     expect(starts(t, 'echo')).toBe(2);
+  });
+
+  it('stay awake while a call runs and while a resource subscription is open', SLOW, async () => {
+    const t = await gateway();
+    await t.api.registerServer({ config: { ...stdioConfigs.everything(), idle_timeout_seconds: 1 } });
+    const client = await t.connect();
+    // A call of 3 s on a server with a 1 s timeout: it does not sleep under the call.
+    await client.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 3, steps: 3 } });
+    expect((await status(t, 'everything')).status).toBe('running');
+    expect(starts(t, 'everything')).toBe(1);
+
+    const [resource] = (await client.listResources()).resources;
+    await client.subscribeResource({ uri: resource!.uri });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await status(t, 'everything')).status).toBe('running');
+    await client.unsubscribeResource({ uri: resource!.uri });
+    await eventually(async () => (await status(t, 'everything')).status === 'sleeping', 10_000, 'the server to sleep once unsubscribed');
+    expect(starts(t, 'everything')).toBe(1);
   });
 
   it('never sleep when always_on, and keep their process', SLOW, async () => {
