@@ -1,10 +1,17 @@
 // stdio servers sleep when idle: the process stops after idle_timeout_seconds, the tools stay listed
 // (from the stored catalog, across gateway restarts too), and the next call starts it again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { freshSqlite, type TestLocation } from '../support/databases.ts';
 import { stdioConfigs } from '../support/upstreams.ts';
+import { shapedStdioConfig } from '../support/shaped-server.ts';
+import { openStore } from '../../main/core/store/open.ts';
+import { createGateway } from '../../main/core/index.ts';
+import { silentLogger } from '../../main/core/telemetry/logger.ts';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfigInput } from '../../main/core/config/server-config.ts';
 
 const echoEntry = join(import.meta.dirname, '..', 'bench', 'echo-server.mjs');
@@ -90,6 +97,39 @@ describe('idle stdio servers', () => {
     expect(starts(t, 'everything')).toBe(1);
   });
 
+  it('store list changes of a running server, and tell clients when a woken server offers something else', SLOW, async () => {
+    const where = await freshSqlite();
+    locations.push(where);
+    const t = await gateway({ location: where });
+    const store = await openStore(where.location);
+    try {
+      await t.api.registerServer({ config: { ...shapedStdioConfig('odd', 'names'), idle_timeout_seconds: 1 } });
+      const client = await t.connect();
+      let changes = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changes += 1;
+      });
+      const listed = async () => (await client.listTools()).tools.map((tool) => tool.name);
+      const stored = async () => ((await store.catalogCache.list()).get('odd')?.catalog as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+      await client.callTool({ name: 'odd__add-tool', arguments: {} });
+      await eventually(() => changes === 1, 10_000, 'tools/list_changed after the server added a tool');
+      await eventually(async () => (await stored()).includes('added-1'), 10_000, 'the added tool to be stored');
+
+      // Asleep, it is listed as it last was, and clients hear of no change.
+      await eventually(async () => (await status(t, 'odd')).status === 'sleeping', 10_000, 'the server to sleep');
+      expect(await listed()).toContain('odd__added-1');
+      expect(changes).toBe(1);
+
+      // Woken, the new process has no added tool: clients are told, the stored catalog follows.
+      expect(text(await client.callTool({ name: 'odd__files_read', arguments: {} }))).toBe('called files_read');
+      await eventually(() => changes === 2, 10_000, 'tools/list_changed after the woken server offered less');
+      expect(await listed()).not.toContain('odd__added-1');
+      await eventually(async () => !(await stored()).includes('added-1'), 10_000, 'the stored catalog to follow');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never sleep when always_on, and keep their process', SLOW, async () => {
     const t = await gateway({ settingsEnv: { CANOPY_IDLE_TIMEOUT_SECONDS: '1' } });
     await t.api.registerServer({ config: echo('steady', { always_on: true }) });
@@ -98,7 +138,7 @@ describe('idle stdio servers', () => {
     expect(await status(t, 'steady')).toMatchObject({ status: 'running', pid });
   });
 
-  it('stay asleep across a gateway restart, listed from the stored catalog without starting', SLOW, async () => {
+  it('stay asleep across a gateway restart, listed from the stored catalog without starting (one with no stored catalog starts once to learn it)', SLOW, async () => {
     const where = await freshSqlite();
     locations.push(where);
     const first = await startTestGateway({ location: where, settingsEnv: { CANOPY_IDLE_TIMEOUT_SECONDS: '1' } });
@@ -106,9 +146,16 @@ describe('idle stdio servers', () => {
     try {
       await first.api.registerServer({ config: echo('echo') });
       await first.api.registerServer({ config: echo('steady', { always_on: true }) });
-      tools = (await (await first.connect()).listTools()).tools;
+      await first.api.registerServer({ config: echo('learner') });
+      tools = (await (await first.connect()).listTools()).tools.filter((tool) => !tool.name.startsWith('learner__'));
     } finally {
       await first.close();
+    }
+    const store = await openStore(where.location);
+    try {
+      await store.db.deleteFrom('catalog_cache').where('server_name', '=', 'learner').execute();
+    } finally {
+      await store.close();
     }
 
     const t = await gateway({ location: where, settingsEnv: { CANOPY_IDLE_TIMEOUT_SECONDS: '1' } });
@@ -121,6 +168,10 @@ describe('idle stdio servers', () => {
 
     expect(text(await client.callTool({ name: 'echo__echo', arguments: { message: 'hi' } }))).toBe('hi');
     expect(await status(t, 'echo')).toMatchObject({ status: 'running' });
+
+    await eventually(() => starts(t, 'learner') === 1, 10_000, 'the server with no stored catalog to start');
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('learner__echo');
+    await eventually(async () => (await status(t, 'learner')).status === 'sleeping', 10_000, 'it to sleep once idle');
   });
 });
 
@@ -136,6 +187,14 @@ describe('idle settings', () => {
   });
 
   it('refuse a bad CANOPY_IDLE_TIMEOUT_SECONDS at start', async () => {
-    await expect(startTestGateway({ settingsEnv: { CANOPY_IDLE_TIMEOUT_SECONDS: 'soon' } })).rejects.toThrow(/CANOPY_IDLE_TIMEOUT_SECONDS must be a whole number of seconds/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'canopy-idle-env-'));
+    try {
+      const start = (value: string) =>
+        createGateway({ dataDir, store: { kind: 'sqlite', path: join(dataDir, 'canopy.db') }, logger: silentLogger(), settingsEnv: { CANOPY_IDLE_TIMEOUT_SECONDS: value } });
+      await expect(start('soon')).rejects.toThrow(/CANOPY_IDLE_TIMEOUT_SECONDS must be a whole number of seconds/);
+      await expect(start('86401')).rejects.toThrow(/CANOPY_IDLE_TIMEOUT_SECONDS must be at most 86400/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
