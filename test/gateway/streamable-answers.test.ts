@@ -59,6 +59,16 @@ describe('answers on a 2025-11-25 session', () => {
     expect(events.at(-1)?.id).toBe(2);
   });
 
+  it('answers tools/list from the catalog, the same list every time, and refuses a cursor it never issued', async () => {
+    const first = (await (await post({ jsonrpc: '2.0', id: 'list-1', method: 'tools/list' })).json()) as { id: string; result: { tools: { name: string }[] } };
+    expect(first.id).toBe('list-1');
+    expect(first.result.tools.map((tool) => tool.name)).toContain('echo');
+    const again = (await (await post({ jsonrpc: '2.0', id: 'list-2', method: 'tools/list', params: {} })).json()) as typeof first;
+    expect(again.result).toEqual(first.result);
+    const cursor = (await (await post({ jsonrpc: '2.0', id: 'list-3', method: 'tools/list', params: { cursor: 'x' } })).json()) as { error: { code: number } };
+    expect(cursor.error.code).toBe(-32602);
+  });
+
   it('answers a batch with all of its responses in one JSON array', async () => {
     const response = await post([call(3, 'echo', { message: 'a' }), call(4, 'get-sum', { a: 2, b: 3 }), { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 99 } }]);
     expect(response.headers.get('content-type')).toBe('application/json');

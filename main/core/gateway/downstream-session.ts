@@ -7,6 +7,7 @@ import {
   ProtocolErrorCode,
   Server,
   type InputRequests,
+  type JSONRPCMessage,
   type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
@@ -155,6 +156,18 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
 
   view(): CatalogView {
     return this.core.catalog.view(this.spec, this.filter?.());
+  }
+
+  /**
+   * The result of a request this session answers without the SDK's dispatch, as JSON text; undefined
+   * for every other request. A plain tools/list is the view's tool list, which the catalog keeps
+   * serialized (its signature), so a repeat caller's list costs one string concatenation.
+   */
+  serializedResult(message: JSONRPCMessage): string | undefined {
+    if (this.found || this.closed || !('method' in message) || message.method !== 'tools/list') return undefined;
+    if (message.params?.cursor !== undefined) return undefined; // refused by the handler, with its error
+    this.lastActivity = Date.now();
+    return `{"tools":${this.view().signatures.tools}}`;
   }
 
   async connect(transport: Transport): Promise<void> {

@@ -297,9 +297,11 @@ export class McpEndpoints {
     await this.core.learnCapabilities(spec);
     const id = randomUUID();
     const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity, search: endpoint.search });
-    const transport = new StreamableSessionTransport(id, () => {
-      this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity });
-    });
+    const transport = new StreamableSessionTransport(
+      id,
+      () => this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity }),
+      (request) => session.serializedResult(request),
+    );
     transport.onclose = () => {
       this.streamable.delete(id);
       void this.core.closeSession(id);

@@ -133,6 +133,8 @@ export class StreamableSessionTransport implements Transport {
     readonly sessionId: string,
     /** Called once the initialize request is accepted: the session is then reachable by its id. */
     private readonly onInitialized: () => void,
+    /** A request's result the session has ready as JSON text (a cached list), answered without dispatch. */
+    private readonly serializedResult: (request: JSONRPCMessage) => string | undefined = () => undefined,
   ) {}
 
   async start(): Promise<void> {}
@@ -190,6 +192,12 @@ export class StreamableSessionTransport implements Transport {
     if (requests.length === 0) {
       res.writeHead(202, headers).end();
       for (const message of valid) this.onmessage?.(message);
+      return;
+    }
+    const ready = !batch && this.serializedResult(valid[0]);
+    if (ready) {
+      const body = `{"jsonrpc":"2.0","id":${JSON.stringify(requests[0])},"result":${ready}}`;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }).end(body);
       return;
     }
     const answer = new PostAnswer(res, headers, new Set(requests), !batch, (done) => {
