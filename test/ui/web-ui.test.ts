@@ -69,6 +69,7 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     await form.getByRole('button', { name: '+ Add environment variable' }).click();
     await form.getByLabel('Environment variable 1 name').fill('CANOPY_UI_TEST');
     await form.getByLabel('Environment variable 1 value').fill('1');
+    await form.getByLabel('Idle timeout (seconds)').fill('900');
     await form.getByRole('button', { name: 'Register server' }).click();
     await page.getByRole('article', { name: 'Server everything details' }).waitFor({ timeout: STARTUP_MS });
     await expect.poll(() => stateOf('everything').textContent(), { timeout: STARTUP_MS }).toBe('running');
@@ -76,7 +77,8 @@ describe.skipIf(Boolean(skipReason))('web UI (development mode)', () => {
     // The protocol era it speaks, as a badge beside the state.
     expect(await serverRow('everything').getByLabel('everything protocol: MCP 2025').textContent()).toBe('MCP 2025');
     const [registered] = await gateway.api.listServers();
-    expect(registered).toMatchObject({ name: 'everything', enabled: true, transport: 'stdio' });
+    expect(registered).toMatchObject({ name: 'everything', enabled: true, transport: 'stdio', config: { idle_timeout_seconds: 900 } });
+    expect(await page.getByRole('article', { name: 'Server everything details' }).textContent()).toContain('Sleeps after 900 s idle');
     await screenshot(page, '02-server-added');
   });
 
