@@ -93,6 +93,35 @@ describe('stored tokens on a connection', () => {
     expect(await echo(sse, 'again')).toBe('echo: again');
     expect(upstream.authServer.counters.refreshes).toBe(2);
   });
+
+  it('keeps what it read in memory: requests do not each read the secret store', async () => {
+    const { upstream, secrets, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    const read = secrets.get.bind(secrets);
+    let reads = 0;
+    secrets.get = (ref) => {
+      reads++;
+      return read(ref);
+    };
+    const client = await open(upstream, oauth, 'todo');
+    for (let i = 0; i < 20; i++) await echo(client, `call ${i}`);
+    // Written through when the authorization completed; read again at most once a few seconds.
+    expect(reads).toBeLessThan(5);
+  });
+
+  it('after a 401, refreshes with the refresh token another replica rotated, not with the one it read before', async () => {
+    const { upstream, secrets, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    const client = await open(upstream, oauth, 'todo');
+    expect(await echo(client, 'first')).toBe('echo: first');
+    // Another gateway on the same secret store refreshes (its window covers the token's whole life): the grant rotates.
+    const replica = new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, refreshWindowMs: 2 * 3600_000 });
+    await replica.providerFor({ name: 'todo' }).tokens();
+    expect(upstream.authServer.counters.refreshes).toBe(1);
+    upstream.authServer.revokeAccessTokens();
+    expect(await echo(client, 'again')).toBe('echo: again');
+    expect(upstream.authServer.counters.refreshes).toBe(2);
+  });
 });
 
 describe('when no refresh is possible', () => {

@@ -1,6 +1,10 @@
 // Where an upstream's OAuth state lives: in the SecretStore, never in the database. Two entries per
 // server: `oauth/<server>/client` (the client, the authorization server it is bound to, and what
 // discovery found) and `oauth/<server>/tokens` (access and refresh token, absolute expiry).
+// Every request to an upstream wants its token, and a secret store read is a file read and a
+// decryption, or a D-Bus round trip to the keychain: reads are kept in memory (written through,
+// absences too) for a few seconds. Replicas of an enterprise gateway share the store, so another
+// one may rotate the tokens meanwhile: whoever is about to refresh reads with `fresh`.
 import type { OAuthClientInformationMixed, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
 import type { SecretStore } from '../../secrets/secret-store.ts';
 
@@ -26,22 +30,36 @@ export interface StoredTokens {
   issuer?: string;
 }
 
+/** How long what was read from (or written to) the secret store is believed without reading again. */
+const DEFAULT_READ_TTL_MS = 5_000;
+
+/** `fresh`: read the secret store itself, not what was read a moment ago. */
+export interface ReadOptions {
+  fresh?: boolean;
+}
+
 const clientRef = (server: string) => `oauth/${server}/client`;
 const tokensRef = (server: string) => `oauth/${server}/tokens`;
 
 export class OAuthCredentialStore {
-  constructor(private readonly secrets: SecretStore) {}
+  /** Entries by ref as read or written (undefined: none stored), each believed until `until`. */
+  private readonly recent = new Map<string, { value: Promise<unknown>; until: number }>();
 
-  getClient(server: string): Promise<StoredClient | undefined> {
-    return this.read<StoredClient>(clientRef(server));
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly readTtlMs = DEFAULT_READ_TTL_MS,
+  ) {}
+
+  getClient(server: string, options: ReadOptions = {}): Promise<StoredClient | undefined> {
+    return this.read<StoredClient>(clientRef(server), options);
   }
 
   saveClient(server: string, client: StoredClient): Promise<void> {
-    return this.secrets.set(clientRef(server), JSON.stringify(client));
+    return this.write(clientRef(server), client);
   }
 
-  getTokens(server: string): Promise<StoredTokens | undefined> {
-    return this.read<StoredTokens>(tokensRef(server));
+  getTokens(server: string, options: ReadOptions = {}): Promise<StoredTokens | undefined> {
+    return this.read<StoredTokens>(tokensRef(server), options);
   }
 
   /** Stores tokens as an authorization server returned them; `expires_in` becomes an absolute time. */
@@ -54,16 +72,16 @@ export class OAuthCredentialStore {
       expires_at: tokens.expires_in === undefined ? undefined : Date.now() + tokens.expires_in * 1000,
       issuer: tokens.issuer,
     };
-    await this.secrets.set(tokensRef(server), JSON.stringify(stored));
+    await this.write(tokensRef(server), stored);
     return stored;
   }
 
   deleteTokens(server: string): Promise<void> {
-    return this.secrets.delete(tokensRef(server));
+    return this.write(tokensRef(server), undefined);
   }
 
   deleteClient(server: string): Promise<void> {
-    return this.secrets.delete(clientRef(server));
+    return this.write(clientRef(server), undefined);
   }
 
   async forget(server: string): Promise<void> {
@@ -71,7 +89,32 @@ export class OAuthCredentialStore {
     await this.deleteClient(server);
   }
 
-  private async read<T>(ref: string): Promise<T | undefined> {
+  private read<T>(ref: string, { fresh = false }: ReadOptions): Promise<T | undefined> {
+    const now = Date.now();
+    const known = this.recent.get(ref);
+    if (!fresh && known && known.until > now) return known.value as Promise<T | undefined>;
+    // Concurrent requests share one read; a write meanwhile replaces it, so it never overwrites the newer value.
+    const entry = { value: this.readStore<T>(ref), until: now + this.readTtlMs };
+    this.recent.set(ref, entry);
+    entry.value.catch(() => {
+      if (this.recent.get(ref) === entry) this.recent.delete(ref);
+    });
+    return entry.value as Promise<T | undefined>;
+  }
+
+  /** Sets (or, with undefined, deletes) an entry in the secret store and remembers what it holds now. */
+  private async write(ref: string, value: unknown): Promise<void> {
+    try {
+      if (value === undefined) await this.secrets.delete(ref);
+      else await this.secrets.set(ref, JSON.stringify(value));
+    } catch (error) {
+      this.recent.delete(ref); // what the store holds now is unknown
+      throw error;
+    }
+    this.recent.set(ref, { value: Promise.resolve(value), until: Date.now() + this.readTtlMs });
+  }
+
+  private async readStore<T>(ref: string): Promise<T | undefined> {
     const value = await this.secrets.get(ref);
     if (value === undefined) return undefined;
     try {

@@ -40,8 +40,13 @@ export class StoredTokenProvider implements OAuthClientProvider {
     return stored.client;
   }
 
+  // The SDK asks for this first when it runs its auth flow, after the upstream refused a token
+  // (401). It then refreshes with what `tokens()` gives, which must be what the store holds now
+  // (another replica may have rotated the refresh token), not what was read a moment ago.
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
-    return (await this.options.credentials.getClient(this.options.server))?.discovery;
+    const { credentials, server } = this.options;
+    await credentials.getTokens(server, { fresh: true });
+    return (await credentials.getClient(server, { fresh: true }))?.discovery;
   }
 
   async tokens(): Promise<OAuthTokens | undefined> {
@@ -91,9 +96,10 @@ export class StoredTokenProvider implements OAuthClientProvider {
 
   private async refresh(): Promise<StoredTokens | undefined> {
     const { credentials, server, fetchFn } = this.options;
-    // Read again: a refresh that finished just before this one started has already rotated the token.
-    const stored = await credentials.getTokens(server);
-    const client = await credentials.getClient(server);
+    // Read the store itself: a refresh that finished just before this one started (here or in
+    // another replica) has already rotated the token.
+    const stored = await credentials.getTokens(server, { fresh: true });
+    const client = await credentials.getClient(server, { fresh: true });
     if (!stored?.refresh_token || !client || !this.expiresSoon(stored)) return stored;
     try {
       const tokens = await refreshAuthorization(client.discovery.authorizationServerUrl, {
