@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { fetchOnSharedSignal } from '../../main/core/upstream/http-transport.ts';
+import { setMaxListeners } from 'node:events';
 
 const LATENCY_CALLS = 1_000;
 const WARMUP_CALLS = 100;
@@ -23,6 +23,17 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * The SDK's transports pass one long-lived AbortSignal to every request; fetch hangs a listener on
+ * it per request and lets go of it only when the request is garbage-collected. On a busy upstream
+ * that is thousands of listeners at once — expected, not a leak — so the signal's listener warning
+ * is turned off rather than printed over and over.
+ */
+const fetchOnSharedSignal: typeof fetch = (input, init) => {
+  if (init?.signal) setMaxListeners(0, init.signal);
+  return fetch(input, init);
+};
 
 export async function httpClient(url: string): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1' });

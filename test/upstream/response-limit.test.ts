@@ -1,9 +1,13 @@
 // max_response_bytes: a message above the limit fails the call it answers at once, with an error
 // naming the limit, and the connection keeps working (stdio, streamable HTTP with SSE or JSON bodies).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createUpstreamConnection } from '../../main/core/upstream/connection.ts';
 import { BoundedLineReader, EnvelopeScanner } from '../../main/core/upstream/message-size.ts';
+import { fetchWithResponseLimit } from '../../main/core/upstream/response-limit.ts';
 import type { UpstreamConnection } from '../../main/core/upstream/types.ts';
 import { faultyStdioConfig, startFaultyHttp } from '../support/faulty-server.ts';
 import { config, fastBackoff, textOf } from './helpers.ts';
@@ -64,6 +68,51 @@ describe('max_response_bytes', () => {
   it('is validated in the server config', () => {
     expect(() => config({ name: 'x', command: 'x', max_response_bytes: 10 })).toThrow(/max_response_bytes' must be at least 1024/);
     expect(() => config({ name: 'x', command: 'x', max_response_bytes: 1.5 as never })).toThrow(/max_response_bytes/);
+  });
+});
+
+/** A loopback HTTP server answering every request with `answer`; its URL. */
+async function serve(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+}
+
+describe('the fetch under remote transports', () => {
+  const limited = fetchWithResponseLimit({ limitBytes: 1024, text: 'too large' });
+  const post = (url: string, signal?: AbortSignal) =>
+    limited(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call' }), signal });
+
+  it('bounds a compressed JSON body by what it inflates to, not by its Content-Length', async () => {
+    const inflated = JSON.stringify({ jsonrpc: '2.0', id: 7, result: { text: 'x'.repeat(100_000) } });
+    const url = await serve((_req, res) => {
+      const body = gzipSync(inflated);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+    });
+    expect(await (await post(url)).json()).toMatchObject({ id: 7, error: { message: 'too large' } });
+  });
+
+  it('passes a JSON body whose length says it fits as it came', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, result: {} });
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+    expect(await (await post(url)).text()).toBe(body);
+  });
+
+  it('aborts a running SSE response when the signal shared by the requests aborts', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress"}\n\n');
+    });
+    const shared = new AbortController();
+    const responses = await Promise.all([post(url, shared.signal), post(url, shared.signal)]);
+    const readers = responses.map((response) => response.body!.getReader());
+    for (const reader of readers) expect((await reader.read()).done).toBe(false);
+    shared.abort();
+    for (const reader of readers) await expect(reader.read()).rejects.toThrow(/aborted/i);
   });
 });
 

@@ -1,10 +1,9 @@
 // Transports for remote upstreams (streamable HTTP and legacy SSE) with the server's own static
 // credentials. Only the server config feeds the headers: nothing from a downstream client's request
 // is ever forwarded upstream.
-import { setMaxListeners } from 'node:events';
 import { SSEClientTransport, StreamableHTTPClientTransport, type OAuthClientProvider, type RequestId, type Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
-import { fetchRelatingRequests } from './request-origins.ts';
+import { relatingRequests } from './request-origins.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
 
@@ -29,17 +28,6 @@ export function upstreamHeaders(config: Pick<ServerConfig, 'bearer_token' | 'hea
 }
 
 /**
- * The SDK's transports pass one long-lived AbortSignal to every request; fetch hangs a listener on
- * it per request and lets go of it only when the request is garbage-collected. On a busy upstream
- * that is thousands of listeners at once — expected, not a leak — so the signal's listener warning
- * is turned off rather than printed into the gateway's log over and over.
- */
-export const fetchOnSharedSignal: typeof fetch = (input, init) => {
-  if (init?.signal) setMaxListeners(0, init.signal);
-  return fetch(input, init);
-};
-
-/**
  * `onDropped`: a message over `max_response_bytes` that no call waits for was skipped (its text says
  * so). `noteRelated` (streamable HTTP): a server request arrived on the response stream of a POST.
  */
@@ -54,8 +42,8 @@ export function createHttpTransport(
   const url = new URL(config.url);
   const limitBytes = config.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const text = tooLargeText(config.name, limitBytes);
-  const limited = fetchWithResponseLimit(fetchOnSharedSignal, { limitBytes, text, onDropped: () => onDropped?.(text) });
+  const limited = fetchWithResponseLimit({ limitBytes, text, onDropped: () => onDropped?.(text) }, noteRelated && relatingRequests(noteRelated));
   // SSE: `requestInit.headers` reach both the EventSource GET and the message POSTs.
-  const options = { requestInit: { headers }, authProvider, fetch: noteRelated ? fetchRelatingRequests(limited, noteRelated) : limited };
+  const options = { requestInit: { headers }, authProvider, fetch: limited };
   return config.transport === 'sse' ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
 }

@@ -5,7 +5,6 @@
 // downstream client goes upstream.
 import type { OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
-import { fetchOnSharedSignal } from './http-transport.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
 import { JsonRpcError } from './json-rpc-error.ts';
@@ -21,7 +20,7 @@ export function createModernForwarder(config: ServerConfig, credentialHeaders: R
   if (!config.url) throw new Error(`server '${config.name}' has no url`);
   const url = config.url;
   const limitBytes = config.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const limited = fetchWithResponseLimit(fetchOnSharedSignal, { limitBytes, text: tooLargeText(config.name, limitBytes) });
+  const limited = fetchWithResponseLimit({ limitBytes, text: tooLargeText(config.name, limitBytes) });
   return async (body, protocolHeaders, signal) => {
     const headers: Record<string, string> = { ...protocolHeaders, ...credentialHeaders };
     const token = (await authProvider?.tokens())?.access_token;

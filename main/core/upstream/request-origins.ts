@@ -9,6 +9,7 @@
 // there (AsyncLocalStorage) is the one they belong to.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isJSONRPCRequest, type RequestId, type ServerRequest, type Transport } from '@modelcontextprotocol/client';
+import type { SseEventWatcher } from './response-limit.ts';
 import { eventData } from './sse-messages.ts';
 
 /** The downstream call a request goes upstream for: answers what the upstream asks in its context. */
@@ -85,50 +86,22 @@ export class RequestOrigins {
 }
 
 /**
- * Reads a POST's SSE response stream for requests from the server and reports each with the id of
- * the request the POST carried, before the bytes reach the SDK's own parser. The bytes pass unchanged.
+ * Watches the SSE response streams of POSTed requests (see fetchWithResponseLimit) for requests
+ * from the server, and reports each with the id of the request the POST carried, before its bytes
+ * reach the SDK's own parser.
  */
-function sseRequestRelations(postedId: RequestId, note: (serverRequestId: RequestId, postedId: RequestId) => void): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const blankLine = /\r?\n\r?\n/g;
-  const inspect = (event: string) => {
-    const data = eventData(event);
-    if (!data.includes('"method"')) return; // responses and empty events: not requests
+export function relatingRequests(note: (serverRequestId: RequestId, postedId: RequestId) => void): SseEventWatcher {
+  return (event, init) => {
+    // Responses and empty events are not requests: most events end here, unparsed.
+    if (init?.method !== 'POST' || event.indexOf('"method"') < 0) return;
+    const postedId = singleRequestId(init.body);
+    if (postedId === undefined) return;
     try {
-      const message = JSON.parse(data) as unknown;
+      const message = JSON.parse(eventData(event.toString())) as unknown;
       if (isJSONRPCRequest(message)) note(message.id, postedId);
     } catch {
       // Not JSON: the SDK reports it; nothing to relate.
     }
-  };
-  return new TransformStream({
-    transform(chunk, controller) {
-      // Only the new text (and a few characters before it) can complete an event.
-      blankLine.lastIndex = Math.max(0, buffer.length - 3);
-      buffer += decoder.decode(chunk, { stream: true });
-      let start = 0;
-      for (let match = blankLine.exec(buffer); match; match = blankLine.exec(buffer)) {
-        inspect(buffer.slice(start, match.index));
-        start = match.index + match[0].length;
-      }
-      buffer = buffer.slice(start);
-      controller.enqueue(chunk);
-    },
-  });
-}
-
-/** Wraps fetch so the response streams of POSTed requests report the server requests they carry. */
-export function fetchRelatingRequests(inner: typeof fetch, note: (serverRequestId: RequestId, postedId: RequestId) => void): typeof fetch {
-  return async (input, init) => {
-    const response = await inner(input, init);
-    const postedId = init?.method === 'POST' ? singleRequestId(init.body) : undefined;
-    if (postedId === undefined || !response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return response;
-    return new Response(response.body.pipeThrough(sseRequestRelations(postedId, note)), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
   };
 }
 
