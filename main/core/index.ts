@@ -21,7 +21,7 @@ import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
-import { createMetrics, metricsEnabled } from './telemetry/metrics.ts';
+import { metricsEnabled } from './telemetry/metrics-enabled.ts';
 import { AuditTrail, DEFAULT_AUDIT_RETENTION_DAYS, actorOf } from './telemetry/audit-trail.ts';
 import { AccessControl } from './access/access-control.ts';
 import { AccessGuard } from './access/access-guard.ts';
@@ -284,7 +284,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     limits,
   });
   const metrics = metricsEnabled(mode, env)
-    ? createMetrics({
+    ? (await import('./telemetry/metrics.ts')).createMetrics({
         version: VERSION,
         env,
         sources: {

@@ -6,18 +6,9 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { GatewayMode } from '../model/gateway-mode.ts';
 import type { UpstreamStatus } from '../upstream/types.ts';
 
 const UPSTREAM_STATUSES: UpstreamStatus[] = ['stopped', 'sleeping', 'starting', 'running', 'crashed', 'error', 'needs_authorization'];
-
-/** On by default in enterprise mode, off in development mode; OTEL_ENABLED=true|false overrides. */
-export function metricsEnabled(mode: GatewayMode, env: NodeJS.ProcessEnv): boolean {
-  const setting = env.OTEL_ENABLED?.trim().toLowerCase();
-  if (setting === 'true' || setting === '1') return true;
-  if (setting === 'false' || setting === '0') return false;
-  return mode === 'enterprise';
-}
 
 /** Where OTLP/HTTP metrics go, by the OpenTelemetry variables; undefined: no OTLP export. */
 function otlpMetricsUrl(env: NodeJS.ProcessEnv): string | undefined {
