@@ -5,7 +5,7 @@
 // nothing to tell.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.ts';
 import type { StoreLocation } from './open.ts';
 
@@ -53,6 +53,7 @@ class PostgresChangeFeed implements ChangeFeed {
   }
 
   private async listen(): Promise<void> {
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
     client.on('notification', (message) => {
       const change = parse(message.payload);

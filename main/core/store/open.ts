@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { ServerRepository } from './servers.ts';
@@ -79,7 +78,9 @@ function sqliteDialect(path: string): SqliteDialect {
 /** How long taking a new PostgreSQL connection may take before the operation fails (instead of hanging). */
 const CONNECT_TIMEOUT_MS = 5_000;
 
-function postgresDialect(url: string, onConnectionError: (error: Error) => void): PostgresDialect {
+/** pg loads only for a PostgreSQL store: a gateway on SQLite does not carry it. */
+async function postgresDialect(url: string, onConnectionError: (error: Error) => void): Promise<PostgresDialect> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A connection that dies (server restart, failover, idle timeout) is reported as an 'error' event;
   // unheard, it crashes the process. The pool hears it for idle connections ('error' on the pool);
@@ -109,7 +110,7 @@ export interface OpenStoreOptions {
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   try {
-    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url, options.onConnectionError ?? ((error) => console.error(`canopy: database connection lost: ${error.message}`))) });
+    db = new Kysely<Database>({ dialect: location.kind === 'sqlite' ? sqliteDialect(location.path) : await postgresDialect(location.url, options.onConnectionError ?? ((error) => console.error(`canopy: database connection lost: ${error.message}`))) });
   } catch (error) {
     throw new StoreError(`cannot open ${describeLocation(location)}: ${(error as Error).message}`);
   }
