@@ -12,6 +12,7 @@ import { openStore } from '../../main/core/store/open.ts';
 import { createGateway } from '../../main/core/index.ts';
 import { silentLogger } from '../../main/core/telemetry/logger.ts';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ServerConfigInput } from '../../main/core/config/server-config.ts';
 
 const echoEntry = join(import.meta.dirname, '..', 'bench', 'echo-server.mjs');
@@ -95,6 +96,13 @@ describe('idle stdio servers', () => {
     await client.unsubscribeResource({ uri: resource!.uri });
     await eventually(async () => (await status(t, 'everything')).status === 'sleeping', 10_000, 'the server to sleep once unsubscribed');
     expect(starts(t, 'everything')).toBe(1);
+
+    // A session that ends without unsubscribing does not keep the server awake either.
+    const leaving = await t.connect();
+    await leaving.subscribeResource({ uri: resource!.uri });
+    expect((await status(t, 'everything')).status).toBe('running');
+    await (leaving.transport as StreamableHTTPClientTransport).terminateSession();
+    await eventually(async () => (await status(t, 'everything')).status === 'sleeping', 10_000, 'the server to sleep once the subscribing session ended');
   });
 
   it('store list changes of a running server, and tell clients when a woken server offers something else', SLOW, async () => {

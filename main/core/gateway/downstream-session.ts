@@ -177,7 +177,14 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.core.subscriptions.dropSession(this);
+    // The session's transport is gone: its subscriptions nobody else watches are cancelled on the
+    // shared connection when it runs (a per_session server's own connection closes with the session).
+    for (const ref of this.core.subscriptions.dropSession(this)) {
+      const connection = this.core.connection(ref.server);
+      if (connection?.client && connection.config.isolation !== 'per_session') {
+        void connection.request({ method: 'resources/unsubscribe', params: { uri: ref.name } }).catch(() => {});
+      }
+    }
     await this.server.close().catch(() => {});
   }
 

@@ -40,16 +40,23 @@ export class Subscriptions {
   }
 
   /**
-   * Forgets a closed session. An upstream subscription nobody watches any more is not cancelled
-   * (the session's transport is gone, so there is no request to send it with): the upstream may go
-   * on sending updates, which are dropped here, until it restarts.
+   * Forgets a closed session. Returns the upstream subscriptions nobody watches any more, for the
+   * caller to cancel (an open one keeps an idle stdio server from sleeping).
    */
-  dropSession(session: SubscribingSession): void {
+  dropSession(session: SubscribingSession): ItemRef[] {
+    const unwatched: ItemRef[] = [];
     for (const [k, list] of this.watchers) {
       const rest = list.filter((w) => w.session !== session);
-      if (rest.length === 0) this.watchers.delete(k);
-      else if (rest.length !== list.length) this.watchers.set(k, rest);
+      if (rest.length === list.length) continue;
+      if (rest.length > 0) {
+        this.watchers.set(k, rest);
+        continue;
+      }
+      this.watchers.delete(k);
+      const at = k.indexOf('\u0000');
+      unwatched.push({ server: k.slice(0, at), name: k.slice(at + 1) });
     }
+    return unwatched;
   }
 
   /** Upstream URIs of `server` that someone watches (to subscribe again after the upstream restarts). */
