@@ -6,6 +6,7 @@
 // mcp-hub next to Canopy on one echo server; then the search view's section (test/bench/search-view.ts):
 // tokens of /mcp vs /mcp/search as servers are added, and search_tools latency; the memory of 50
 // registered stdio servers with 5 in use, all running vs idle ones asleep (test/bench/idle-shutdown.ts);
+// start-up and CLI times and idle RSS of the compiled CLI (test/bench/startup.ts);
 // then the targets of issue 11 against these figures. Bounded: fixed call counts, every wait has a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { CONCURRENCY, echo, httpClient, measureEcho, percentile, stdioClient, ti
 import { benchPeers } from './peers.ts';
 import { benchSearchView } from './search-view.ts';
 import { benchIdleShutdown } from './idle-shutdown.ts';
+import { benchStartup } from './startup.ts';
 
 const LIST_CALLS = 300;
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
     console.log(`\nGateway RSS: ${idle.toFixed(1)} MiB idle; ${loaded.toFixed(1)} MiB with 20 stdio upstreams running (+${(loaded - idle).toFixed(1)} MiB)`);
 
     await benchIdleShutdown(work);
+    await benchStartup(work);
 
     const group = (upstream: string) => rows.filter((r) => r.upstream === upstream);
     const worst = (g: Row[]) => Math.max(...g.slice(1).map((r) => r.p50 - g[0].p50));
