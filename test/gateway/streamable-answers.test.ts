@@ -76,6 +76,20 @@ describe('answers on a 2025-11-25 session', () => {
     expect(body.map((message) => message.id).sort()).toEqual([3, 4]);
   });
 
+  it('refuses a request id that is still waiting for its answer, so no POST is left without one', async () => {
+    const first = post(call(10, 'trigger-long-running-operation', { duration: 0.5, steps: 1 }), {}).then(async (response) => (await response.text()).split('\n').find((line) => line.includes('"id":10')) ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await post(call(10, 'echo', { message: 'same id' }));
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { id: number; error: { message: string } }).error.message).toMatch(/id 10 is already in use/);
+    const answered = await Promise.race([first, new Promise<string>((resolve) => setTimeout(() => resolve('no answer in 10 s'), 10_000))]);
+    expect(answered).toMatch(/Long running operation completed/);
+    const twice = await post([call(11, 'echo', { message: 'a' }), call(11, 'echo', { message: 'b' })]);
+    expect(twice.status).toBe(400);
+    // Answered: the id is free again.
+    expect(((await (await post(call(10, 'echo', { message: 'reused' }))).json()) as { id: number }).id).toBe(10);
+  }, 20_000);
+
   it('refuses what the transport must refuse, with JSON-RPC errors', async () => {
     const notAccepted = await post(call(5, 'echo', { message: 'x' }), { accept: 'application/json' });
     expect(notAccepted.status).toBe(406);

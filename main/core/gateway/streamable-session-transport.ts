@@ -189,6 +189,10 @@ export class StreamableSessionTransport implements Transport {
       if (problem) return answerError(res, 400, -32000, problem);
     }
     const requests = valid.filter(isRequest).map((message) => (message as { id: RequestId }).id);
+    // Answers find their POST by id: a second request with a waiting id would take the first one's
+    // answer and leave the other POST open for good.
+    const reused = requests.find((id, i) => this.answers.has(id) || requests.indexOf(id) !== i);
+    if (reused !== undefined) return answerError(res, 400, -32600, `Invalid Request: request id ${JSON.stringify(reused)} is already in use in this session`);
     if (requests.length === 0) {
       res.writeHead(202, headers).end();
       for (const message of valid) this.onmessage?.(message);
