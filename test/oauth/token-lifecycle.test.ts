@@ -122,6 +122,18 @@ describe('stored tokens on a connection', () => {
     expect(await echo(client, 'again')).toBe('echo: again');
     expect(upstream.authServer.counters.refreshes).toBe(2);
   });
+
+  it('two replicas refreshing at once: the one that loses the rotation uses the winner\'s tokens instead of deleting them', async () => {
+    const { upstream, secrets } = await setup();
+    await authorize(new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000 }), { name: 'todo', url: upstream.mcpUrl });
+    // Both windows cover the token's whole life: each replica refreshes with the refresh token it read.
+    const replicas = [1, 2].map(() => new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, refreshWindowMs: 2 * 3600_000 }));
+    const tokens = await Promise.all(replicas.map((replica) => replica.providerFor({ name: 'todo' }).tokens()));
+    expect(upstream.authServer.counters.refreshes).toBeGreaterThanOrEqual(1);
+    const kept = await stored<Tokens | null>(secrets, 'oauth/todo/tokens');
+    expect(kept?.access_token).toBeDefined();
+    expect(tokens.map((token) => token?.access_token)).toEqual([kept!.access_token, kept!.access_token]);
+  });
 });
 
 describe('when no refresh is possible', () => {

@@ -4,9 +4,14 @@
 // flow and never registers a client: when no usable token can be had, the connection fails with
 // AuthorizationRequiredError and the user authorizes again through UpstreamOAuth.startAuthorization.
 import { OAuthError, OAuthErrorCode, refreshAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthDiscoveryState, type OAuthTokens } from '@modelcontextprotocol/client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canopyClientMetadata } from './client-metadata.ts';
 import { toOAuthTokens, type OAuthCredentialStore, type StoredTokens } from './credential-store.ts';
 import { AuthorizationRequiredError } from './errors.ts';
+
+/** How long, and how often, a refused refresh looks for tokens another replica rotated meanwhile. */
+const ROTATION_WAIT_MS = 1_000;
+const ROTATION_POLL_MS = 100;
 
 export interface StoredTokenProviderOptions {
   server: string;
@@ -113,6 +118,8 @@ export class StoredTokenProvider implements OAuthClientProvider {
       return await credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
     } catch (error) {
       if (error instanceof OAuthError && error.code !== OAuthErrorCode.ServerError) {
+        const rotated = await this.rotatedElsewhere(stored.refresh_token);
+        if (rotated) return rotated;
         // invalid_grant and friends: the grant is gone and only the user can make a new one.
         this.failure = `the authorization server refused the refresh token (${error.code})`;
         await credentials.deleteTokens(server);
@@ -122,6 +129,22 @@ export class StoredTokenProvider implements OAuthClientProvider {
       // good; if the upstream refuses it, the SDK tries the refresh token once more.
       this.failure = `refreshing its token failed: ${error instanceof Error ? error.message : String(error)}`;
       return stored;
+    }
+  }
+
+  /**
+   * The tokens another replica stored after refreshing with the same refresh token as this one (a
+   * rotating authorization server refuses the second use): its save may land a moment after this
+   * refusal, so the store is read again for a short while before the grant is taken as gone.
+   */
+  private async rotatedElsewhere(used: string): Promise<StoredTokens | undefined> {
+    const { credentials, server } = this.options;
+    for (let waited = 0; ; waited += ROTATION_POLL_MS) {
+      const now = await credentials.getTokens(server, { fresh: true });
+      if (!now) return undefined;
+      if (now.refresh_token !== used) return now;
+      if (waited >= ROTATION_WAIT_MS) return undefined;
+      await sleep(ROTATION_POLL_MS);
     }
   }
 
