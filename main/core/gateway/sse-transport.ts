@@ -4,7 +4,8 @@
 // event on that stream, and a POSTed message is answered 202 at once (its response goes on the stream).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isJsonContentType, parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { isJsonContentType, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { isJsonRpcMessage } from './json-rpc-message.ts';
 
 export class LegacySseTransport implements Transport {
   readonly sessionId = randomUUID();
@@ -42,15 +43,11 @@ export class LegacySseTransport implements Transport {
       res.writeHead(400).end(`Unsupported content-type: ${req.headers['content-type'] ?? '(none)'}`);
       return;
     }
-    let message: JSONRPCMessage;
-    try {
-      message = parseJSONRPCMessage(body);
-    } catch (error) {
-      this.onerror?.(error as Error);
+    if (!isJsonRpcMessage(body)) {
       res.writeHead(400).end(`Invalid message: ${JSON.stringify(body)}`);
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(body);
     res.writeHead(202).end('Accepted');
   }
 

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
 import { jsonRpcErrorBody } from './json-rpc-error.ts';
+import { isJsonRpcMessage } from './json-rpc-message.ts';
 
 /** Most messages one POST may carry (what the SDK's transport allows). */
 const MAX_BATCH_SIZE = 100;
@@ -14,26 +15,6 @@ const MAX_BATCH_SIZE = 100;
 const KEEP_ALIVE_MS = 15_000;
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
-
-type Message = Record<string, unknown>;
-
-/** The JSON-RPC envelope, checked by hand: the session's SDK Server validates each method's params itself. */
-function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const message = value as Message;
-  if (message.jsonrpc !== '2.0') return false;
-  const { id } = message;
-  const validId = typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id));
-  if (typeof message.method === 'string') {
-    const params = message.params;
-    if (params !== undefined && (typeof params !== 'object' || params === null)) return false;
-    return id === undefined || validId;
-  }
-  if (!validId) return false;
-  if ('result' in message) return typeof message.result === 'object' && message.result !== null;
-  const error = message.error as Message | undefined;
-  return typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.message === 'string';
-}
 
 const isRequest = (message: JSONRPCMessage): boolean => 'method' in message && 'id' in message;
 const isResponse = (message: JSONRPCMessage): boolean => !('method' in message) && 'id' in message;
