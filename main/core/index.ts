@@ -196,7 +196,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     env: childBaseEnvironment(options.env ?? process.env),
     initializeTimeoutMs: options.initializeTimeoutMs,
     backoff: options.upstreamBackoff,
-    authProvider: usesOAuth(config) ? oauth.providerFor(config) : undefined,
+    authProvider: usesOAuth(config) && config.url ? oauth.providerFor({ ...config, url: config.url }) : undefined,
     clientInfo: { name: 'canopy', version: VERSION },
     logger: (level, message, server) => logger[level]({ server }, message),
   });

@@ -41,7 +41,7 @@ describe('discovery', () => {
     // Without RFC 9728 metadata the resource is still the canonical server URL, and the flow works.
     expect(await authorize(oauth, { name: 'oidc', url: upstream.mcpUrl })).toBe('oidc');
     expect(upstream.authServer.lastAuthorizationRequest?.get('resource')).toBe(upstream.mcpUrl);
-    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'oidc' }));
+    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'oidc', url: upstream.mcpUrl }));
     expect(await echo(client, 'hi')).toBe('echo: hi');
     await client.close();
   });
@@ -104,7 +104,7 @@ describe('authorization', () => {
       expect(text).not.toContain(tokens.refresh_token);
     }
 
-    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }));
+    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo', url: upstream.mcpUrl }));
     expect(await echo(client, 'hello')).toBe('echo: hello');
     await client.close();
 
@@ -134,7 +134,7 @@ describe('authorization', () => {
     const { oauth } = service();
     expect(await authorizationOrigin(oauth, 'external', upstream.mcpUrl)).toBe(as.url);
     await authorize(oauth, { name: 'external', url: upstream.mcpUrl });
-    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'external' }));
+    const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'external', url: upstream.mcpUrl }));
     expect(await echo(client, 'x')).toBe('echo: x');
     await client.close();
   });

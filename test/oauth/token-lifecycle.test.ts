@@ -23,7 +23,8 @@ async function setup(authServerOptions: TestAuthorizationServerOptions = {}, opt
 }
 
 async function open(upstream: ProtectedMcpServer, oauth: UpstreamOAuth, name: string, transport: 'streamable_http' | 'sse' = 'streamable_http'): Promise<Client> {
-  const client = await connect(transport === 'sse' ? upstream.sseUrl : upstream.mcpUrl, oauth.providerFor({ name }), transport);
+  const url = transport === 'sse' ? upstream.sseUrl : upstream.mcpUrl;
+  const client = await connect(url, oauth.providerFor({ name, url }), transport);
   cleanups.push(() => client.close());
   return client;
 }
@@ -116,7 +117,7 @@ describe('stored tokens on a connection', () => {
     expect(await echo(client, 'first')).toBe('echo: first');
     // Another gateway on the same secret store refreshes (its window covers the token's whole life): the grant rotates.
     const replica = new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, refreshWindowMs: 2 * 3600_000 });
-    await replica.providerFor({ name: 'todo' }).tokens();
+    await replica.providerFor({ name: 'todo', url: upstream.mcpUrl }).tokens();
     expect(upstream.authServer.counters.refreshes).toBe(1);
     upstream.authServer.revokeAccessTokens();
     expect(await echo(client, 'again')).toBe('echo: again');
@@ -128,7 +129,7 @@ describe('stored tokens on a connection', () => {
     await authorize(new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000 }), { name: 'todo', url: upstream.mcpUrl });
     // Both windows cover the token's whole life: each replica refreshes with the refresh token it read.
     const replicas = [1, 2].map(() => new UpstreamOAuth({ secrets, redirectUri: REDIRECT_URI, requestTimeoutMs: 5000, refreshWindowMs: 2 * 3600_000 }));
-    const tokens = await Promise.all(replicas.map((replica) => replica.providerFor({ name: 'todo' }).tokens()));
+    const tokens = await Promise.all(replicas.map((replica) => replica.providerFor({ name: 'todo', url: upstream.mcpUrl }).tokens()));
     expect(upstream.authServer.counters.refreshes).toBeGreaterThanOrEqual(1);
     const kept = await stored<Tokens | null>(secrets, 'oauth/todo/tokens');
     expect(kept?.access_token).toBeDefined();
@@ -150,7 +151,7 @@ describe('when no refresh is possible', () => {
       "server 'todo' needs authorization (the authorization server refused the refresh token): run `canopy authorize todo` or open Canopy",
     );
     expect(await secrets.get('oauth/todo/tokens')).toBeUndefined();
-    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }))))).toBe(true);
+    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo', url: upstream.mcpUrl }))))).toBe(true);
 
     upstream.authServer.failRefresh = false;
     await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
@@ -166,20 +167,30 @@ describe('when no refresh is possible', () => {
     await authorize(oauth, { name: 'legacy', url: upstream.sseUrl, transport: 'sse' });
     upstream.authServer.failRefresh = true;
     await sleep(600);
-    const http = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' })));
+    const http = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo', url: upstream.mcpUrl })));
     expect(isAuthorizationRequired(http)).toBe(true);
     expect(http.message).toContain('refused the refresh token (invalid_grant)');
-    const sse = await authorizationError(connect(upstream.sseUrl, oauth.providerFor({ name: 'legacy' }), 'sse'));
+    const sse = await authorizationError(connect(upstream.sseUrl, oauth.providerFor({ name: 'legacy', url: upstream.sseUrl }), 'sse'));
     expect(isAuthorizationRequired(sse)).toBe(true);
     expect(upstream.authServer.counters.refreshes).toBe(0);
   });
 
   it('never starts a browser flow or registers a client in the background', async () => {
     const { upstream, oauth } = await setup();
-    const error = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'never' })));
+    const error = await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'never', url: upstream.mcpUrl })));
     expect(isAuthorizationRequired(error)).toBe(true);
     expect(error.message).toContain('no OAuth client is registered');
     expect(upstream.authServer.counters).toMatchObject({ registrations: 0, authorizations: 0 });
+  });
+
+  it('never hands a token to another destination: a server whose URL changed needs a new authorization', async () => {
+    const { upstream, oauth } = await setup();
+    await authorize(oauth, { name: 'todo', url: upstream.mcpUrl });
+    const moved = oauth.providerFor({ name: 'todo', url: 'https://elsewhere.example/mcp' });
+    expect(await moved.tokens()).toBeUndefined();
+    await expect(moved.clientInformation()).rejects.toThrow(/URL changed since it was authorized/);
+    // The authorization still serves the URL it was made for.
+    expect((await oauth.providerFor({ name: 'todo', url: upstream.mcpUrl }).tokens())?.access_token).toBeTruthy();
   });
 
   it('forgets a server: its secrets are deleted and its connections need authorization', async () => {
@@ -188,7 +199,7 @@ describe('when no refresh is possible', () => {
     await authorize(oauth, { name: 'other', url: upstream.mcpUrl });
     await oauth.forget('todo');
     expect((await secrets.entries()).map(({ ref }) => ref).sort()).toEqual(['oauth/other/client', 'oauth/other/tokens']);
-    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo' }))))).toBe(true);
+    expect(isAuthorizationRequired(await authorizationError(connect(upstream.mcpUrl, oauth.providerFor({ name: 'todo', url: upstream.mcpUrl }))))).toBe(true);
     // Another server is not affected.
     const other = await open(upstream, oauth, 'other');
     expect(await echo(other, 'still here')).toBe('echo: still here');

@@ -3,10 +3,10 @@
 // expires (and, through the SDK, after a 401), and saves rotated tokens. It never starts a browser
 // flow and never registers a client: when no usable token can be had, the connection fails with
 // AuthorizationRequiredError and the user authorizes again through UpstreamOAuth.startAuthorization.
-import { OAuthError, OAuthErrorCode, refreshAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthDiscoveryState, type OAuthTokens } from '@modelcontextprotocol/client';
+import { checkResourceAllowed, OAuthError, OAuthErrorCode, refreshAuthorization, type FetchLike, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthDiscoveryState, type OAuthTokens } from '@modelcontextprotocol/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canopyClientMetadata } from './client-metadata.ts';
-import { toOAuthTokens, type OAuthCredentialStore, type StoredTokens } from './credential-store.ts';
+import { toOAuthTokens, type OAuthCredentialStore, type StoredClient, type StoredTokens } from './credential-store.ts';
 import { AuthorizationRequiredError } from './errors.ts';
 
 /** How long, and how often, a refused refresh looks for tokens another replica rotated meanwhile. */
@@ -15,6 +15,8 @@ const ROTATION_POLL_MS = 100;
 
 export interface StoredTokenProviderOptions {
   server: string;
+  /** The server's canonical resource URL (RFC 8707) from its configured url: what was authorized for another destination is never used. */
+  resource: string;
   credentials: OAuthCredentialStore;
   redirectUri: string;
   /** Refresh when the access token expires within this many milliseconds. */
@@ -30,6 +32,10 @@ export class StoredTokenProvider implements OAuthClientProvider {
 
   constructor(private readonly options: StoredTokenProviderOptions) {}
 
+  get resource(): string {
+    return this.options.resource;
+  }
+
   get redirectUrl(): string {
     return this.options.redirectUri;
   }
@@ -42,7 +48,13 @@ export class StoredTokenProvider implements OAuthClientProvider {
     const stored = await this.options.credentials.getClient(this.options.server);
     // Throwing (rather than answering undefined) keeps the SDK from registering a client in the background.
     if (!stored) throw this.authorizationRequired('no OAuth client is registered for it');
+    if (!this.coversDestination(stored)) throw this.authorizationRequired('its URL changed since it was authorized');
     return stored.client;
+  }
+
+  /** Whether an authorization was made for the server's current URL (a changed url needs a new one). */
+  private coversDestination(client: StoredClient): boolean {
+    return checkResourceAllowed({ requestedResource: this.options.resource, configuredResource: client.resource });
   }
 
   // The SDK asks for this first when it runs its auth flow, after the upstream refused a token
@@ -55,6 +67,8 @@ export class StoredTokenProvider implements OAuthClientProvider {
   }
 
   async tokens(): Promise<OAuthTokens | undefined> {
+    const client = await this.options.credentials.getClient(this.options.server);
+    if (!client || !this.coversDestination(client)) return undefined;
     const stored = await this.options.credentials.getTokens(this.options.server);
     if (!stored || !this.expiresSoon(stored)) return stored && toOAuthTokens(stored);
     this.refreshing ??= this.refresh().finally(() => {

@@ -135,12 +135,14 @@ export class UpstreamOAuth {
   }
 
   /** The provider an HTTP/SSE connection to this server passes to its SDK transport as `authProvider`. */
-  providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri'>): OAuthClientProvider {
+  providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri' | 'url'>): OAuthClientProvider {
     const redirectUri = server.oauth_redirect_uri ?? this.defaultRedirectUri();
+    const resource = resourceUrlFromServerUrl(server.url).href;
     let provider = this.providers.get(server.name);
-    if (!provider || provider.redirectUrl !== redirectUri) {
+    if (!provider || provider.redirectUrl !== redirectUri || provider.resource !== resource) {
       provider = new StoredTokenProvider({
         server: server.name,
+        resource,
         credentials: this.credentials,
         redirectUri,
         refreshWindowMs: this.options.refreshWindowMs ?? 60_000,
