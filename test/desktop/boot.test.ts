@@ -136,7 +136,9 @@ describe.skipIf(skip)('the desktop app booted from its bundle', { timeout: 120_0
 
     it('a server registered in the window shows in the tray with its state, rebuilt on the change event', async () => {
       const before = app.records.length;
-      await client.registerServer({ config: stdioConfigs.memory('memory', join(home, 'memory.jsonl')) });
+      // Always on: it runs again after the storage switch restarts the gateway (an idle server would
+      // come back asleep, listed from its stored catalog), so quitting has a child process to stop.
+      await client.registerServer({ config: { ...stdioConfigs.memory('memory', join(home, 'memory.jsonl')), always_on: true } });
       const items = await app.trayMenuWhere((menu) => !!serverItem(menu, 'memory')?.label.includes('running'), 'memory running', before);
       expect(serverItem(items, 'memory')).toMatchObject({ type: 'checkbox', checked: true, enabled: true });
       expect(serverItem(items, 'memory')?.label).toMatch(/^memory — running · \d+ tools$/);
