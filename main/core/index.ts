@@ -50,8 +50,11 @@ export interface GatewayOptions {
   /** Where Canopy keeps local files (secrets fallback, …). */
   dataDir: string;
   mode?: GatewayMode;
-  /** Base environment for stdio servers (the login-shell environment); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Base environment for stdio servers (the login-shell environment; a promise while the shell is
+   * still read, so the gateway listens meanwhile and stdio servers wait for it); default process.env.
+   */
+  env?: NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
   /** Overrides the secret backend chosen from the store kind. */
   secretStore?: SecretStore;
   /**
@@ -192,8 +195,9 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   // The redirect URI follows `url`, which is final once the gateway listens (port 0 picks one).
   const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${url}/oauth/callback` });
 
+  const childEnv = Promise.resolve(options.env ?? process.env).then(childBaseEnvironment);
   const upstreamOptions = (config: ServerConfig): UpstreamConnectionOptions => ({
-    env: childBaseEnvironment(options.env ?? process.env),
+    env: childEnv,
     initializeTimeoutMs: options.initializeTimeoutMs,
     backoff: options.upstreamBackoff,
     authProvider: usesOAuth(config) && config.url ? oauth.providerFor({ ...config, url: config.url }) : undefined,
@@ -338,7 +342,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       registry,
       settings: store.settings,
       // An enterprise gateway's home is not its users' (see setup-routes.ts).
-      appHost: enterprise ? undefined : (options.appsHost ?? { home: homedir(), platform: desktopPlatform(process.platform), env: options.env ?? process.env }),
+      appHost: enterprise ? undefined : (options.appsHost ?? { home: homedir(), platform: desktopPlatform(process.platform), env: options.env instanceof Promise ? process.env : (options.env ?? process.env) }),
       canopyEntry: () => ({ url: `${url}/mcp`, bridge: options.cli?.launcher }),
     },
   });

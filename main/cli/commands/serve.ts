@@ -74,15 +74,12 @@ async function serve(context: CliContext, flags: ServeCommandFlags): Promise<voi
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  // The login shell runs while the gateway's modules load.
+  // The login shell is read while the gateway's modules load and it starts listening; stdio servers wait for it.
   const { loadLoginShellEnvironment } = await import('../../core/upstream/login-shell-env.ts');
-  const [shell, { createGateway, PortInUseError }, { describeLocation }] = await Promise.all([
-    loadLoginShellEnvironment(),
-    import('../../core/index.ts'),
-    import('../../core/store/open.ts'),
-  ]);
+  const reading = loadLoginShellEnvironment();
+  const [{ createGateway, PortInUseError }, { describeLocation }] = await Promise.all([import('../../core/index.ts'), import('../../core/store/open.ts')]);
   const cli = thisCli(context.env);
-  const gateway = await createGateway({ ...settings, env: shell.env, rendererDir: RENDERER_DIR, cli, logger });
+  const gateway = await createGateway({ ...settings, env: reading.then((shell) => shell.env), rendererDir: RENDERER_DIR, cli, logger });
   try {
     await gateway.start();
   } catch (error) {
@@ -94,6 +91,7 @@ async function serve(context: CliContext, flags: ServeCommandFlags): Promise<voi
     throw error;
   }
   // Noted once the gateway runs: a refused start (data dir in use, port taken) stays one error line.
+  const shell = await reading;
   if (shell.source === 'process' && shell.reason && process.platform !== 'win32') {
     output.note(`stdio servers get this shell's environment (login shell not read: ${shell.reason})`);
   }

@@ -55,8 +55,11 @@ import type {
 export type UpstreamLogger = (level: 'info' | 'warn' | 'error', message: string, server: string) => void;
 
 export interface UpstreamConnectionOptions {
-  /** Base environment of stdio children (the login-shell environment); `config.env` is laid over it. Default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Base environment of stdio children (the login-shell environment, awaited at the first spawn: it
+   * may still be being read while the gateway already answers); `config.env` is laid over it. Default process.env.
+   */
+  env?: NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
   /** OAuth for HTTP/SSE upstreams; without one, a 401 is a credentials error. */
   authProvider?: OAuthClientProvider;
   /** Spawn/connect plus initialize, and each catalog request; a server's `initialize_timeout_ms` wins. Default 30 s. */
@@ -309,7 +312,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     let transport: Transport;
     let origins: RequestOrigins | undefined;
     try {
-      transport = this.createTransport((serverRequestId, postedId) => origins?.noteRelated(serverRequestId, postedId));
+      transport = await this.createTransport((serverRequestId, postedId) => origins?.noteRelated(serverRequestId, postedId));
     } catch (error) {
       this.giveUp(error instanceof CannotStartError ? error.message : `server '${this.name}' cannot start: ${errorText(error)}`);
       throw new Error(this._state.lastError, { cause: error });
@@ -360,10 +363,10 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
   }
 
   /** `noteRelated`: streamable HTTP reports which request's response stream carried a server request. */
-  private createTransport(noteRelated: (serverRequestId: RequestId, postedId: RequestId) => void): Transport {
+  private async createTransport(noteRelated: (serverRequestId: RequestId, postedId: RequestId) => void): Promise<Transport> {
     const { config } = this;
     if (config.transport === 'stdio') {
-      const env = { ...(this.options.env ?? process.env), ...config.env };
+      const env = { ...((await this.options.env) ?? process.env), ...config.env };
       const cwd = workingDirectory(config.cwd);
       if (!cwd.ok) throw new CannotStartError(`server '${this.name}': ${cwd.error}`);
       const resolution = resolveCommandOnThisMachine(config.command!, config.args ?? [], env, cwd.dir);
@@ -435,7 +438,7 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
    * needs and lets the client go (ending the session it opened).
    */
   private async withOwnClient<T>(mode: 'auto' | 'legacy', read: (client: Client) => T): Promise<T> {
-    const transport = this.createTransport(() => {});
+    const transport = await this.createTransport(() => {});
     const client = new Client(this.options.clientInfo ?? DEFAULT_CLIENT_INFO, { capabilities: this.clientCapabilities, versionNegotiation: { mode } });
     try {
       await withTimeout(client.connect(transport), this.initializeTimeoutMs, `did not answer within ${formatDelay(this.initializeTimeoutMs, 's')}`);
