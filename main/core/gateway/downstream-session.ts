@@ -21,13 +21,13 @@ import {
   type ServerRequest,
   type Transport,
 } from '@modelcontextprotocol/server';
-import { prefixOf, type Catalog, type CatalogSource, type CatalogView, type ViewSpec } from './catalog.ts';
+import type { Catalog, CatalogSource, CatalogView, ViewSpec } from './catalog.ts';
 import type { UpstreamConnection, UpstreamRequestOptions } from '../upstream/types.ts';
 import type { InputRequiredBridge } from './input-required-bridge.ts';
 import { CALL_TIMEOUT_MS, sendUpstream, upstreamReady, type CallPipeline, type FilterSource, type PipelineCaller } from './call-pipeline.ts';
 import { callModern } from './modern-call.ts';
 import { JsonRpcError, relayable } from '../upstream/json-rpc-error.ts';
-import { aggregateCapabilities, serverEndpointCapabilities } from './session-capabilities.ts';
+import type { SessionDeclaration } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { boundedProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
@@ -76,6 +76,8 @@ export interface SessionHost {
   readonly pipeline: CallPipeline;
   connection(name: string): UpstreamConnection | undefined;
   upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined;
+  /** What sessions of `view` declare (kept with the view: computed once per view, not per session). */
+  declaration(spec: ViewSpec, view: CatalogView): SessionDeclaration;
   applyLogLevels(): Promise<void>;
   forwardRootsChanged(session: DownstreamSession): Promise<void>;
   /** Calls of 2026-07-28 callers on 2025 servers, kept between their input_required rounds. */
@@ -115,12 +117,13 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
     this.modern = options.modern ?? false;
     this.request = options.request;
     this.found = options.search ? new FoundTools() : undefined;
-    this.capabilities = this.declaredCapabilities();
+    const declared = core.declaration(this.spec, this.view());
+    this.capabilities = declared.capabilities;
     // One server's endpoint introduces itself as that server (see README, "One server's endpoint").
     const upstreamInfo = this.spec.kind === 'server' ? core.connection(this.spec.server)?.catalog?.serverInfo : undefined;
     this.server = new Server(
       upstreamInfo ?? { name: 'canopy', title: 'Canopy MCP gateway', version: core.version },
-      { capabilities: this.capabilities, instructions: this.instructions() },
+      { capabilities: this.capabilities, instructions: this.found ? SEARCH_VIEW_INSTRUCTIONS : declared.instructions },
     );
     this.server.oninitialized = () => {
       this.signatures = this.listSignatures();
@@ -226,26 +229,6 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   async relay(notification: ServerNotification): Promise<void> {
     if (this.closed || !this.signatures) return;
     await this.server.notification(notification).catch(() => {});
-  }
-
-  /** From the upstreams' capabilities as last seen (see GatewayCore.learnCapabilities). */
-  private declaredCapabilities(): ServerCapabilities {
-    const offered = (server: string) => this.core.connection(server)?.catalog?.capabilities;
-    if (this.spec.kind === 'server') return serverEndpointCapabilities(offered(this.spec.server));
-    return aggregateCapabilities([...this.core.source.servers()].map(({ name }) => offered(name)));
-  }
-
-  private instructions(): string | undefined {
-    if (this.found) return SEARCH_VIEW_INSTRUCTIONS;
-    if (this.spec.kind === 'server') return this.core.connection(this.spec.server)?.catalog?.instructions;
-    const parts: string[] = [];
-    const view = this.view();
-    for (const server of this.core.source.servers()) {
-      const { name, enabled } = server;
-      const text = enabled && view.includesServer(name) ? this.core.connection(name)?.catalog?.instructions : undefined;
-      if (text) parts.push(`## ${name}\nTools of this server are named ${prefixOf(server)}__<tool>.\n${text}`);
-    }
-    return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
   /**

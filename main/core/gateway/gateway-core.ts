@@ -12,7 +12,8 @@ import {
   type ResultTypeMap,
   type ServerNotification,
 } from '@modelcontextprotocol/server';
-import { Catalog, type CatalogSource, type GroupLookup, type ViewSpec } from './catalog.ts';
+import { Catalog, type CatalogSource, type CatalogView, type GroupLookup, type ViewSpec } from './catalog.ts';
+import { sessionDeclaration, type SessionDeclaration } from './session-capabilities.ts';
 import { DownstreamSession, type SessionHost, type SessionOptions } from './downstream-session.ts';
 import { ADMIN_ORIGIN, CALL_TIMEOUT_MS, CallPipeline, sendUpstream, type CallRecord, type FilterSource, type PipelineCaller, type Send } from './call-pipeline.ts';
 import { InputRequiredBridge } from './input-required-bridge.ts';
@@ -65,6 +66,11 @@ export class GatewayCore implements SessionHost {
   private readonly upstreamLevels = new Map<string, string>();
 
   private readonly notificationQueues = new Map<string, NotificationQueue>();
+  /**
+   * What sessions of each view declare. The catalog builds its views anew on every change that could
+   * alter a declaration (see `invalidate`), so an entry lives exactly as long as its view.
+   */
+  private readonly declarations = new WeakMap<CatalogView, SessionDeclaration>();
 
   constructor(private readonly options: GatewayCoreOptions) {
     this.source = options.source;
@@ -85,6 +91,15 @@ export class GatewayCore implements SessionHost {
     if (spec.kind !== 'server' || !this.source.server(spec.server)?.enabled) return;
     const connection = await waitForConnection(this.source, spec.server);
     if (connection && !connection.catalog) await connection.ready().catch(() => {});
+  }
+
+  declaration(spec: ViewSpec, view: CatalogView): SessionDeclaration {
+    let declared = this.declarations.get(view);
+    if (!declared) {
+      declared = sessionDeclaration(this.source, spec, view);
+      this.declarations.set(view, declared);
+    }
+    return declared;
   }
 
   /**

@@ -1,6 +1,38 @@
-// What a downstream session declares at initialize. Handlers follow capabilities: a session registers
-// a handler only for a capability it declares (the SDK refuses anything else), so this decides both.
+// What a downstream session declares at initialize (a 2026-07-28 request: in its server/discover and
+// with every request's session). Handlers follow capabilities: a session registers a handler only for
+// a capability it declares (the SDK refuses anything else), so this decides both.
 import type { ServerCapabilities } from '@modelcontextprotocol/server';
+import { prefixOf, type CatalogSource, type CatalogView, type ViewSpec } from './catalog.ts';
+
+/** Shared by every session of a view until the catalog changes: read, never changed (the SDK's Server copies it). */
+export interface SessionDeclaration {
+  readonly capabilities: ServerCapabilities;
+  readonly instructions: string | undefined;
+}
+
+/**
+ * What the sessions of `view` declare, from the upstreams' capabilities and instructions as last
+ * seen (see GatewayCore.learnCapabilities). Everything it reads changes only with a change that
+ * makes the catalog build its views anew, so it can be kept with the view.
+ */
+export function sessionDeclaration(source: CatalogSource, spec: ViewSpec, view: CatalogView): SessionDeclaration {
+  const catalog = (server: string) => source.connection(server)?.catalog;
+  if (spec.kind === 'server') {
+    const upstream = catalog(spec.server);
+    return { capabilities: serverEndpointCapabilities(upstream?.capabilities), instructions: upstream?.instructions };
+  }
+  const servers = [...source.servers()];
+  const parts: string[] = [];
+  for (const server of servers) {
+    const { name, enabled } = server;
+    const text = enabled && view.includesServer(name) ? catalog(name)?.instructions : undefined;
+    if (text) parts.push(`## ${name}\nTools of this server are named ${prefixOf(server)}__<tool>.\n${text}`);
+  }
+  return {
+    capabilities: aggregateCapabilities(servers.map(({ name }) => catalog(name)?.capabilities)),
+    instructions: parts.length > 0 ? parts.join('\n\n') : undefined,
+  };
+}
 
 /**
  * A server whose capabilities are not known yet (disabled, or never started) may offer any list once
@@ -18,7 +50,7 @@ const UNKNOWN: ServerCapabilities = {
  * `listChanged` (Canopy's switches change them); `tasks` and `experimental` are left out because
  * Canopy does not relay task-augmented or unknown requests.
  */
-export function serverEndpointCapabilities(upstream: ServerCapabilities | undefined): ServerCapabilities {
+function serverEndpointCapabilities(upstream: ServerCapabilities | undefined): ServerCapabilities {
   const offered = upstream ?? UNKNOWN;
   const caps: ServerCapabilities = {};
   if (offered.tools) caps.tools = { ...offered.tools, listChanged: true };
@@ -35,7 +67,7 @@ export function serverEndpointCapabilities(upstream: ServerCapabilities | undefi
  * not only those the group or allow-list shows now: both may change during a session, and a client
  * only learns capabilities at initialize.
  */
-export function aggregateCapabilities(servers: Iterable<ServerCapabilities | undefined>): ServerCapabilities {
+function aggregateCapabilities(servers: Iterable<ServerCapabilities | undefined>): ServerCapabilities {
   const caps: ServerCapabilities = { tools: { listChanged: true } };
   for (const upstream of servers) {
     const offered = upstream ?? UNKNOWN;
