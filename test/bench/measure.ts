@@ -1,6 +1,8 @@
 // What every bench section measures with: MCP clients over streamable HTTP, SSE and stdio, latency at
 // concurrency 1 (p50/p99 after a warm-up) and throughput at concurrency 32, with fixed call counts.
+// The same loop measures SDK v1 clients (2025-11-25 and earlier) and v2 clients pinned to 2026-07-28.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -55,13 +57,26 @@ export async function sseClient(url: string): Promise<Client> {
   return client;
 }
 
+/** An SDK v2 client pinned to MCP 2026-07-28: stateless, every call one POST with its own `_meta`. */
+export async function modernClient(url: string): Promise<ModernClient> {
+  const client = new ModernClient({ name: 'bench', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await client.connect(new ModernHTTPClientTransport(new URL(url), { fetch: fetchOnSharedSignal }));
+  return client;
+}
+
 export async function stdioClient(command: string, args: string[]): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1' });
   await client.connect(new StdioClientTransport({ command, args, stderr: 'ignore' }));
   return client;
 }
 
-export const echo = (client: Client, tool: string) => client.callTool({ name: tool, arguments: { message: 'x' } });
+/** What the loop uses of a client, which SDK v1's and v2's `Client` both have. */
+export interface EchoClient {
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export const echo = (client: EchoClient, tool: string) => client.callTool({ name: tool, arguments: { message: 'x' } });
 
 export async function timed(times: number, run: () => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
@@ -73,14 +88,14 @@ export async function timed(times: number, run: () => Promise<unknown>): Promise
   return samples.sort((a, b) => a - b);
 }
 
-async function latency(client: Client, tool: string): Promise<{ p50: number; p99: number }> {
+async function latency(client: EchoClient, tool: string): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < WARMUP_CALLS; i += 1) await echo(client, tool);
   const samples = await timed(LATENCY_CALLS, () => echo(client, tool));
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
 /** CONCURRENCY workers, each on its own client (session) when `clients` has that many. */
-async function throughput(clients: Client[], tool: string): Promise<number> {
+async function throughput(clients: EchoClient[], tool: string): Promise<number> {
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -99,7 +114,7 @@ export interface Measured {
 }
 
 /** Latency on one client, then throughput over `sessions` clients (all opened before the clock starts). */
-export async function measureEcho(open: () => Promise<Client>, tool: string, sessions: number): Promise<Measured> {
+export async function measureEcho(open: () => Promise<EchoClient>, tool: string, sessions: number): Promise<Measured> {
   const first = await open();
   const lat = await latency(first, tool);
   const clients = [first];

@@ -2,25 +2,29 @@
 // mcp-proxy and mcp-hub (devDependencies) — each exposing the same tools-only stdio echo server
 // (echo-server.mjs), measured by the same SDK client in interleaved rounds (every endpoint once per
 // round, the order rotating), so a slow moment of this shared machine does not land on one program.
-// Reported: medians over the rounds of p50 (concurrency 1) and calls/s with 32 sessions.
+// Reported: medians over the rounds of p50 (concurrency 1) and calls/s with 32 sessions. One more row,
+// measured by the same loop: an MCP 2026-07-28 client (SDK v2, stateless) on Canopy's /mcp; no peer
+// speaks 2026-07-28, so it has no target.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AdminClient } from '../../main/core/api/client.ts';
 import { freePort } from '../support/upstreams.ts';
-import { CONCURRENCY, httpClient, measureEcho, sseClient, stdioClient, waitFor, type Measured } from './measure.ts';
+import { CONCURRENCY, httpClient, measureEcho, modernClient, sseClient, stdioClient, waitFor, type EchoClient, type Measured } from './measure.ts';
 
 const ROUNDS = 3;
 const repo = resolve(import.meta.dirname, '..', '..');
 const echoServer = join(repo, 'test', 'bench', 'echo-server.mjs');
 const bin = (path: string) => join(repo, 'node_modules', path);
 
+/** What a row's client is used for: the loop's calls, and finding the echo tool among those listed. */
+type ListingClient = EchoClient & { listTools(): Promise<{ tools: { name: string }[] }> };
+
 interface Endpoint {
   name: string;
-  /** Which Canopy target this row is compared on: streamable HTTP peers, or the legacy SSE one. */
-  kind: 'canopy-http' | 'canopy-sse' | 'peer-http' | 'peer-sse' | 'direct';
-  open: () => Promise<Client>;
+  /** Which Canopy target this row is compared on: streamable HTTP peers, or the legacy SSE one; 'canopy-modern' has none. */
+  kind: 'canopy-http' | 'canopy-sse' | 'canopy-modern' | 'peer-http' | 'peer-sse' | 'direct';
+  open: () => Promise<ListingClient>;
   tool: string;
   sessions: number;
 }
@@ -31,7 +35,7 @@ function startPeer(args: string[], children: ChildProcess[]): void {
 }
 
 /** The listed tool that is the echo server's `echo` (each aggregator prefixes it its own way). */
-async function echoTool(open: () => Promise<Client>): Promise<string> {
+async function echoTool(open: Endpoint['open']): Promise<string> {
   const client = await open();
   try {
     const { tools } = await client.listTools();
@@ -70,6 +74,7 @@ export async function benchPeers({ base, api, work }: { base: string; api: Admin
       { name: 'Canopy /servers/echo/mcp', kind: 'canopy-http', open: () => httpClient(`${base}/servers/echo/mcp`), sessions: CONCURRENCY },
       { name: 'Canopy /mcp', kind: 'canopy-http', open: () => httpClient(`${base}/mcp`), sessions: CONCURRENCY },
       { name: 'Canopy /sse (legacy SSE)', kind: 'canopy-sse', open: () => sseClient(`${base}/sse`), sessions: CONCURRENCY },
+      { name: 'Canopy /mcp (2026-07-28 client)', kind: 'canopy-modern', open: () => modernClient(`${base}/mcp`), sessions: CONCURRENCY },
     ];
     const endpoints: Endpoint[] = [];
     for (const candidate of candidates) {
