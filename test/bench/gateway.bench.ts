@@ -9,6 +9,7 @@
 // start-up and CLI times and idle RSS of the compiled CLI (test/bench/startup.ts);
 // then the targets of issue 11 against these figures. Bounded: fixed call counts, every wait has a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,23 +58,44 @@ async function startGateway(work: string, name: string): Promise<RunningGateway>
   return { base, api: new AdminClient({ baseUrl: base }), pid: child.pid!, child };
 }
 
-/** tools/list as raw JSON-RPC over fetch: the gateway's cost without a client library's validation. */
+/**
+ * tools/list as raw JSON-RPC over one keep-alive connection (node:http, the body read as bytes): the
+ * gateway's cost and the wire, without a client library's validation or fetch's stream machinery.
+ */
 async function rawToolsList(base: string): Promise<() => Promise<number>> {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-  const init = await fetch(`${base}/mcp`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }),
-  });
-  const session = init.headers.get('mcp-session-id')!;
-  await init.text();
-  const sessionHeaders = { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
-  await (await fetch(`${base}/mcp`, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  const post = (body: unknown, extra: Record<string, string> = {}) =>
+    new Promise<{ headers: IncomingHttpHeaders; bytes: number }>((resolve, reject) => {
+      const request = httpRequest(`${base}/mcp`, { method: 'POST', agent, headers: { ...headers, ...extra } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ headers: response.headers, bytes }));
+      });
+      request.on('error', reject);
+      request.end(JSON.stringify(body));
+    });
+  const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+  const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
   let id = 1;
-  return async () => {
-    const response = await fetch(`${base}/mcp`, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/list' }) });
-    return (await response.text()).length;
-  };
+  return async () => (await post({ jsonrpc: '2.0', id: id++, method: 'tools/list' }, session)).bytes;
+}
+
+/**
+ * This machine's floor for a list that size: a bare node:http server in its own process (as the
+ * gateway is) answering every POST with `bytes` bytes.
+ */
+async function bareServer(bytes: number): Promise<{ base: string; close: () => void }> {
+  const code = `const body = Buffer.alloc(${bytes}, 32);
+    const server = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body)); });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once('exit', () => reject(new Error('the bare server exited')));
+  });
+  return { base: `http://127.0.0.1:${port}`, close: () => child.kill() };
 }
 
 async function main(): Promise<void> {
@@ -150,7 +172,11 @@ async function main(): Promise<void> {
     const bytes = await raw();
     const rawSamples = await timed(LIST_CALLS, raw);
     console.log(`\ntools/list on /mcp: ${tools.length} tools (${farmTools} from 50 farm upstreams), ${(bytes / 1024).toFixed(0)} KiB`);
-    console.log(`  raw JSON-RPC over HTTP: p50 ${percentile(rawSamples, 50).toFixed(3)} ms   p99 ${percentile(rawSamples, 99).toFixed(3)} ms`);
+    const bare = await bareServer(bytes);
+    const bareSamples = await timed(LIST_CALLS, await rawToolsList(bare.base));
+    bare.close();
+    console.log(`  raw JSON-RPC over one keep-alive connection: p50 ${percentile(rawSamples, 50).toFixed(3)} ms   p99 ${percentile(rawSamples, 99).toFixed(3)} ms`);
+    console.log(`  the same bytes from a bare node:http server, same client (this machine's floor): p50 ${percentile(bareSamples, 50).toFixed(3)} ms`);
     console.log(`  SDK client (incl. its schema validation): p50 ${percentile(sdkSamples, 50).toFixed(3)} ms   p99 ${percentile(sdkSamples, 99).toFixed(3)} ms`);
 
     await benchSearchView({ base, api, connect: httpClient, farmServers: Array.from({ length: 50 }, (_, i) => `farm${i}`) });
@@ -167,7 +193,7 @@ async function main(): Promise<void> {
     console.log('\nTargets (the peer ratios are printed with the peer table)');
     console.log(`  HTTP upstream, added p50 <= 0.5 ms:        ${worst(httpRows).toFixed(3)} ms (stdio upstream: ${worst(group('stdio')).toFixed(3)} ms)`);
     console.log(`  HTTP upstream, throughput >= 0.8 of direct: ${ratio(httpRows).toFixed(2)} (stdio upstream: ${ratio(group('stdio')).toFixed(2)})`);
-    console.log(`  cached tools/list of 1,000 tools, p50 <= 1 ms on the wire: ${percentile(rawSamples, 50).toFixed(3)} ms`);
+    console.log(`  cached tools/list of 1,000 tools, p50 <= 1 ms on the wire: ${percentile(rawSamples, 50).toFixed(3)} ms (a bare server's same bytes: ${percentile(bareSamples, 50).toFixed(3)} ms)`);
     console.log(`  gateway RSS idle <= 90 MB: ${((idle * 1024 * 1024) / 1e6).toFixed(0)} MB; with 20 stdio upstreams running <= 120 MB: ${((loaded * 1024 * 1024) / 1e6).toFixed(0)} MB`);
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -47,6 +47,9 @@ import type { SearchIndex } from '../search/search-index.ts';
 /** The server→client requests Canopy relays. */
 const RELAYED_REQUESTS = new Set<string>(['sampling/createMessage', 'elicitation/create', 'roots/list']);
 
+/** A view's tools/list result as UTF-8, kept as long as the view (the catalog builds new views on every change). */
+const encodedToolLists = new WeakMap<CatalogView, Buffer>();
+
 /** The requests whose 2026-07-28 results may be `input_required`. */
 const ROUND_TRIP_METHODS = new Set<string>(['tools/call', 'prompts/get', 'resources/read']);
 
@@ -164,13 +167,16 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   /**
    * The result of a request this session answers without the SDK's dispatch, as JSON text; undefined
    * for every other request. A plain tools/list is the view's tool list, which the catalog keeps
-   * serialized (its signature), so a repeat caller's list costs one string concatenation.
+   * serialized (its signature); it is encoded once per view, so a repeat caller's list is a copy of bytes.
    */
-  serializedResult(message: JSONRPCMessage): string | undefined {
+  serializedResult(message: JSONRPCMessage): Buffer | undefined {
     if (this.found || this.closed || !('method' in message) || message.method !== 'tools/list') return undefined;
     if (message.params?.cursor !== undefined) return undefined; // refused by the handler, with its error
     this.lastActivity = Date.now();
-    return `{"tools":${this.view().signatures.tools}}`;
+    const view = this.view();
+    let encoded = encodedToolLists.get(view);
+    if (!encoded) encodedToolLists.set(view, (encoded = Buffer.from(`{"tools":${view.signatures.tools}}`)));
+    return encoded;
   }
 
   async connect(transport: Transport): Promise<void> {

@@ -14,6 +14,8 @@ const MAX_BATCH_SIZE = 100;
 /** An SSE stream (a POST's or the GET one) sends a comment this often, so idle proxies keep it open. */
 const KEEP_ALIVE_MS = 15_000;
 
+const CLOSING_BRACE = Buffer.from('}');
+
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 
 const isRequest = (message: JSONRPCMessage): boolean => 'method' in message && 'id' in message;
@@ -114,8 +116,8 @@ export class StreamableSessionTransport implements Transport {
     readonly sessionId: string,
     /** Called once the initialize request is accepted: the session is then reachable by its id. */
     private readonly onInitialized: () => void,
-    /** A request's result the session has ready as JSON text (a cached list), answered without dispatch. */
-    private readonly serializedResult: (request: JSONRPCMessage) => string | undefined = () => undefined,
+    /** A request's result the session has ready as encoded JSON (a cached list), answered without dispatch. */
+    private readonly serializedResult: (request: JSONRPCMessage) => Buffer | undefined = () => undefined,
   ) {}
 
   async start(): Promise<void> {}
@@ -181,8 +183,8 @@ export class StreamableSessionTransport implements Transport {
     }
     const ready = !batch && this.serializedResult(valid[0]);
     if (ready) {
-      const body = `{"jsonrpc":"2.0","id":${JSON.stringify(requests[0])},"result":${ready}}`;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+      const body = Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(requests[0])},"result":`), ready, CLOSING_BRACE]);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, ...headers }).end(body);
       return;
     }
     const answer = new PostAnswer(res, headers, new Set(requests), !batch, (done) => {
