@@ -16,18 +16,10 @@ import { pathToFileURL } from 'node:url';
 import { artifactsDir, buildDesktopApp, launchDesktopApp, type DesktopApp } from './electron-stand-in/driver.ts';
 import type { AppRecord, SerializedMenuItem } from './electron-stand-in/protocol.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 const skip = browserSkipReason();
 if (skip) console.warn(`skipping the desktop boot test: ${skip}`);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The app's stdio upstream children, as the gateway reports them. */
 async function upstreamPids(client: AdminClient): Promise<number[]> {
@@ -242,7 +234,7 @@ describe.skipIf(skip)('the desktop app booted from its bundle', { timeout: 120_0
       const pids = await upstreamPids(client);
       await app.clickTray('Quit Canopy');
       expect(await app.exited).toBe(0);
-      expect(pids.filter(isAlive)).toEqual([]);
+      expect(pids.filter(processAlive)).toEqual([]);
       const quits = app.records.filter((entry) => entry.kind === 'quit').map((entry) => (entry as { phase: string }).phase);
       // The first before-quit is held while the gateway stops; the second goes through.
       expect(quits).toEqual(['before-quit', 'before-quit', 'will-quit', 'quit']);
@@ -274,7 +266,7 @@ describe.skipIf(skip)('the desktop app booted from its bundle', { timeout: 120_0
       const pids = await upstreamPids(client);
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
-      expect(pids.filter(isAlive)).toEqual([]);
+      expect(pids.filter(processAlive)).toEqual([]);
     });
   });
 });

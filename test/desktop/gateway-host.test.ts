@@ -11,6 +11,7 @@ import { realHost } from './support.ts';
 import { createQuitGuard } from '../../main/desktop/app-events/quit-guard.ts';
 import { GatewayHost } from '../../main/desktop/gateway/gateway-host.ts';
 import { toggleServer } from '../../main/desktop/tray/toggle.ts';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 const dirs: string[] = [];
 function options(): GatewayOptions {
@@ -21,15 +22,6 @@ function options(): GatewayOptions {
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('GatewayHost', () => {
   it('relays gateway changes, toggles servers, and stops every upstream child on stop', async () => {
@@ -49,7 +41,7 @@ describe('GatewayHost', () => {
     // The tray toggle: off, then on again.
     expect(await toggleServer(registry, 'everything', false)).toEqual({ ok: true });
     expect((await views.getServer('everything')).enabled).toBe(false);
-    await eventually(() => !alive(pid), 10_000, 'the child to stop when disabled');
+    await eventually(() => !processAlive(pid), 10_000, 'the child to stop when disabled');
     expect(await toggleServer(registry, 'everything', true)).toEqual({ ok: true });
     const pid2 = await eventually(async () => (await views.getServer('everything')).state.pid, 20_000, 'the restarted child');
     const missing = await toggleServer(registry, 'nope', true);
@@ -59,7 +51,7 @@ describe('GatewayHost', () => {
     expect(await host.stop()).toBe('done');
     expect(host.phase).toEqual({ phase: 'stopped' });
     expect(host.gateway).toBeUndefined();
-    await eventually(() => !alive(pid2), 10_000, 'the child to be gone after stop');
+    await eventually(() => !processAlive(pid2), 10_000, 'the child to be gone after stop');
   }, 60_000);
 
   it('replace: moves to new options, and goes back to the previous ones when the new fail', async () => {

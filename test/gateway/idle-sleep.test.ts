@@ -14,6 +14,7 @@ import { silentLogger } from '../../main/core/telemetry/logger.ts';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ServerConfigInput } from '../../main/core/config/server-config.ts';
+import { processAlive } from '../../main/core/upstream/process-group.ts';
 
 const echoEntry = join(import.meta.dirname, '..', 'bench', 'echo-server.mjs');
 const echo = (name: string, extra: Record<string, unknown> = {}) => ({ name, transport: 'stdio' as const, command: process.execPath, args: [echoEntry], ...extra });
@@ -32,15 +33,6 @@ async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Pr
   return t;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const text = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? '');
 /** How many times the server's process was started (the connection notes each start in the log). */
 const starts = (t: TestGateway, server: string) => t.gateway.registry.connection(server)!.logLines().filter((line) => line.includes('[canopy] running (pid')).length;
@@ -51,14 +43,14 @@ describe('idle stdio servers', () => {
     const t = await gateway();
     await t.api.registerServer({ config: echo('echo', { idle_timeout_seconds: 1 }) });
     const pid = (await status(t, 'echo')).pid!;
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     const client = await t.connect();
     const before = (await client.listTools()).tools;
     expect(before.map((tool) => tool.name)).toEqual(['echo__echo']);
 
     await eventually(async () => (await status(t, 'echo')).status === 'sleeping', 10_000, 'the server to sleep');
     expect((await status(t, 'echo')).pid).toBeUndefined();
-    await eventually(() => !alive(pid), 5_000, `process ${pid} to be gone`);
+    await eventually(() => !processAlive(pid), 5_000, `process ${pid} to be gone`);
     expect((await client.listTools()).tools).toEqual(before);
     expect((await t.api.getServer('echo')).toolCount).toBe(1);
 
