@@ -8,7 +8,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { nonCanonicalPath, pathOf } from './canonical-path.ts';
 import { isUiPage, serveUi, UI_NOT_BUILT, uiIsBuilt } from './static-ui.ts';
-import { readIncomingBodyLimited } from './read-body.ts';
+import { readBodyLimited } from './read-body.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { McpEndpoints, Caller, EndpointOptions } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
@@ -45,7 +45,7 @@ function page(title: string, message: string, status = 200): Response {
 
 /** An MCP request body: JSON, at most MAX_MCP_BODY_BYTES; otherwise the JSON-RPC error to answer. */
 async function readJsonRpcBody(incoming: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const body = await readIncomingBodyLimited(incoming, MAX_MCP_BODY_BYTES);
+  const body = await readBodyLimited(incoming, MAX_MCP_BODY_BYTES);
   if (!body.ok) return { ok: false, response: jsonRpcError(413, -32600, `request body is larger than ${MAX_MCP_BODY_BYTES} bytes`) };
   try {
     return { ok: true, value: JSON.parse(body.text) };
