@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { GatewayCore } from './gateway-core.ts';
-import { headerMismatch, jsonRpcError, jsonRpcErrorBody } from './json-rpc-error.ts';
+import { headerMismatch, jsonRpcError, writeJsonRpcError } from './json-rpc-error.ts';
 import { LegacySseTransport } from './sse-transport.ts';
 import { StreamableSessionTransport } from './streamable-session-transport.ts';
 import { viewKey, type ViewSpec } from './catalog.ts';
@@ -334,7 +334,7 @@ export class McpEndpoints {
   async postLegacyMessage(req: IncomingMessage, res: ServerResponse, sessionId: string | null, caller: Caller, body: unknown): Promise<void> {
     const entry = sessionId ? this.legacy.get(sessionId) : undefined;
     if (!entry || entry.session.identity !== caller.identity) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(jsonRpcErrorBody(-32001, 'Session not found: open /sse first')));
+      writeJsonRpcError(res, 404, -32001, 'Session not found: open /sse first');
       return;
     }
     entry.session.lastActivity = Date.now();

@@ -6,7 +6,7 @@
 // accept both. Answering JSON saves the stream, its chunked writes and the conversion to web streams.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
-import { jsonRpcErrorBody } from './json-rpc-error.ts';
+import { writeJsonRpcError as answerError } from './json-rpc-error.ts';
 import { isJsonRpcMessage } from './json-rpc-message.ts';
 
 /** Most messages one POST may carry (what the SDK's transport allows). */
@@ -21,6 +21,9 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-
 const isRequest = (message: JSONRPCMessage): boolean => 'method' in message && 'id' in message;
 const isResponse = (message: JSONRPCMessage): boolean => !('method' in message) && 'id' in message;
 const isInitialize = (message: JSONRPCMessage): boolean => isRequest(message) && (message as { method: string }).method === 'initialize';
+
+/** Comments on an open SSE stream, so idle proxies keep it open. */
+const keepAlive = (res: ServerResponse) => setInterval(() => res.write(': keepalive\n\n'), KEEP_ALIVE_MS).unref();
 
 const sseEvent = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 
@@ -64,7 +67,7 @@ class PostAnswer {
   abandon(): void {
     if (this.finished) return;
     if (this.streaming) this.res.end();
-    else this.res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(jsonRpcErrorBody(-32001, 'Session closed: start a new session with initialize')));
+    else answerError(this.res, 404, -32001, 'Session closed: start a new session with initialize');
     this.finish();
   }
 
@@ -74,7 +77,7 @@ class PostAnswer {
     this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
     for (const message of this.held.splice(0)) this.res.write(sseEvent(message));
     clearTimeout(this.timer);
-    this.timer = setInterval(() => this.res.write(': keepalive\n\n'), KEEP_ALIVE_MS).unref();
+    this.timer = keepAlive(this.res);
   }
 
   private end(): void {
@@ -89,14 +92,9 @@ class PostAnswer {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
+    clearTimeout(this.timer); // the first answer's deadline, or the stream's keep-alive (Node clears either)
     this.onDone(this);
   }
-}
-
-function answerError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(jsonRpcErrorBody(code, message)));
 }
 
 export class StreamableSessionTransport implements Transport {
@@ -203,7 +201,7 @@ export class StreamableSessionTransport implements Transport {
     res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
     res.flushHeaders();
     this.standalone = res;
-    this.standaloneTimer = setInterval(() => res.write(': keepalive\n\n'), KEEP_ALIVE_MS).unref();
+    this.standaloneTimer = keepAlive(res);
     res.once('close', () => {
       if (this.standalone !== res) return;
       clearInterval(this.standaloneTimer);

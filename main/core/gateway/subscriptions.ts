@@ -16,6 +16,10 @@ export interface SubscribingSession {
 type SendUpstream = (request: { method: 'resources/subscribe' | 'resources/unsubscribe'; params: { uri: string } }) => Promise<unknown>;
 
 const key = (ref: ItemRef) => `${ref.server}\u0000${ref.name}`;
+const refOf = (k: string): ItemRef => {
+  const at = k.indexOf('\u0000');
+  return { server: k.slice(0, at), name: k.slice(at + 1) };
+};
 
 export class Subscriptions {
   private readonly watchers = new Map<string, Watcher[]>();
@@ -53,8 +57,7 @@ export class Subscriptions {
         continue;
       }
       this.watchers.delete(k);
-      const at = k.indexOf('\u0000');
-      unwatched.push({ server: k.slice(0, at), name: k.slice(at + 1) });
+      unwatched.push(refOf(k));
     }
     return unwatched;
   }
