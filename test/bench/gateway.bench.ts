@@ -10,26 +10,20 @@
 // then the targets of issue 11 against these figures. Bounded: fixed call counts, every wait has a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { AdminClient } from '../../main/core/api/client.ts';
 import { everythingEntry, freePort, startEverythingHttp, stdioConfigs } from '../support/upstreams.ts';
 import { CONCURRENCY, echo, httpClient, measureEcho, percentile, stdioClient, timed, waitFor, type Measured } from './measure.ts';
 import { benchPeers } from './peers.ts';
 import { benchSearchView } from './search-view.ts';
 import { benchIdleShutdown } from './idle-shutdown.ts';
 import { benchStartup } from './startup.ts';
+import { rssMiB, startGateway } from './bench-gateway.ts';
 
 const LIST_CALLS = 300;
 const repo = resolve(import.meta.dirname, '..', '..');
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
 
 interface Row extends Measured {
   upstream: string;
@@ -38,24 +32,6 @@ interface Row extends Measured {
 
 async function measure(upstream: string, path: string, open: () => Promise<Client>, tool: string, sessions: number): Promise<Row> {
   return { upstream, path, ...(await measureEcho(open, tool, sessions)) };
-}
-
-interface RunningGateway {
-  base: string;
-  api: AdminClient;
-  pid: number;
-  child: ChildProcess;
-}
-
-async function startGateway(work: string, name: string): Promise<RunningGateway> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(repo, 'bin', 'canopy.mjs'), 'serve', '--port', String(port), '--db', join(work, `${name}.db`)], {
-    env: { ...process.env, CANOPY_SECRETS_BACKEND: 'file', XDG_DATA_HOME: join(work, name), CANOPY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/health`)).ok, 30_000, 'the gateway');
-  return { base, api: new AdminClient({ baseUrl: base }), pid: child.pid!, child };
 }
 
 /**
@@ -108,10 +84,10 @@ async function main(): Promise<void> {
     const fresh = await startGateway(work, 'memory');
     children.push(fresh.child);
     await new Promise((r) => setTimeout(r, 1_000));
-    const idle = rssMiB(fresh.pid);
+    const idle = rssMiB(fresh.child.pid!);
     for (let i = 0; i < 20; i += 1) await fresh.api.registerServer({ config: stdioConfigs.memory(`mem${i}`, join(work, `mem${i}.jsonl`)) });
     await waitFor(async () => (await fresh.api.listServers()).filter((s) => s.state.status === 'running').length === 20, 60_000, '20 stdio upstreams');
-    const loaded = rssMiB(fresh.pid);
+    const loaded = rssMiB(fresh.child.pid!);
     fresh.child.kill('SIGTERM');
 
     const gateway = await startGateway(work, 'calls');

@@ -4,21 +4,19 @@
 // server `always_on` (before idle shutdown) vs with the 45 unused ones asleep after a 2 s idle timeout.
 // Bounded: fixed counts, every wait has a deadline.
 // Run alone: node bin/run-ts.mjs test/bench/idle-shutdown.ts
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AdminClient } from '../../main/core/api/client.ts';
-import { freePort, stdioConfigs } from '../support/upstreams.ts';
+import { stdioConfigs } from '../support/upstreams.ts';
 import { httpClient, waitFor } from './measure.ts';
+import { startGateway, stopGateway } from './bench-gateway.ts';
 
 const REGISTERED = 50;
 const IN_USE = 5;
 const IDLE_TIMEOUT_SECONDS = 2;
 const USE_EVERY_MS = 500;
 const REGISTER_AT_ONCE = 5;
-const repo = resolve(import.meta.dirname, '..', '..');
 
 /** VmRSS in KiB of `pid` and every process below it (children of children included). */
 function treeRssKiB(root: number): { kib: number; processes: number } {
@@ -56,16 +54,9 @@ interface Measured {
 
 /** One gateway: 50 servers registered (`idle` settings laid over each), 5 of them called until the rest settle, then measured. */
 async function measureGateway(work: string, name: string, idle: Record<string, unknown>, settled: (sleeping: number) => boolean): Promise<Measured> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(repo, 'bin', 'canopy.mjs'), 'serve', '--port', String(port), '--db', join(work, `${name}.db`)], {
-    env: { ...process.env, CANOPY_SECRETS_BACKEND: 'file', XDG_DATA_HOME: join(work, name), CANOPY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const api = new AdminClient({ baseUrl: base });
+  const { base, api, child } = await startGateway(work, name);
   let using: NodeJS.Timeout | undefined;
   try {
-    await waitFor(async () => (await fetch(`${base}/health`)).ok, 30_000, 'the gateway');
     // Registered a few at a time (each registration starts its server once).
     for (let i = 0; i < REGISTERED; i += REGISTER_AT_ONCE) {
       const batch = Array.from({ length: Math.min(REGISTER_AT_ONCE, REGISTERED - i) }, (_, j) => i + j);
@@ -85,9 +76,7 @@ async function measureGateway(work: string, name: string, idle: Record<string, u
     return measured;
   } finally {
     clearInterval(using);
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    await stopGateway(child);
   }
 }
 

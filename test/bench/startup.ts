@@ -5,62 +5,19 @@
 // the wall time of `canopy --help` and of `canopy list servers` against that gateway (medians of 5).
 // Bounded: fixed counts, every wait has a deadline.
 // Run alone: npm run build:cli && node bin/run-ts.mjs test/bench/startup.ts
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AdminClient } from '../../main/core/api/client.ts';
-import { freePort } from '../support/upstreams.ts';
 import { percentile } from './measure.ts';
+import { canopyBin, rssMiB, startGateway, stopGateway } from './bench-gateway.ts';
 
 const SERVERS = 50;
 const REGISTER_AT_ONCE = 5;
 const CLI_RUNS = 5;
 const repo = resolve(import.meta.dirname, '..', '..');
-const canopyBin = join(repo, 'bin', 'canopy.mjs');
 const echoServer = join(repo, 'test', 'bench', 'echo-server.mjs');
-
-function rssMiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
-interface Started {
-  child: ChildProcess;
-  base: string;
-  /** From spawn to the first /health 200. */
-  healthMs: number;
-}
-
-/** `canopy serve` on `db`, polled every 10 ms until /health answers 200 (30 s at most). */
-async function serve(work: string, db: string): Promise<Started> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [canopyBin, 'serve', '--port', String(port), '--db', db], {
-    env: { ...process.env, CANOPY_SECRETS_BACKEND: 'file', XDG_DATA_HOME: work, CANOPY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = spawnedAt + 30_000;
-  while (performance.now() < deadline && child.exitCode === null) {
-    const ok = await fetch(`${base}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return { child, base, healthMs: performance.now() - spawnedAt };
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`canopy serve did not answer /health within 30 s (exit code ${child.exitCode})`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
 
 /** Median wall time in ms of `node ARGS` (spawn to exit), over CLI_RUNS runs; each must succeed. */
 async function wallMs(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -84,13 +41,12 @@ async function wallMs(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 /** Prints idle RSS, /health time with 50 registered servers, and CLI wall times. */
 export async function benchStartup(work: string): Promise<void> {
-  const db = join(work, 'startup.db');
-  const first = await serve(work, db);
+  const first = await startGateway(work, 'startup');
   let idle: number;
   try {
     await new Promise((r) => setTimeout(r, 1_000));
     idle = rssMiB(first.child.pid!);
-    const api = new AdminClient({ baseUrl: first.base });
+    const { api } = first;
     for (let i = 0; i < SERVERS; i += REGISTER_AT_ONCE) {
       const batch = Array.from({ length: Math.min(REGISTER_AT_ONCE, SERVERS - i) }, (_, j) => i + j);
       await Promise.all(
@@ -98,10 +54,10 @@ export async function benchStartup(work: string): Promise<void> {
       );
     }
   } finally {
-    await stop(first.child);
+    await stopGateway(first.child);
   }
 
-  const second = await serve(work, db);
+  const second = await startGateway(work, 'startup');
   try {
     // Node's own start on this machine at this moment, for scale (a busy machine slows every figure).
     // No saved CLI settings: the CLI's own start, as a newcomer's.
@@ -116,7 +72,7 @@ export async function benchStartup(work: string): Promise<void> {
     console.log(`  canopy list servers (running gateway):  ${list.toFixed(0)} ms median of ${CLI_RUNS} (target <= 300 ms)`);
     console.log(`  gateway RSS idle (no servers, 1 s after /health): ${idle.toFixed(1)} MiB (target <= 90 MiB)`);
   } finally {
-    await stop(second.child);
+    await stopGateway(second.child);
   }
 }
 
