@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { migrations } from '../../main/core/store/migrations/index.ts';
-import type { StoreLocation } from '../../main/core/store/open.ts';
+import type { Store, StoreLocation } from '../../main/core/store/open.ts';
 
 /** Prepares a database the way a Canopy of migration `last` left it, with `seed` written in that version's shape. */
 async function databaseAt(location: StoreLocation, last: string, seed: (db: Kysely<any>) => Promise<void>): Promise<void> {
@@ -26,65 +26,67 @@ async function databaseAt(location: StoreLocation, last: string, seed: (db: Kyse
   }
 }
 
+/** A stdio server 'old', in the servers table's shape since migration 1. */
+async function insertOldServer(db: Kysely<any>): Promise<void> {
+  const now = new Date().toISOString();
+  const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
+  await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
+}
+
 describe.each(storeKinds)('store on $kind', ({ fresh }) => {
-  it('migrates a database of an earlier version, keeping its servers and switches', async () => {
+  /** A database left by a Canopy of migration `last` (seeded in that version's shape), opened by this one for `check`. */
+  async function migratedFrom(last: string, seed: (db: Kysely<any>) => Promise<void>, check: (store: Store) => Promise<void>): Promise<void> {
     const where = await fresh();
     try {
-      await databaseAt(where.location, '0004-secret-cleanup', async (db) => {
-        const now = new Date().toISOString();
-        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
-        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
-        await db.insertInto('item_settings').values({ server_name: 'old', kind: 'tool', item_name: 'rm', enabled: 0 }).execute();
-      });
+      await databaseAt(where.location, last, seed);
       const store = await openStore(where.location);
       try {
-        expect((await store.servers.list()).map((s) => [s.name, s.config.alias])).toEqual([['old', undefined]]);
-        expect(await store.itemSettings.list()).toEqual([expect.objectContaining({ server: 'old', kind: 'tool', name: 'rm', enabled: false })]);
-        // The new alias column refuses a second server with the same alias.
-        await store.servers.insert(parseServerConfig({ name: 'a', alias: 'x', command: 'node' }));
-        await expect(store.servers.insert(parseServerConfig({ name: 'b', alias: 'x', command: 'node' }))).rejects.toThrow();
+        await check(store);
       } finally {
         await store.close();
       }
     } finally {
       await where.drop();
     }
+  }
+
+  it('migrates a database of an earlier version, keeping its servers and switches', async () => {
+    await migratedFrom(
+      '0004-secret-cleanup',
+      async (db) => {
+        await insertOldServer(db);
+        await db.insertInto('item_settings').values({ server_name: 'old', kind: 'tool', item_name: 'rm', enabled: 0 }).execute();
+      },
+      async (store) => {
+        expect((await store.servers.list()).map((s) => [s.name, s.config.alias])).toEqual([['old', undefined]]);
+        expect(await store.itemSettings.list()).toEqual([expect.objectContaining({ server: 'old', kind: 'tool', name: 'rm', enabled: false })]);
+        // The new alias column refuses a second server with the same alias.
+        await store.servers.insert(parseServerConfig({ name: 'a', alias: 'x', command: 'node' }));
+        await expect(store.servers.insert(parseServerConfig({ name: 'b', alias: 'x', command: 'node' }))).rejects.toThrow();
+      },
+    );
   });
 
   it('migrates a database of version 6 to one that keeps a protocol-era verdict per server', async () => {
-    const where = await fresh();
-    try {
-      await databaseAt(where.location, '0006-tool-overrides', async (db) => {
-        const now = new Date().toISOString();
-        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
-        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
-      });
-      const store = await openStore(where.location);
-      try {
+    await migratedFrom(
+      '0006-tool-overrides',
+      insertOldServer,
+      async (store) => {
         expect((await store.servers.list()).map((s) => s.name)).toEqual(['old']);
         expect(await store.protocolEras.get('old')).toBeUndefined();
         await store.protocolEras.save('old', { era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' });
         expect(await store.protocolEras.get('old')).toEqual({ era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' });
         // A verdict belongs to a registered server.
         await expect(store.protocolEras.save('nobody', { era: 'legacy', checkedAt: '2026-12-01T00:00:00.000Z', destination: 'd' })).rejects.toThrow();
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await where.drop();
-    }
+      },
+    );
   });
 
   it('migrates a database of version 7 to one that keeps the last catalog per server', async () => {
-    const where = await fresh();
-    try {
-      await databaseAt(where.location, '0007-protocol-eras', async (db) => {
-        const now = new Date().toISOString();
-        const config = JSON.stringify({ name: 'old', transport: 'stdio', command: 'node' });
-        await db.insertInto('servers').values({ name: 'old', transport: 'stdio', description: '', config, enabled: 1, created_at: now, updated_at: now }).execute();
-      });
-      const store = await openStore(where.location);
-      try {
+    await migratedFrom(
+      '0007-protocol-eras',
+      insertOldServer,
+      async (store) => {
         expect((await store.servers.list()).map((s) => s.name)).toEqual(['old']);
         expect((await store.catalogCache.list()).size).toBe(0);
         const catalog = { serverInfo: { name: 'old', version: '1' }, capabilities: { tools: {} }, tools: [{ name: 'echo', inputSchema: { type: 'object' } }], prompts: [], resources: [], resourceTemplates: [] };
@@ -96,12 +98,8 @@ describe.each(storeKinds)('store on $kind', ({ fresh }) => {
         await expect(store.catalogCache.save('nobody', { launch: 'a', catalog, learnedAt: '2026-12-01T00:00:00.000Z' })).rejects.toThrow();
         await store.servers.delete('old');
         expect((await store.catalogCache.list()).size).toBe(0);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await where.drop();
-    }
+      },
+    );
   });
 
   const t = freshStoreEachTest(fresh);
