@@ -14,6 +14,7 @@ export interface ServeFlags {
   enterprise?: boolean;
   allowedHosts?: string;
   allowedOrigins?: string;
+  publicUrl?: string;
 }
 
 /** Host and port stay undefined when not given: the gateway applies its defaults. */
@@ -27,6 +28,8 @@ export interface ServeSettings {
   allowedHosts: string[];
   /** Origins besides loopback that browsers may call from. */
   allowedOrigins: string[];
+  /** `--public-url`; the gateway falls back to CANOPY_PUBLIC_URL and checks it. */
+  publicUrl?: string;
 }
 
 function commaList(value: string | undefined): string[] {
@@ -90,5 +93,6 @@ export function resolveServeSettings(flags: ServeFlags, env: NodeJS.ProcessEnv, 
     mode: gatewayMode(flags, env),
     allowedHosts: commaList(flags.allowedHosts ?? env.CANOPY_ALLOWED_HOSTS),
     allowedOrigins: origins(flags.allowedOrigins ?? env.CANOPY_ALLOWED_ORIGINS, flags.allowedOrigins !== undefined ? '--allowed-origins' : 'CANOPY_ALLOWED_ORIGINS'),
+    ...(flags.publicUrl !== undefined ? { publicUrl: flags.publicUrl } : {}),
   };
 }

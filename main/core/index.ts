@@ -15,6 +15,7 @@ import { ServerViews } from './api/server-views.ts';
 import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
+import { readSignInSettings } from './config/sign-in-settings.ts';
 import { isLoopbackHostname } from './http/origin-guard.ts';
 import { createUpstreamConnection, detectRemoteTransport, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
 import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
@@ -72,6 +73,11 @@ export interface GatewayOptions {
   allowedHosts?: string[];
   /** Origins (besides loopback) browsers may call from. */
   allowedOrigins?: string[];
+  /**
+   * Enterprise sign-in: the URL clients reach this gateway at (its OAuth issuer and the base of its
+   * resource URLs); wins over CANOPY_PUBLIC_URL. Its host is accepted like an allowed host.
+   */
+  publicUrl?: string;
   logger?: Logger;
   /** How long a registration waits for a new server to start. Default 30 s. */
   initializeTimeoutMs?: number;
@@ -83,8 +89,8 @@ export interface GatewayOptions {
   sessionLimits?: Partial<SessionLimits>;
   /**
    * Read for OTEL_ENABLED, OTEL_EXPORTER_OTLP_*, CANOPY_METRICS_PUBLIC, CANOPY_INIT_TOKEN,
-   * CANOPY_AUDIT_RETENTION_DAYS, CANOPY_MAX_SESSIONS, CANOPY_MAX_SESSIONS_PER_CLIENT and
-   * CANOPY_IDLE_TIMEOUT_SECONDS; default process.env.
+   * CANOPY_AUDIT_RETENTION_DAYS, CANOPY_MAX_SESSIONS, CANOPY_MAX_SESSIONS_PER_CLIENT,
+   * CANOPY_IDLE_TIMEOUT_SECONDS, CANOPY_PUBLIC_URL and CANOPY_SSO_*; default process.env.
    */
   settingsEnv?: NodeJS.ProcessEnv;
 }
@@ -171,6 +177,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   // Settings are checked before anything opens, so a bad value leaves nothing behind.
   const limits = sessionLimits(env, options.sessionLimits);
   const auditRetentionDays = enterprise ? wholeNumberSetting(env, 'CANOPY_AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, ' of days') : 0;
+  const signIn = enterprise ? readSignInSettings(options.publicUrl, env) : undefined;
   const idleTimeoutSeconds = wholeNumberSetting(env, 'CANOPY_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, ' of seconds');
   if (idleTimeoutSeconds > MAX_IDLE_TIMEOUT_SECONDS) {
     throw new CanopyError('bad_request', `CANOPY_IDLE_TIMEOUT_SECONDS must be at most ${MAX_IDLE_TIMEOUT_SECONDS} (one day), not "${idleTimeoutSeconds}"`);
@@ -351,7 +358,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     api,
     logger,
     rendererDir: options.rendererDir,
-    originPolicy: { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] },
+    originPolicy: { allowedHosts: [...(options.allowedHosts ?? []), ...(signIn ? [new URL(signIn.publicUrl).hostname] : [])], allowedOrigins: options.allowedOrigins ?? [] },
     serverExists: (name) => registry.server(name) !== undefined,
     groupExists: (name) => access.group(name) !== undefined,
     health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions, ...(enterprise ? { initialized: access.initialized } : {}) }),

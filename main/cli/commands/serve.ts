@@ -130,7 +130,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         'Run the Canopy gateway in this terminal: the MCP endpoint, the admin API and the web UI. ' +
           'Data lives in SQLite in your data dir unless --db or --database-url says otherwise.\n\n' +
           'Environment: CANOPY_HOST, CANOPY_PORT, CANOPY_DB_PATH, DATABASE_URL, CANOPY_MODE=enterprise ' +
-          '(flags win over the environment).\n\n' +
+          '(flags win over the environment). Enterprise sign-in: CANOPY_PUBLIC_URL, CANOPY_SSO_ISSUER, CANOPY_SSO_CLIENT_ID, ' +
+          'CANOPY_SSO_CLIENT_SECRET, CANOPY_SSO_GROUPS_CLAIM, CANOPY_SSO_ADMIN_GROUPS (see README).\n\n' +
           'Logs go to stderr: readable lines on a terminal, JSON lines otherwise (or as --log-format says). ' +
           'CANOPY_LOG_LEVEL=trace|debug|info|warn|error|silent sets how much (default info; debug adds error stacks).',
       )
@@ -141,6 +142,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       .option('--enterprise', 'enterprise mode: clients and users must authenticate')
       .option('--allowed-hosts <names>', 'comma-separated host names clients may use besides loopback names (env CANOPY_ALLOWED_HOSTS)')
       .option('--allowed-origins <origins>', 'comma-separated browser origins allowed besides loopback (env CANOPY_ALLOWED_ORIGINS)')
+      .option('--public-url <url>', 'enterprise sign-in: the https URL clients reach Canopy at, its OAuth issuer (env CANOPY_PUBLIC_URL)')
       .option('--log-format <format>', 'json | pretty (default: pretty on a terminal, json otherwise)')
       .action((flags: ServeCommandFlags) => serve(context, flags)),
     ['canopy serve', 'canopy serve --port 7451 --db ./canopy.db', 'DATABASE_URL=postgres://canopy@db/canopy canopy serve --host 0.0.0.0 --enterprise'],
