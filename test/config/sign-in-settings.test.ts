@@ -38,6 +38,16 @@ describe('enterprise sign-in settings', () => {
     expect(() => readSignInSettings(undefined, { CANOPY_SSO_ISSUER: 'https://idp.example.com' })).toThrow('needs a public URL');
   });
 
+  it('read an external authorization server, which needs a public URL too', () => {
+    expect(readSignInSettings('https://canopy.example.com', { CANOPY_AUTH_ISSUER: 'https://auth.example.com/realms/acme/' })?.externalAuth).toEqual({
+      issuer: 'https://auth.example.com/realms/acme',
+      userClaim: 'preferred_username',
+    });
+    expect(readSignInSettings('https://canopy.example.com', { CANOPY_AUTH_ISSUER: 'https://auth.example.com', CANOPY_AUTH_USER_CLAIM: 'email' })?.externalAuth?.userClaim).toBe('email');
+    expect(() => readSignInSettings(undefined, { CANOPY_AUTH_ISSUER: 'https://auth.example.com' })).toThrow('needs a public URL');
+    expect(() => readSignInSettings('https://canopy.example.com', { CANOPY_AUTH_ISSUER: 'http://auth.example.com' })).toThrow('CANOPY_AUTH_ISSUER must be an https URL');
+  });
+
   it('name resource URLs from the configuration and recognize only exact MCP endpoint URLs', () => {
     const settings = readSignInSettings('https://canopy.example.com', {})!;
     expect(resourceUrl(settings, '/servers/github/mcp')).toBe('https://canopy.example.com/servers/github/mcp');

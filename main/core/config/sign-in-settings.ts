@@ -16,6 +16,14 @@ export interface SsoSettings {
   adminGroups: string[];
 }
 
+/** An external MCP authorization server whose tokens Canopy accepts instead of issuing its own. */
+export interface ExternalAuthSettings {
+  /** Its issuer (metadata at `<issuer>/.well-known/oauth-authorization-server` or OIDC discovery). */
+  issuer: string;
+  /** The access-token claim naming the Canopy user (default `preferred_username`; `sub` when absent). */
+  userClaim: string;
+}
+
 export interface SignInSettings {
   /** Origin clients reach Canopy at, without a trailing slash, e.g. https://canopy.example.com. */
   publicUrl: string;
@@ -23,6 +31,8 @@ export interface SignInSettings {
   issuer: string;
   /** The company IdP people log in with; absent: no one can sign in through OAuth yet. */
   sso?: SsoSettings;
+  /** CANOPY_AUTH_ISSUER: tokens come from this authorization server, and Canopy serves none of its own. */
+  externalAuth?: ExternalAuthSettings;
 }
 
 function commaList(value: string | undefined): string[] {
@@ -45,6 +55,11 @@ function httpUrl(value: string, source: string): URL {
   return url;
 }
 
+/** An issuer URL as discovery and the `iss` claim spell it: no trailing slash. */
+function issuerOf(value: string, source: string): string {
+  return httpUrl(value, source).href.replace(/\/$/, '');
+}
+
 function publicUrlOf(value: string, source: string): string {
   const url = httpUrl(value, source);
   if (url.pathname !== '/') {
@@ -60,20 +75,25 @@ function publicUrlOf(value: string, source: string): string {
 export function readSignInSettings(publicUrlFlag: string | undefined, env: NodeJS.ProcessEnv): SignInSettings | undefined {
   const raw = publicUrlFlag ?? env.CANOPY_PUBLIC_URL;
   const ssoIssuer = env.CANOPY_SSO_ISSUER?.trim();
+  const authIssuer = env.CANOPY_AUTH_ISSUER?.trim();
   if (!raw) {
     if (ssoIssuer) throw new ConfigError('CANOPY_SSO_ISSUER needs a public URL: set --public-url or CANOPY_PUBLIC_URL too', 'CANOPY_PUBLIC_URL');
+    if (authIssuer) throw new ConfigError('CANOPY_AUTH_ISSUER needs a public URL (tokens are bound to it): set --public-url or CANOPY_PUBLIC_URL too', 'CANOPY_PUBLIC_URL');
     return undefined;
   }
   const publicUrl = publicUrlOf(raw, publicUrlFlag !== undefined ? '--public-url' : 'CANOPY_PUBLIC_URL');
-  if (!ssoIssuer) return { publicUrl, issuer: publicUrl };
+  const externalAuth: ExternalAuthSettings | undefined = authIssuer
+    ? { issuer: issuerOf(authIssuer, 'CANOPY_AUTH_ISSUER'), userClaim: env.CANOPY_AUTH_USER_CLAIM?.trim() || 'preferred_username' }
+    : undefined;
+  const base = { publicUrl, issuer: publicUrl, ...(externalAuth ? { externalAuth } : {}) };
+  if (!ssoIssuer) return base;
   const clientId = env.CANOPY_SSO_CLIENT_ID?.trim();
   if (!clientId) throw new ConfigError('CANOPY_SSO_ISSUER is set but CANOPY_SSO_CLIENT_ID is not: give the client ID Canopy is registered under at the IdP', 'CANOPY_SSO_CLIENT_ID');
   const clientSecret = env.CANOPY_SSO_CLIENT_SECRET || undefined;
   return {
-    publicUrl,
-    issuer: publicUrl,
+    ...base,
     sso: {
-      issuer: httpUrl(ssoIssuer, 'CANOPY_SSO_ISSUER').href.replace(/\/$/, ''),
+      issuer: issuerOf(ssoIssuer, 'CANOPY_SSO_ISSUER'),
       clientId,
       ...(clientSecret ? { clientSecret } : {}),
       groupsClaim: env.CANOPY_SSO_GROUPS_CLAIM?.trim() || 'groups',
