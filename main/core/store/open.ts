@@ -11,6 +11,7 @@ import { ItemSettingsRepository } from './item-settings.ts';
 import { SettingsRepository } from './settings.ts';
 import { UserRepository } from './users.ts';
 import { McpClientRepository } from './mcp-clients.ts';
+import { OAuthClientRuleRepository } from './oauth-client-rules.ts';
 import { ToolGroupRepository } from './tool-groups.ts';
 import { AuditLogRepository } from './audit-log.ts';
 import { SecretCleanupRepository } from './secret-cleanup.ts';
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly settings: SettingsRepository;
   readonly users: UserRepository;
   readonly mcpClients: McpClientRepository;
+  readonly oauthClientRules: OAuthClientRuleRepository;
   readonly toolGroups: ToolGroupRepository;
   readonly auditLog: AuditLogRepository;
   readonly secretCleanup: SecretCleanupRepository;
@@ -48,6 +50,7 @@ function repositories(db: Kysely<Database>): Repositories {
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
     mcpClients: new McpClientRepository(db),
+    oauthClientRules: new OAuthClientRuleRepository(db),
     toolGroups: new ToolGroupRepository(db),
     auditLog: new AuditLogRepository(db),
     secretCleanup: new SecretCleanupRepository(db),

@@ -51,6 +51,8 @@ export interface UsersTable {
   role: string;
   token_hash: string;
   token_expires_at: string | null;
+  /** JSON array of allow-list entries: what the user's OAuth access tokens may reach (with their client's rule). */
+  allow_list: string;
   created_at: string;
   updated_at: string;
 }
@@ -62,6 +64,15 @@ export interface McpClientsTable {
   allow_list: string;
   token_hash: string;
   token_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What an OAuth client (by client ID or metadata document URL) may reach; allow_list is a JSON array. */
+export interface OAuthClientRulesTable {
+  client_id: string;
+  description: string;
+  allow_list: string;
   created_at: string;
   updated_at: string;
 }
@@ -125,6 +136,7 @@ export interface Database {
   secrets: SecretsTable;
   users: UsersTable;
   mcp_clients: McpClientsTable;
+  oauth_client_rules: OAuthClientRulesTable;
   tool_groups: ToolGroupsTable;
   audit_log: AuditLogTable;
   secret_cleanup: SecretCleanupTable;

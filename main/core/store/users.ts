@@ -10,6 +10,8 @@ export interface UserRecord {
   role: UserRole;
   tokenHash: string;
   tokenExpiresAt?: string;
+  /** What the user's OAuth access tokens may reach (their client's rule narrows it further): `*`, servers, `server__tool`, groups. */
+  allow: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -20,6 +22,7 @@ function toRecord(row: UsersTable): UserRecord {
     role: row.role as UserRole,
     tokenHash: row.token_hash,
     ...(row.token_expires_at ? { tokenExpiresAt: row.token_expires_at } : {}),
+    allow: JSON.parse(row.allow_list) as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -37,7 +40,8 @@ export class UserRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async insert(user: { name: string; role: UserRole; tokenHash: string; tokenExpiresAt?: string }): Promise<UserRecord> {
+  /** `allow` defaults to everything (`*`). */
+  async insert(user: { name: string; role: UserRole; tokenHash: string; tokenExpiresAt?: string; allow?: string[] }): Promise<UserRecord> {
     await assertTokenHashFree(this.db, user.tokenHash);
     const now = new Date().toISOString();
     const row: UsersTable = {
@@ -45,11 +49,22 @@ export class UserRepository {
       role: user.role,
       token_hash: user.tokenHash,
       token_expires_at: user.tokenExpiresAt ?? null,
+      allow_list: JSON.stringify(user.allow ?? ['*']),
       created_at: now,
       updated_at: now,
     };
     await this.db.insertInto('users').values(row).execute();
     return toRecord(row);
+  }
+
+  /** Returns false when no user has that name. */
+  async update(name: string, changes: { allow?: string[] }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ ...(changes.allow ? { allow_list: JSON.stringify(changes.allow) } : {}), updated_at: new Date().toISOString() })
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Returns false when no row has that name. */
