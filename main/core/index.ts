@@ -25,8 +25,11 @@ import { createLogger, type Logger } from './telemetry/logger.ts';
 import { metricsEnabled } from './telemetry/metrics-enabled.ts';
 import { AuditTrail, DEFAULT_AUDIT_RETENTION_DAYS, actorOf } from './telemetry/audit-trail.ts';
 import { AccessControl } from './access/access-control.ts';
-import { AccessGuard } from './access/access-guard.ts';
+import { AccessGuard, type OAuthResourceServer } from './access/access-guard.ts';
+import { ProtectedResources } from './access/protected-resource.ts';
+import { AccessTokenVerifier, discoveredKeys } from './access/access-tokens.ts';
 import { IdentityAdmin } from './access/identity-admin.ts';
+import { OAuthClientAdmin } from './access/oauth-client-admin.ts';
 import { GroupAdmin } from './access/group-admin.ts';
 import { InitBootstrap } from './access/init-bootstrap.ts';
 import { TokenExpiryTimer } from './access/token-expiry.ts';
@@ -332,7 +335,15 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   });
 
   const bootstrap = new InitBootstrap(env.CANOPY_INIT_TOKEN || undefined);
-  const guard = new AccessGuard({ enterprise, access, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
+  // With a public URL, MCP endpoints are OAuth protected resources too. Tokens of an external
+  // authorization server are verified with its published keys; Canopy's own issuer's keys come
+  // from its authorization server (not part of this build yet: until then its tokens are refused).
+  const external = signIn?.externalAuth;
+  const resourceServer: OAuthResourceServer | undefined = signIn && {
+    resources: new ProtectedResources(signIn),
+    verifier: external ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim }) : undefined,
+  };
+  const guard = new AccessGuard({ enterprise, access, oauth: resourceServer, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
   const api = createApiRoutes({
     registry,
     views,
@@ -341,6 +352,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     guard,
     callerOf: (principal) => access.callerOf(principal),
     identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted }) : undefined,
+    oauthClients: enterprise ? new OAuthClientAdmin({ store, committed: accessCommitted }) : undefined,
     bootstrap,
     groups: new GroupAdmin({ store, groupUrl: (name) => `${url}/groups/${name}/mcp`, committed: accessCommitted }),
     audit,
@@ -362,7 +374,8 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     serverExists: (name) => registry.server(name) !== undefined,
     groupExists: (name) => access.group(name) !== undefined,
     health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions, ...(enterprise ? { initialized: access.initialized } : {}) }),
-    mcpCaller: (request, spec) => guard.mcpCaller(request, spec),
+    mcpCaller: (request, spec, path) => guard.mcpCaller(request, spec, path),
+    protectedResourceMetadata: resourceServer && ((path) => resourceServer.resources.metadata(path)),
     metrics: async (request) => {
       if (!metrics) {
         return Response.json({ error: { code: 'not_found', message: 'metrics are off: set OTEL_ENABLED=true on the gateway' } }, { status: 404 });

@@ -12,6 +12,8 @@ export interface DualEraServer {
   url: string;
   /** Requests received, by JSON-RPC method. */
   requests: Map<string, number>;
+  /** The Authorization headers requests carried (none when no request had one). */
+  authorizations: string[];
   /** Adds the tool 'later' and tells listening clients that the tool list changed. */
   addTool(): void;
   /** Tells the clients subscribed to `note://today` that it changed. */
@@ -19,8 +21,16 @@ export interface DualEraServer {
   close(): Promise<void>;
 }
 
-function buildServer(withLater: boolean): McpServer {
-  const server = new McpServer({ name: 'dual-era', version: '1.0.0' }, { capabilities: { tools: { listChanged: true }, resources: { subscribe: true } } });
+const PUBLIC_LISTS = { ttlMs: 60_000, cacheScope: 'public' } as const;
+
+function buildServer(withLater: boolean, publicLists: boolean): McpServer {
+  const server = new McpServer(
+    { name: 'dual-era', version: '1.0.0' },
+    {
+      capabilities: { tools: { listChanged: true }, resources: { subscribe: true } },
+      ...(publicLists ? { cacheHints: { 'tools/list': PUBLIC_LISTS, 'resources/list': PUBLIC_LISTS } } : {}),
+    },
+  );
   server.registerResource('today', 'note://today', {}, async () => ({ contents: [{ uri: 'note://today', text: 'a note' }] }));
   if (withLater) server.registerTool('later', { description: 'Added while running' }, async () => ({ content: [{ type: 'text', text: 'added later' }] }));
   server.registerTool('echo', { description: 'Echoes its text', inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
@@ -48,14 +58,19 @@ function buildServer(withLater: boolean): McpServer {
   return server;
 }
 
-/** `modernOnly`: refuse 2025 clients (`legacy: 'reject'`), the shape of a server of 2026-07-28 alone. */
-export async function startDualEraServer(options: { modernOnly?: boolean } = {}): Promise<DualEraServer> {
+/**
+ * `modernOnly`: refuse 2025 clients (`legacy: 'reject'`), the shape of a server of 2026-07-28 alone.
+ * `publicLists`: its 2026 tool and resource lists say anyone may reuse them (`cacheScope: public`).
+ */
+export async function startDualEraServer(options: { modernOnly?: boolean; publicLists?: boolean } = {}): Promise<DualEraServer> {
   const requests = new Map<string, number>();
+  const authorizations: string[] = [];
   let withLater = false;
   // The 2026-07-28 path builds a server per request, so a change shows in the next one.
-  const mcp = createMcpHandler(() => buildServer(withLater), options.modernOnly ? { legacy: 'reject' } : {});
+  const mcp = createMcpHandler(() => buildServer(withLater, options.publicLists ?? false), options.modernOnly ? { legacy: 'reject' } : {});
   const handler = toNodeHandler(mcp);
   const http: Server = createServer((req, res) => {
+    if (req.headers.authorization) authorizations.push(req.headers.authorization);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -76,6 +91,7 @@ export async function startDualEraServer(options: { modernOnly?: boolean } = {})
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     requests,
+    authorizations,
     addTool: () => {
       withLater = true;
       mcp.notify.toolsChanged();

@@ -1,22 +1,28 @@
-// Who may do what, as this gateway currently knows it: users, MCP clients and tool groups loaded
-// from the store. Requests are authenticated against this in-memory picture (no database round
-// trip per request); `reload()` refreshes it after any change, on this replica or another.
+// Who may do what, as this gateway currently knows it: users, MCP clients, OAuth client rules and
+// tool groups loaded from the store. Requests are authenticated against this in-memory picture (no
+// database round trip per request); `reload()` refreshes it after any change, on this replica or another.
 import type { Store } from '../store/open.ts';
-import type { UserRole } from '../model/identities.ts';
-import type { McpClientRecord } from '../store/mcp-clients.ts';
+import type { UnlistedOAuthClients, UserRole } from '../model/identities.ts';
 import type { ItemFilter } from '../gateway/catalog.ts';
 import type { Caller } from '../gateway/mcp-endpoints.ts';
-import { AllowList, DENY_ALL, GroupRules } from './item-rules.ts';
+import { AllowList, BothAllowed, DENY_ALL, GroupRules, type AccessList } from './item-rules.ts';
 import { hashToken, sameHash } from './tokens.ts';
 
 /** Set (once, transactionally) by the first successful `canopy init-server`. */
 export const INITIALIZED_SETTING = 'enterprise.initialized_at';
 
+/** `refuse`: OAuth clients without a rule get no access. Unset or `allow`: they reach what their user's list allows. */
+export const UNLISTED_OAUTH_CLIENTS_SETTING = 'oauth.unlisted_clients';
+
 export type Principal =
   | { kind: 'user'; name: string; role: UserRole }
   | { kind: 'client'; name: string; allowList: AllowList };
 
-export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: string };
+/** `known`: the token is one of this gateway's own (expired); otherwise it may be an OAuth access token. */
+export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: string; known: boolean };
+
+/** What an OAuth access token may do, or why it may do nothing. */
+export type OAuthAccess = { ok: true; caller: Caller; list: AccessList } | { ok: false; reason: string };
 
 /** How sessions and the audit log name an identity: `client:NAME` or `user:NAME`. */
 function identityKey(principal: { kind: 'user' | 'client'; name: string }): string {
@@ -34,6 +40,11 @@ export class AccessControl {
   private holders = new Map<string, Holder>();
   private groups = new Map<string, GroupRules>();
   private allowLists = new Map<string, AllowList>();
+  private userLists = new Map<string, AllowList>();
+  private oauthClientLists = new Map<string, AllowList>();
+  private unlistedOAuthClients: UnlistedOAuthClients = 'allow';
+  /** The identity keys OAuth callers were given, by user: their sessions close when the user goes. */
+  private oauthIdentities = new Map<string, Set<string>>();
   private initializedFlag = false;
 
   constructor(private readonly store: Store) {}
@@ -47,14 +58,19 @@ export class AccessControl {
    * or rotated), so their open sessions can be closed.
    */
   async reload(): Promise<string[]> {
-    const [users, clients, groups, initialized] = await Promise.all([
+    const [users, clients, groups, oauthRules, unlisted, initialized] = await Promise.all([
       this.store.users.list(),
       this.store.mcpClients.list(),
       this.store.toolGroups.list(),
+      this.store.oauthClientRules.list(),
+      this.store.settings.get(UNLISTED_OAUTH_CLIENTS_SETTING),
       this.store.settings.get(INITIALIZED_SETTING),
     ]);
     this.groups = new Map(groups.map((group) => [group.name, new GroupRules(group)]));
-    this.allowLists = new Map(clients.map((client) => [client.name, this.allowListOf(client)]));
+    this.allowLists = new Map(clients.map((client) => [client.name, this.allowList(`client:${client.name}`, client.allow)]));
+    this.userLists = new Map(users.map((user) => [user.name, this.allowList(`user:${user.name}`, user.allow)]));
+    this.oauthClientLists = new Map(oauthRules.map((rule) => [rule.clientId, this.allowList(`oauth-client:${rule.clientId}`, rule.allow)]));
+    this.unlistedOAuthClients = unlisted === 'refuse' ? 'refuse' : 'allow';
     const holders = new Map<string, Holder>();
     for (const user of users) {
       const principal: Principal = { kind: 'user', name: user.name, role: user.role };
@@ -66,6 +82,11 @@ export class AccessControl {
     }
     const stillValid = new Set([...holders.values()].map((h) => `${h.key}\u0000${h.tokenHash}`));
     const revoked = [...this.holders.values()].filter((h) => !stillValid.has(`${h.key}\u0000${h.tokenHash}`)).map((h) => h.key);
+    for (const [user, identities] of this.oauthIdentities) {
+      if (this.userLists.has(user)) continue;
+      revoked.push(...identities);
+      this.oauthIdentities.delete(user);
+    }
     this.holders = holders;
     this.initializedFlag = initialized !== undefined;
     return revoked;
@@ -73,13 +94,13 @@ export class AccessControl {
 
   /** Checks a bearer token. The lookup key is the token's hash, so timing reveals nothing about the token. */
   authenticate(token: string | undefined, now = new Date()): Authentication {
-    if (!token) return { ok: false, reason: 'this gateway needs an access token: send "Authorization: Bearer <token>"' };
+    if (!token) return { ok: false, reason: 'this gateway needs an access token: send "Authorization: Bearer <token>"', known: false };
     const hash = hashToken(token);
     const holder = this.holders.get(hash);
-    if (!holder || !sameHash(holder.tokenHash, hash)) return { ok: false, reason: 'the access token is not valid (revoked, rotated or mistyped)' };
+    if (!holder || !sameHash(holder.tokenHash, hash)) return { ok: false, reason: 'the access token is not valid (revoked, rotated or mistyped)', known: false };
     if (holder.tokenExpiresAt && Date.parse(holder.tokenExpiresAt) <= now.getTime()) {
       const { kind, name } = holder.principal;
-      return { ok: false, reason: `the access token of ${kind} '${name}' expired at ${holder.tokenExpiresAt}: rotate it` };
+      return { ok: false, reason: `the access token of ${kind} '${name}' expired at ${holder.tokenExpiresAt}: rotate it`, known: true };
     }
     return { ok: true, principal: holder.principal };
   }
@@ -107,15 +128,44 @@ export class AccessControl {
   /** How the gateway sees an identity's calls (its allow-list applies on the admin API's invoke too). */
   callerOf(principal: Principal | undefined): Caller {
     if (!principal) return {};
-    if (principal.kind === 'user') return { identity: identityKey(principal) };
+    if (principal.kind === 'user') return { identity: identityKey(principal), user: principal.name };
     return { identity: identityKey(principal), filter: () => this.clientFilter(principal.name) };
+  }
+
+  /**
+   * What a verified OAuth access token of `user`, issued to `clientId`, may reach: the user's
+   * allow-list met with the client's rule (an unlisted client gets the user's list, unless unlisted
+   * clients are refused). Calls and lists read the lists as they are when they run.
+   */
+  oauthAccess(user: string, clientId: string): OAuthAccess {
+    if (!this.userLists.has(user)) {
+      return { ok: false, reason: `'${user}' is not a user of this gateway: an administrator can add them with \`canopy create user ${user}\`` };
+    }
+    if (!this.oauthClientLists.has(clientId) && this.unlistedOAuthClients === 'refuse') {
+      return {
+        ok: false,
+        reason: `OAuth client '${clientId}' is not allowed on this gateway: an administrator can allow it with \`canopy create oauth-client-rule ${clientId} --allow ...\``,
+      };
+    }
+    const identity = `user:${user} via ${clientId}`;
+    const seen = this.oauthIdentities.get(user) ?? new Set<string>();
+    this.oauthIdentities.set(user, seen.add(identity));
+    return { ok: true, caller: { identity, user, filter: () => this.oauthList(user, clientId) }, list: this.oauthList(user, clientId) };
+  }
+
+  private oauthList(user: string, clientId: string): AccessList {
+    const own = this.userLists.get(user);
+    if (!own) return DENY_ALL;
+    const rule = this.oauthClientLists.get(clientId);
+    if (rule) return new BothAllowed(own, rule);
+    return this.unlistedOAuthClients === 'allow' ? own : DENY_ALL;
   }
 
   group(name: string): GroupRules | undefined {
     return this.groups.get(name);
   }
 
-  private allowListOf(client: McpClientRecord): AllowList {
-    return new AllowList(client.name, client.allow, (name) => this.groups.get(name));
+  private allowList(key: string, entries: string[]): AllowList {
+    return new AllowList(key, entries, (name) => this.groups.get(name));
   }
 }

@@ -13,6 +13,7 @@ import type {
   McpClientView,
   TokenOptions,
   UpdateClientBody,
+  UpdateUserBody,
   UserRole,
   UserView,
 } from '../model/identities.ts';
@@ -31,7 +32,8 @@ export function checkIdentityName(name: string, what: string): void {
   if (problem) throw badRequest(`${what} name '${name}' ${problem}`);
 }
 
-function checkAllowList(allow: string[]): string[] {
+/** Checks allow-list entries (of an MCP client, a user or an OAuth client) and drops repeats. */
+export function checkAllowList(allow: string[]): string[] {
   for (const entry of allow) {
     if (entry === '*') continue;
     const split = splitQualifiedName(entry);
@@ -58,6 +60,7 @@ function issueToken(options: TokenOptions, now = Date.now()): { token: string; h
 const userView = (user: UserRecord): UserView => ({
   name: user.name,
   role: user.role,
+  allow: user.allow,
   ...(user.tokenExpiresAt ? { tokenExpiresAt: user.tokenExpiresAt } : {}),
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
@@ -105,14 +108,26 @@ export class IdentityAdmin {
 
   async createUser(body: CreateUserBody): Promise<UserView & IssuedToken> {
     checkIdentityName(body.name, 'user');
+    const allow = body.allow ? checkAllowList(body.allow) : undefined;
     const issued = issueToken(body);
     const role: UserRole = body.role ?? 'user';
     const user = await this.store.transaction(async (tx) => {
       if (await tx.users.get(body.name)) throw conflict(`a user named '${body.name}' exists: pick another name, or rotate its token`);
-      return tx.users.insert({ name: body.name, role, tokenHash: issued.hash, tokenExpiresAt: issued.expiresAt });
+      return tx.users.insert({ name: body.name, role, tokenHash: issued.hash, tokenExpiresAt: issued.expiresAt, allow });
     });
     await this.options.committed();
     return { ...userView(user), token: issued.token };
+  }
+
+  /** Changes a user's allow-list (what their OAuth access tokens may reach); open sessions see it at once. */
+  async updateUser(name: string, body: UpdateUserBody): Promise<UserView> {
+    const allow = body.allow ? checkAllowList(body.allow) : undefined;
+    const user = await this.store.transaction(async (tx) => {
+      if (!(await tx.users.update(name, { allow }))) throw notFound(`no user named '${name}': see \`canopy list users\``);
+      return (await tx.users.get(name))!;
+    });
+    await this.options.committed();
+    return userView(user);
   }
 
   /** Deletes a user (its token stops at once); the last administrator stays. */

@@ -1,5 +1,7 @@
-// The rules that narrow what a caller sees: a tool group's rules and an MCP client's allow-list.
-// Both are ItemFilters, so the catalog applies them the same way to every list and every call.
+// The rules that narrow what a caller sees: a tool group's rules, the allow-lists of MCP clients,
+// users and OAuth clients, and the meet of two lists (an OAuth token reaches what both its user and
+// its client allow). All are ItemFilters, so the catalog applies them the same way to every list
+// and every call.
 import { NAME_SEPARATOR, qualifiedName } from '../config/names.ts';
 import type { ItemFilter } from '../gateway/catalog.ts';
 import type { ToolGroupContent } from '../store/tool-groups.ts';
@@ -32,21 +34,26 @@ export class GroupRules implements ItemFilter {
   }
 }
 
-/**
- * An MCP client's allow-list. An entry is `*` (everything), a server name (its tools, prompts and
- * resources), `server__name` (one tool or prompt), or a group name (what the group holds). A name
- * that is both a server and a group grants both.
- */
-export class AllowList implements ItemFilter {
-  readonly key: string;
+/** A filter that also says which endpoints it opens: `/servers/{name}/mcp` and `/groups/{name}/mcp` answer 403 otherwise. */
+export interface AccessList extends ItemFilter {
+  /** Whether anything on `server` is granted. */
+  reachesServer(server: string): boolean;
+  /** Whether the group's endpoint is open. */
+  reachesGroup(group: string): boolean;
+}
 
+/**
+ * An allow-list (of an MCP client, a user or an OAuth client). An entry is `*` (everything), a
+ * server name (its tools, prompts and resources), `server__name` (one tool or prompt), or a group
+ * name (what the group holds). A name that is both a server and a group grants both.
+ */
+export class AllowList implements AccessList {
   constructor(
-    client: string,
+    /** Names whose list it is (`client:NAME`, `user:NAME`, `oauth-client:ID`): views are cached by it. */
+    readonly key: string,
     readonly entries: readonly string[],
     private readonly groups: (name: string) => GroupRules | undefined,
-  ) {
-    this.key = `client:${client}`;
-  }
+  ) {}
 
   allows(server: string, kind: 'tool' | 'prompt' | 'resource', name: string): boolean {
     return this.entries.some(
@@ -72,5 +79,29 @@ export class AllowList implements ItemFilter {
   }
 }
 
-/** Allows nothing: the filter of a client that no longer exists. */
-export const DENY_ALL: ItemFilter = { key: 'deny-all', allows: () => false };
+/** Grants what both lists grant. Reaching an endpoint takes both, too (which may still leave its lists empty). */
+export class BothAllowed implements AccessList {
+  readonly key: string;
+
+  constructor(
+    private readonly first: AccessList,
+    private readonly second: AccessList,
+  ) {
+    this.key = `${first.key}&${second.key}`;
+  }
+
+  allows(server: string, kind: 'tool' | 'prompt' | 'resource', name: string): boolean {
+    return this.first.allows(server, kind, name) && this.second.allows(server, kind, name);
+  }
+
+  reachesServer(server: string): boolean {
+    return this.first.reachesServer(server) && this.second.reachesServer(server);
+  }
+
+  reachesGroup(group: string): boolean {
+    return this.first.reachesGroup(group) && this.second.reachesGroup(group);
+  }
+}
+
+/** Allows nothing: the filter of an identity that no longer exists. */
+export const DENY_ALL: AccessList = { key: 'deny-all', allows: () => false, reachesServer: () => false, reachesGroup: () => false };

@@ -50,7 +50,8 @@ export function auditAdminChanges(audit: AuditTrail | undefined): MiddlewareHand
       actor: principal?.name ?? '-',
       action: `${c.req.method} ${path}`,
       server: collection === 'servers' ? name : undefined,
-      target: name,
+      // OAuth client rules name their client in the query (a client ID may be a URL).
+      target: name ?? c.req.query('client_id'),
       outcome: c.res.status < 400 ? 'ok' : c.res.status === 401 || c.res.status === 403 ? 'denied' : 'error',
       durationMs: performance.now() - started,
       detail: c.res.status < 400 ? undefined : `HTTP ${c.res.status}`,

@@ -16,6 +16,12 @@ import {
   type McpClientView,
   type TokenOptions,
   type UpdateClientBody,
+  type UpdateUserBody,
+  type CreateOAuthClientRuleBody,
+  type OAuthClientRulesView,
+  type OAuthClientRuleView,
+  type UnlistedOAuthClients,
+  type UpdateOAuthClientRuleBody,
   type UserView,
   type WhoAmIView,
   type AuthorizeResult,
@@ -178,6 +184,7 @@ export class AdminClient {
 
   listUsers = () => this.call<UserView[]>('GET', '/users');
   createUser = (body: CreateUserBody) => this.call<UserView & IssuedToken>('POST', '/users', body);
+  updateUser = (name: string, body: UpdateUserBody) => this.call<UserView>('PATCH', `/users/${encodeURIComponent(name)}`, body);
   deleteUser = (name: string) => this.call<void>('DELETE', `/users/${encodeURIComponent(name)}`);
   rotateUserToken = (name: string, options: TokenOptions = {}) =>
     this.call<IssuedToken>('POST', `/users/${encodeURIComponent(name)}/rotate`, options);
@@ -188,6 +195,13 @@ export class AdminClient {
   deleteClient = (name: string) => this.call<void>('DELETE', `/clients/${encodeURIComponent(name)}`);
   rotateClientToken = (name: string, options: TokenOptions = {}) =>
     this.call<IssuedToken>('POST', `/clients/${encodeURIComponent(name)}/rotate`, options);
+
+  listOAuthClientRules = () => this.call<OAuthClientRulesView>('GET', '/oauth-clients');
+  createOAuthClientRule = (body: CreateOAuthClientRuleBody) => this.call<OAuthClientRuleView>('POST', '/oauth-clients', body);
+  updateOAuthClientRule = (clientId: string, body: UpdateOAuthClientRuleBody) =>
+    this.call<OAuthClientRuleView>('PATCH', `/oauth-clients?client_id=${encodeURIComponent(clientId)}`, body);
+  deleteOAuthClientRule = (clientId: string) => this.call<void>('DELETE', `/oauth-clients?client_id=${encodeURIComponent(clientId)}`);
+  setUnlistedOAuthClients = (unlisted: UnlistedOAuthClients) => this.call<OAuthClientRulesView>('PUT', '/oauth-clients/unlisted', { unlisted });
 
   listGroups = () => this.call<GroupView[]>('GET', '/groups');
   getGroup = (name: string) => this.call<GroupView>('GET', `/groups/${encodeURIComponent(name)}`);

@@ -20,11 +20,17 @@ export type { AuthorizeResult } from '../model/authorization.ts';
 export type { GroupConfig, GroupView } from '../model/groups.ts';
 export type {
   CreateClientBody,
+  CreateOAuthClientRuleBody,
   CreateUserBody,
   IssuedToken,
   McpClientView,
+  OAuthClientRulesView,
+  OAuthClientRuleView,
   TokenOptions,
+  UnlistedOAuthClients,
   UpdateClientBody,
+  UpdateOAuthClientRuleBody,
+  UpdateUserBody,
   UserRole,
   UserView,
 } from '../model/identities.ts';

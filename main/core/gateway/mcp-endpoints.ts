@@ -28,6 +28,8 @@ import {
 /** Who is calling and what they may see; decided by the access layer before a request gets here. */
 export interface Caller {
   identity?: string;
+  /** The Canopy user the call acts for (an OAuth access token's user). */
+  user?: string;
   filter?: FilterSource;
 }
 

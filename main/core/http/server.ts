@@ -1,6 +1,6 @@
 // The one HTTP listener: guards (canonical path, Host/Origin, cross-site writes, body size) first,
-// then one router for the MCP endpoints, the admin API, the OAuth callback, health, metrics, and the
-// web UI.
+// then one router for the MCP endpoints, the admin API, the OAuth callback, protected-resource
+// metadata, health, metrics, and the web UI.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
@@ -25,8 +25,13 @@ export interface HttpServerParts {
   serverExists(name: string): boolean;
   groupExists(name: string): boolean;
   health(): Record<string, unknown>;
-  /** Decides who calls an MCP endpoint; a Response refuses the request (401/403/503). */
-  mcpCaller(request: Request, spec: ViewSpec): Promise<Caller | Response>;
+  /** Decides who calls the MCP endpoint at `path`; a Response refuses the request (401/403/503). */
+  mcpCaller(request: Request, spec: ViewSpec, path: string): Promise<Caller | Response>;
+  /**
+   * The RFC 9728 metadata of the MCP endpoint at `path` (`''`: the root document); undefined when
+   * there is none. Absent: the gateway is no OAuth protected resource.
+   */
+  protectedResourceMetadata?: (path: string) => object | undefined;
   /** GET /metrics: Prometheus text, or a refusal (404 when metrics are off, 401/403). */
   metrics(request: Request): Promise<Response>;
   rendererDir?: string;
@@ -56,6 +61,17 @@ async function readJsonRpcBody(incoming: IncomingMessage): Promise<{ ok: true; v
 
 const notFound = (c: Context, message: string) => c.json({ error: { code: 'not_found', message } }, 404);
 
+const PROTECTED_RESOURCE_METADATA = '/.well-known/oauth-protected-resource';
+
+/**
+ * Public metadata documents (`/.well-known/...`): browser-based MCP clients read them from any
+ * origin, without credentials, so their Origin is not judged (their Host still is).
+ */
+const isPublicMetadata = (path: string) => path.startsWith('/.well-known/');
+
+/** CORS for a public metadata document: any origin may read it; no cookies are involved. */
+const ANY_ORIGIN = { 'access-control-allow-origin': '*' };
+
 function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
@@ -70,7 +86,7 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
     return undefined;
   };
   const mcp = async (c: Context, spec: ViewSpec, endpoint: EndpointOptions = {}) => {
-    const caller = await parts.mcpCaller(c.req.raw, spec);
+    const caller = await parts.mcpCaller(c.req.raw, spec, c.req.path);
     if (caller instanceof Response) return caller;
     const absent = missing(spec);
     if (absent) return absent;
@@ -92,13 +108,13 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
   // The legacy SSE transport writes to Node's own response; the body-reading and draining of every
   // other route applies to it too.
   app.get('/sse', async (c) => {
-    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' });
+    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' }, '/sse');
     if (caller instanceof Response) return caller;
     await parts.endpoints.openLegacySse(c.env.outgoing, '/messages', caller);
     return RESPONSE_ALREADY_SENT;
   });
   app.post('/messages', async (c) => {
-    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' });
+    const caller = await parts.mcpCaller(c.req.raw, { kind: 'all' }, '/messages');
     if (caller instanceof Response) return caller;
     const parsed = await readJsonRpcBody(c.env.incoming);
     if (!parsed.ok) return parsed.response;
@@ -108,6 +124,21 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
   const unsupported = (c: Context) => jsonRpcError(405, -32600, `${c.req.method} is not supported on ${c.req.path}`);
   app.all('/sse', unsupported);
   app.all('/messages', unsupported);
+
+  const metadataOf = parts.protectedResourceMetadata;
+  if (metadataOf) {
+    const protectedResource = (c: Context) => {
+      const document = metadataOf(c.req.path.slice(PROTECTED_RESOURCE_METADATA.length));
+      if (!document) return notFound(c, `no protected resource is described at ${c.req.path}`);
+      if (c.req.method === 'OPTIONS') return c.body(null, 204, { ...ANY_ORIGIN, 'access-control-allow-methods': 'GET, HEAD, OPTIONS' });
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+        return c.json({ error: { code: 'bad_request', message: `${c.req.method} is not supported on ${c.req.path}` } }, 405, { ...ANY_ORIGIN, allow: 'GET, HEAD, OPTIONS' });
+      }
+      return c.json(document, 200, ANY_ORIGIN);
+    };
+    app.all(PROTECTED_RESOURCE_METADATA, protectedResource);
+    app.all(`${PROTECTED_RESOURCE_METADATA}/*`, protectedResource);
+  }
 
   app.get('/health', (c) => c.json(parts.health()));
   app.get('/metrics', (c) => parts.metrics(c.req.raw));
@@ -147,12 +178,12 @@ export function createHttpServer(parts: HttpServerParts): Server {
   return createServer((req, res) => {
     const target = req.url ?? '/';
     const { host, origin } = req.headers;
-    const foreign = refuseForeignOrigin({ host, origin }, parts.originPolicy);
+    const path = pathOf(target);
+    const foreign = refuseForeignOrigin({ host, origin: isPublicMetadata(path) ? undefined : origin }, parts.originPolicy);
     if (foreign) return refuse(res, 403, 'forbidden', foreign);
     const odd = nonCanonicalPath(target);
     if (odd) return refuse(res, 400, 'bad_request', `the request path is not in canonical form: ${odd}`);
-    // Canonical, so this is the path the router serves (case aside, which the router keeps).
-    const path = pathOf(target);
+    // Canonical from here, so `path` is the one the router serves (case aside, which the router keeps).
     if (/^\/api\//i.test(path)) {
       const crossSite = refuseCrossSiteWrite({ method: req.method ?? 'GET', host, origin, contentType: req.headers['content-type'] }, parts.originPolicy);
       if (crossSite) return refuse(res, 403, 'forbidden', crossSite);

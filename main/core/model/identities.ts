@@ -6,6 +6,8 @@ export type UserRole = 'admin' | 'user';
 export interface UserView {
   name: string;
   role: UserRole;
+  /** What the user's OAuth access tokens may reach (met with their client's rule): `*`, servers, `server__tool`, groups. */
+  allow: string[];
   /** ISO time after which the token stops working; absent: no expiry. */
   tokenExpiresAt?: string;
   createdAt: string;
@@ -38,6 +40,12 @@ export interface CreateUserBody extends TokenOptions {
   name: string;
   /** Default `user`. */
   role?: UserRole;
+  /** Default `["*"]`. */
+  allow?: string[];
+}
+
+export interface UpdateUserBody {
+  allow?: string[];
 }
 
 export interface CreateClientBody extends TokenOptions {
@@ -47,6 +55,38 @@ export interface CreateClientBody extends TokenOptions {
 }
 
 export interface UpdateClientBody {
+  allow?: string[];
+  description?: string;
+}
+
+/** An administrator's rule for one OAuth client: its tokens reach what this list and their user's both allow. */
+export interface OAuthClientRuleView {
+  /** The client ID, or the URL of the client's ID metadata document. */
+  clientId: string;
+  description: string;
+  allow: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * `allow`: an OAuth client without a rule reaches what its user's list allows; `refuse`: it is
+ * refused (only clients with a rule get in).
+ */
+export type UnlistedOAuthClients = 'allow' | 'refuse';
+
+export interface OAuthClientRulesView {
+  unlisted: UnlistedOAuthClients;
+  rules: OAuthClientRuleView[];
+}
+
+export interface CreateOAuthClientRuleBody {
+  clientId: string;
+  allow: string[];
+  description?: string;
+}
+
+export interface UpdateOAuthClientRuleBody {
   allow?: string[];
   description?: string;
 }
