@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 
 const GROUPS = {
-  list: 'List servers, tools, prompts, overrides, resources, users, MCP clients or groups',
-  create: 'Create a user, an MCP client or a tool group',
-  update: 'Change a server, an MCP client or a tool group',
-  delete: 'Delete a user, an MCP client or a tool group',
+  list: 'List servers, tools, prompts, overrides, resources, users, MCP clients, OAuth client rules or groups',
+  create: 'Create a user, an MCP client, an OAuth client rule or a tool group',
+  update: 'Change a server, a user, an MCP client, an OAuth client rule or a tool group',
+  delete: 'Delete a user, an MCP client, an OAuth client rule or a tool group',
   get: 'Show one item in detail',
 } as const;
 

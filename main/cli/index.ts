@@ -19,6 +19,7 @@ import { registerSetupCommand } from './commands/setup.ts';
 import { registerStdioBridgeCommand } from './commands/stdio-bridge.ts';
 import { registerInitServerCommands } from './commands/init-server.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
+import { registerOAuthClientRuleCommands } from './commands/oauth-client-rules.ts';
 import { registerGroupCommands } from './commands/groups.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 
@@ -47,6 +48,7 @@ registerStatusCommands(program, context);
 registerLoginCommand(program, context);
 registerInitServerCommands(program, context);
 registerIdentityCommands(program, context);
+registerOAuthClientRuleCommands(program, context);
 registerGroupCommands(program, context);
 registerAuditCommand(program, context);
 registerSetupCommand(program, context);

@@ -66,6 +66,33 @@ describe('enterprise CLI commands', () => {
     // Fifteen CLI processes in a row: about 13 s alone, more on a 2-core machine busy with other files.
   }, 90_000);
 
+  it("sets a user's allow-list and manages OAuth client rules", async () => {
+    expect((await cli('update', 'user', 'alice', '--allow', 'everything,research')).stdout).toMatch(/alice.*everything,research/);
+    const users = JSON.parse((await cli('list', 'users', '--json')).stdout) as { name: string; allow: string[] }[];
+    expect(users).toContainEqual(expect.objectContaining({ name: 'alice', allow: ['everything', 'research'] }));
+    const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+    expect((await cli('create', 'oauth-client-rule', claude, '--allow', 'everything', '--description', 'Claude')).code).toBe(0);
+    expect((await cli('update', 'oauth-client-rule', claude, '--allow', 'everything,memory')).code).toBe(0);
+    expect((await cli('update', 'oauth-client-rules', '--unlisted', 'refuse')).code).toBe(0);
+    const listed = await cli('list', 'oauth-client-rules');
+    expect(listed.stdout).toMatch(/claude\.ai\S*\s+everything,memory\s+Claude/);
+    expect(`${listed.stdout}${listed.stderr}`).toMatch(/without a rule are refused/);
+    expect(JSON.parse((await cli('list', 'oauth-client-rules', '--json')).stdout)).toEqual({
+      unlisted: 'refuse',
+      rules: [expect.objectContaining({ clientId: claude, allow: ['everything', 'memory'], description: 'Claude' })],
+    });
+    expect((await cli('delete', 'oauth-client-rule', claude)).code).toBe(0);
+    expect(errorOf(await cli('delete', 'oauth-client-rule', claude))).toMatch(/no rule for OAuth client/);
+    const audit = JSON.parse((await cli('audit', '--since', '1h', '--json')).stdout) as { action: string; target?: string }[];
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'PATCH /users/alice', target: 'alice' }),
+        expect.objectContaining({ action: 'POST /oauth-clients' }),
+        expect.objectContaining({ action: 'DELETE /oauth-clients', target: claude }),
+      ]),
+    );
+  }, 60_000);
+
   it('manages groups and reads the audit log', async () => {
     expect((await cli('create', 'group', 'team', '--servers', 'everything', '--exclude', 'everything__echo')).stdout).toMatch(/\/groups\/team\/mcp/);
     const groups = JSON.parse((await cli('list', 'groups', '--json')).stdout) as { name: string; excludedTools: string[] }[];

@@ -1,5 +1,5 @@
 // Enterprise identities: `canopy create user|mcp-client`, `canopy list users|mcp-clients`,
-// `canopy update mcp-client`, `canopy delete user|mcp-client`, `canopy rotate-token`
+// `canopy update user|mcp-client`, `canopy delete user|mcp-client`, `canopy rotate-token`
 // (/users and /clients of the admin API). New tokens are printed once, on stdout.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
@@ -11,10 +11,13 @@ import { addTokenFlags, tokenOptions, type TokenFlags } from '../token-flags.ts'
 import type { McpClientView, UserRole, UserView } from '../../core/api/contract.ts';
 
 /** `--allow a,b` (repeatable) as a list. */
-function allowList(values: string[] | undefined): string[] | undefined {
+export function allowList(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((value) => value.split(',')).map((entry) => entry.trim()).filter(Boolean);
 }
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** An allow-list as a table cell or a message shows it. */
+export const allowed = (allow: string[]) => (allow.length ? allow.join(',') : '(nothing)');
 
 function printToken(context: CliContext, what: string, token: string): void {
   context.output.note(`✓ ${what}. Its token (shown only now; store it safely):`);
@@ -26,6 +29,7 @@ function userTable(users: UserView[], width?: number): string[] {
     [
       { header: 'NAME', value: (user) => user.name },
       { header: 'ROLE', value: (user) => user.role },
+      { header: 'ALLOW (OAUTH)', value: (user) => allowed(user.allow) },
       { header: 'TOKEN EXPIRES', value: (user) => user.tokenExpiresAt ?? 'never' },
       { header: 'CREATED', value: (user) => user.createdAt },
     ],
@@ -38,7 +42,7 @@ function clientTable(clients: McpClientView[], width?: number): string[] {
   return formatTable(
     [
       { header: 'NAME', value: (client) => client.name },
-      { header: 'ALLOW', value: (client) => (client.allow.length ? client.allow.join(',') : '(nothing)') },
+      { header: 'ALLOW', value: (client) => allowed(client.allow) },
       { header: 'TOKEN EXPIRES', value: (client) => client.tokenExpiresAt ?? 'never' },
       { header: 'DESCRIPTION', value: (client) => client.description },
     ],
@@ -59,14 +63,15 @@ export function registerIdentityCommands(program: Command, context: CliContext):
         .command('user')
         .argument('<name>', 'user name (letters, digits, "_" and "-")')
         .description('Create a human user (enterprise mode). A user can list servers and tools and invoke tools; an admin can do everything.')
-        .option('--role <role>', 'user or admin', 'user'),
-    ).action(async (name: string, flags: TokenFlags & { role: string }) => {
+        .option('--role <role>', 'user or admin', 'user')
+        .option('--allow <entries>', "what the user's MCP clients may reach when they sign in with OAuth, comma-separated (repeatable); default *", collect),
+    ).action(async (name: string, flags: TokenFlags & { role: string; allow?: string[] }) => {
       if (flags.role !== 'user' && flags.role !== 'admin') throw new CliError(`--role must be "user" or "admin", not "${flags.role}"`);
-      const user = await context.client().createUser({ name, role: flags.role as UserRole, ...tokenOptions(flags, context.env) });
+      const user = await context.client().createUser({ name, role: flags.role as UserRole, allow: allowList(flags.allow), ...tokenOptions(flags, context.env) });
       printToken(context, `created ${user.role} '${user.name}'`, user.token);
       context.output.note(`They sign in with \`canopy login TOKEN\`.`);
     }),
-    ['canopy create user alice', 'canopy create user bob --role admin --expires 90d'],
+    ['canopy create user alice', 'canopy create user bob --role admin --expires 90d', 'canopy create user carol --allow github,research'],
   );
 
   withExamples(
@@ -84,7 +89,7 @@ export function registerIdentityCommands(program: Command, context: CliContext):
       const allow = allowList(flags.allow);
       if (!allow) throw new CliError('--allow is required: server names, server__tool, group names, or "*"');
       const client = await context.client().createClient({ name, allow, description: flags.description, ...tokenOptions(flags, context.env) });
-      printToken(context, `created MCP client '${client.name}' (allowed: ${client.allow.join(', ') || 'nothing'})`, client.token);
+      printToken(context, `created MCP client '${client.name}' (allowed: ${allowed(client.allow)})`, client.token);
       context.output.note('Give it to the client as "Authorization: Bearer TOKEN".');
     }),
     ["canopy create mcp-client cursor --allow github,everything__echo", "canopy create mcp-client ci --allow '*' --token '${CI_MCP_TOKEN}'"],
@@ -127,9 +132,27 @@ export function registerIdentityCommands(program: Command, context: CliContext):
       .action(async (name: string, flags: { allow?: string[]; description?: string }) => {
         if (!flags.allow && flags.description === undefined) throw new CliError('nothing to change: give --allow and/or --description');
         const client = await context.client().updateClient(name, { allow: allowList(flags.allow), description: flags.description });
-        context.output.line(`✓ updated '${client.name}' (allowed: ${client.allow.join(', ') || 'nothing'})`);
+        context.output.line(`✓ updated '${client.name}' (allowed: ${allowed(client.allow)})`);
       }),
     ['canopy update mcp-client cursor --allow github,team-tools'],
+  );
+
+  withExamples(
+    update
+      .command('user')
+      .argument('<name>', 'user name')
+      .description(
+        "Replace a user's allow-list: what the MCP clients they sign in to with OAuth may reach (each client's rule narrows it further). " +
+          'Their open sessions see the change at once.',
+      )
+      .option('--allow <entries>', 'the new allow-list, comma-separated (repeatable): servers, server__tool, groups, or *', collect)
+      .action(async (name: string, flags: { allow?: string[] }) => {
+        const allow = allowList(flags.allow);
+        if (!allow) throw new CliError('nothing to change: give --allow');
+        const user = await context.client().updateUser(name, { allow });
+        context.output.line(`✓ updated '${user.name}' (allowed through OAuth: ${allowed(user.allow)})`);
+      }),
+    ['canopy update user alice --allow github,research', "canopy update user alice --allow '*'"],
   );
 
   const deletion = (what: 'user' | 'mcp-client') =>
