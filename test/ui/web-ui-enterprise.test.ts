@@ -1,4 +1,5 @@
-// The web UI of an enterprise gateway: token login, then MCP clients (token shown once, rotate, delete).
+// The web UI of an enterprise gateway: token login, then MCP clients (token shown once, rotate, delete),
+// a user's OAuth allow-list, and OAuth client rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AdminClient } from '../../main/core/api/client.ts';
@@ -83,5 +84,34 @@ describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
     await page.getByRole('button', { name: 'Delete cursor-laptop' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await expect.poll(async () => (await listClients()).map((c) => c.name)).not.toContain('cursor-laptop');
+  });
+
+  it("sets what a user's OAuth clients may reach, and restricts OAuth clients", async () => {
+    const admin = new AdminClient({ baseUrl: gateway.url, token: adminToken });
+    const form = page.getByRole('form', { name: 'Create a user' });
+    await form.getByLabel('User name').fill('alice');
+    await form.getByLabel('Reachable through OAuth').fill('everything, research');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    expect(await admin.listUsers()).toContainEqual(expect.objectContaining({ name: 'alice', allow: ['everything', 'research'] }));
+    await page.getByRole('button', { name: 'Edit what alice may reach' }).click();
+    const editor = page.getByRole('form', { name: 'What alice may reach' });
+    await editor.getByLabel('Allowed servers and tools for alice').fill('memory');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await admin.listUsers()).find((user) => user.name === 'alice')?.allow).toEqual(['memory']);
+
+    const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+    const ruleForm = page.getByRole('form', { name: 'Add an OAuth client rule' });
+    await ruleForm.getByLabel('Client ID or metadata URL').fill(claude);
+    await ruleForm.getByLabel('Allowed for this client').fill('memory, github');
+    await ruleForm.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('region', { name: 'OAuth clients' }).getByText(claude, { exact: true }).waitFor();
+    expect((await admin.listOAuthClientRules()).rules).toEqual([expect.objectContaining({ clientId: claude, allow: ['memory', 'github'] })]);
+    await page.getByLabel('Clients without a rule').selectOption('refuse');
+    await expect.poll(async () => (await admin.listOAuthClientRules()).unlisted).toBe('refuse');
+    await screenshot(page, '12-enterprise-oauth-clients');
+    await page.getByRole('button', { name: `Delete the rule of ${claude}` }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(async () => (await admin.listOAuthClientRules()).rules).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Clients and users: only in enterprise mode, where every caller needs a token.
 import { ClientsSection } from './ClientsSection.tsx';
+import { OAuthClientsSection } from './OAuthClientsSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 
 export function IdentitiesPage() {
@@ -10,6 +11,7 @@ export function IdentitiesPage() {
       </header>
       <ClientsSection />
       <UsersSection />
+      <OAuthClientsSection />
     </div>
   );
 }

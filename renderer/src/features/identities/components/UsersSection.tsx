@@ -1,9 +1,13 @@
-// Human users: admins operate the gateway; users list and call what they may reach.
+// Human users: admins operate the gateway; users list and call what they may reach, and their own
+// allow-list bounds what the MCP clients they sign in to with OAuth may reach.
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/Button.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
+import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useIdentityCollection, type IdentityOperations } from '../hooks/use-identity-collection.ts';
+import { parseAllowList } from '../lib/allow-list.ts';
 import type { CreateUserBody, UserRole, UserView } from '@core/api/contract.ts';
+import { AllowListCell } from './AllowListCell.tsx';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 
@@ -15,13 +19,23 @@ const operations: IdentityOperations<UserView, CreateUserBody> = {
 };
 
 export function UsersSection() {
+  const { client } = useGateway();
   const { items, create, rotate, remove, issued, dismissIssued } = useIdentityCollection(operations);
   const [name, setName] = useState('');
   const [role, setRole] = useState<UserRole>('user');
+  const [allow, setAllow] = useState('');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await create.run({ name: name.trim(), role })) setName('');
+    const entries = parseAllowList(allow);
+    if (await create.run({ name: name.trim(), role, allow: entries.length ? entries : undefined })) {
+      setName('');
+      setAllow('');
+    }
+  };
+  const updateAllow = async (user: string, entries: string[]) => {
+    await client.updateUser(user, { allow: entries });
+    await items.reload();
   };
 
   return (
@@ -35,6 +49,7 @@ export function UsersSection() {
           <tr>
             <th>Name</th>
             <th>Role</th>
+            <th>Reaches through OAuth</th>
             <th>
               <span className="visually-hidden">Actions</span>
             </th>
@@ -45,6 +60,9 @@ export function UsersSection() {
             <tr key={user.name}>
               <td>{user.name}</td>
               <td>{user.role}</td>
+              <td>
+                <AllowListCell owner={user.name} allow={user.allow} onSave={(entries) => updateAllow(user.name, entries)} />
+              </td>
               <td>
                 <IdentityActions name={user.name} rotating={rotate.busy} deleting={remove.busy} onRotate={() => rotate.run(user.name)} onDelete={() => remove.run(user.name)} />
               </td>
@@ -64,6 +82,10 @@ export function UsersSection() {
             <option value="user">user</option>
             <option value="admin">admin</option>
           </select>
+        </label>
+        <label className="span-2">
+          Reachable through OAuth
+          <input value={allow} placeholder="* (everything), or github, research" onChange={(e) => setAllow(e.target.value)} />
         </label>
         <ErrorNote message={create.error} />
         <div className="actions span-2">
