@@ -6,6 +6,7 @@ import { useIdentityCollection } from '../hooks/use-identity-collection.ts';
 import { parseAllowList } from '../lib/allow-list.ts';
 import type { IdentityOperations } from '../hooks/use-identity-collection.ts';
 import type { CreateClientBody, McpClientView } from '@core/api/contract.ts';
+import { AllowListChips } from './AllowListCell.tsx';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
 
@@ -53,7 +54,9 @@ export function ClientsSection() {
           {items.data?.map((client) => (
             <tr key={client.name}>
               <td>{client.name}</td>
-              <td>{client.allow.length ? client.allow.map((entry) => <code key={entry} className="chip">{entry}</code>) : <span className="muted">nothing</span>}</td>
+              <td>
+                <AllowListChips allow={client.allow} />
+              </td>
               <td className="muted">{client.description}</td>
               <td>
                 <IdentityActions name={client.name} rotating={rotate.busy} deleting={remove.busy} onRotate={() => rotate.run(client.name)} onDelete={() => remove.run(client.name)} />
