@@ -224,6 +224,12 @@ describe('MCP endpoints as OAuth protected resources', () => {
     }
   });
 
+  it('serves the legacy SSE transport to a token for /sse, whose /messages posts take the same token', async () => {
+    const sse = await t.connectSse({}, await token('/sse'));
+    expect((await sse.callTool({ name: 'b__read_graph', arguments: {} })).isError).toBeFalsy();
+    await expect(t.connectSse({}, await token('/mcp'))).rejects.toThrow();
+  });
+
   it('records OAuth calls in the audit log as the user through the client', async () => {
     const client = await t.connect('/servers/b/mcp', {}, await token('/servers/b/mcp'));
     await client.callTool({ name: 'read_graph', arguments: {} });
