@@ -112,10 +112,11 @@ describe('MCP endpoints as OAuth protected resources', () => {
     }
     const preflight = await fetch(`${t.url}/.well-known/oauth-protected-resource/mcp`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://claude.ai', 'access-control-request-method': 'GET' },
+      headers: { origin: 'https://claude.ai', 'access-control-request-method': 'GET', 'access-control-request-headers': 'mcp-protocol-version' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('mcp-protocol-version');
     expect((await fetch(`${t.url}/.well-known/oauth-protected-resource/api/v0/servers`)).status).toBe(404);
     expect((await fetch(`${t.url}/.well-known/oauth-protected-resource/messages`)).status).toBe(404);
     // The Host check stays: a rebinding page cannot read it under its own name.

@@ -130,7 +130,12 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
     const protectedResource = (c: Context) => {
       const document = metadataOf(c.req.path.slice(PROTECTED_RESOURCE_METADATA.length));
       if (!document) return notFound(c, `no protected resource is described at ${c.req.path}`);
-      if (c.req.method === 'OPTIONS') return c.body(null, 204, { ...ANY_ORIGIN, 'access-control-allow-methods': 'GET, HEAD, OPTIONS' });
+      if (c.req.method === 'OPTIONS') {
+        // Browser clients send MCP-Protocol-Version with the read: the preflight allows what it asks for.
+        const asked = c.req.header('access-control-request-headers');
+        const headers: Record<string, string> = asked ? { 'access-control-allow-headers': asked, vary: 'Access-Control-Request-Headers' } : {};
+        return c.body(null, 204, { ...ANY_ORIGIN, 'access-control-allow-methods': 'GET, HEAD, OPTIONS', ...headers });
+      }
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
         return c.json({ error: { code: 'bad_request', message: `${c.req.method} is not supported on ${c.req.path}` } }, 405, { ...ANY_ORIGIN, allow: 'GET, HEAD, OPTIONS' });
       }
