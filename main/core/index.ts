@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
 import { openStore, type StoreLocation } from './store/open.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { MAX_IDLE_TIMEOUT_SECONDS, type ServerConfig } from './config/server-config.ts';
+import { isPerUser, MAX_IDLE_TIMEOUT_SECONDS, type ServerConfig } from './config/server-config.ts';
 import { chooseSecretStore } from './secrets/choose-secret-store.ts';
 import type { CliLaunch, GatewayMode, StatusView } from './api/contract.ts';
 import { createApiRoutes } from './api/routes.ts';
@@ -21,6 +21,8 @@ import { createUpstreamConnection, detectRemoteTransport, upstreamHeaders, type 
 import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
 import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
+import { UserCredentials } from './connections/user-credentials.ts';
+import type { PerUserOptions } from './gateway/gateway-core.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { metricsEnabled } from './telemetry/metrics-enabled.ts';
 import { AuditTrail, DEFAULT_AUDIT_RETENTION_DAYS, actorOf } from './telemetry/audit-trail.ts';
@@ -154,9 +156,9 @@ function inOrder(work: () => Promise<void>): () => Promise<void> {
   return () => (last = last.then(work, work));
 }
 
-/** A remote server without static credentials may use OAuth; one with a token or an Authorization header does not. */
+/** A remote server without static credentials may use OAuth; one with a token or an Authorization header does not, nor a per-user one (its users' own OAuth). */
 function usesOAuth(config: ServerConfig): boolean {
-  if (config.transport === 'stdio' || config.bearer_token) return false;
+  if (config.transport === 'stdio' || config.bearer_token || isPerUser(config)) return false;
   return !Object.keys(config.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
 }
 
@@ -204,16 +206,30 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   const events = new EventEmitter<GatewayEvents>();
   // The redirect URI follows `url`, which is final once the gateway listens (port 0 picks one).
   const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${url}/oauth/callback` });
+  // Per-user credentials need users: enterprise mode only.
+  const credentials = enterprise ? new UserCredentials(store, secrets, oauth) : undefined;
+  /** A per-user server's connection that only lists the catalog gets its token from a user who connected it. */
+  const catalogAuth = (config: ServerConfig) => (credentials && config.url && isPerUser(config) ? credentials.catalogAuth({ ...config, url: config.url }) : undefined);
 
   const childEnv = Promise.resolve(options.env ?? process.env).then(childBaseEnvironment);
   const upstreamOptions = (config: ServerConfig): UpstreamConnectionOptions => ({
     env: childEnv,
     initializeTimeoutMs: options.initializeTimeoutMs,
     backoff: options.upstreamBackoff,
-    authProvider: usesOAuth(config) && config.url ? oauth.providerFor({ ...config, url: config.url }) : undefined,
+    authProvider: usesOAuth(config) && config.url ? oauth.providerFor({ ...config, url: config.url }) : catalogAuth(config),
     clientInfo: { name: 'canopy', version: VERSION },
     logger: (level, message, server) => logger[level]({ server }, message),
   });
+  /** A user's own connection to a per-user server, with their credentials; none when they have not connected it. */
+  const perUser: PerUserOptions | undefined = credentials && {
+    connect: async (config, user) => {
+      const auth = config.url ? await credentials.authFor(user, { ...config, url: config.url }) : undefined;
+      return auth && createUpstreamConnection(config, { ...upstreamOptions(config), authProvider: auth });
+    },
+    // The web UI's Connections page, at the address people reach Canopy by.
+    connectUrl: (server) => `${signIn?.publicUrl ?? url}/connections?server=${encodeURIComponent(server)}`,
+    refused: (user, server) => credentials.noteRefused(user, server),
+  };
   /** A session's own connection to a server with "isolation": "per_session". */
   const connectIsolated: ConnectIsolated = (config, clientCapabilities, handler) => {
     const connection = createUpstreamConnection(config, { ...upstreamOptions(config), clientCapabilities, servesOneClient: true });
@@ -233,11 +249,13 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     secrets,
     logger,
     idleTimeoutSeconds,
+    perUserCredentials: credentials !== undefined,
     connections: {
       create(config, { priorEra, cachedCatalog } = {}) {
         const connection = createUpstreamConnection(config, { ...upstreamOptions(config), priorEra, cachedCatalog });
         const relayFailed = (error: unknown) => logger.warn({ server: config.name, err: error }, 'relaying to clients failed');
-        connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
+        // A per-user server's shared connection lists the catalog with one user's account: what it notifies (logs, updates) is that user's.
+        if (!isPerUser(config)) connection.on('notification', (notification) => core?.upstreamNotified(config.name, notification));
         let wasRunning = false;
         connection.on('state', (state) => {
           if (state.status === 'running' && !wasRunning) core?.restoreUpstreamSession(config.name).catch(relayFailed);
@@ -250,6 +268,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
         return (await oauth.startAuthorization({ ...config, url: config.url })).authorizationUrl;
       },
       forgetAuthorization: (server) => oauth.forget(server),
+      dropUserCredentials: async (rows) => credentials?.dropSecrets(rows),
       credentialWarnings: (config) => (config.transport === 'stdio' ? [] : upstreamHeaders(config).warnings),
       detectTransport: (config) =>
         detectRemoteTransport(config.url!, { headers: upstreamHeaders(config).headers, clientInfo: { name: 'canopy', version: VERSION } }),
@@ -292,7 +311,10 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       detail: record.error?.slice(0, 500),
     });
   };
-  core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall, connectIsolated });
+  core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall, connectIsolated, perUser });
+  // A user's credential changed or went: their own connection is made anew at their next call.
+  credentials?.on('changed', (user, server) => core?.perUser.close(user, server));
+  const userConnected = (server: string) => void registry.userConnected(server).catch((error: unknown) => logger.warn({ server, err: error }, 'could not list the catalog of a per-user server'));
   const endpoints = new McpEndpoints(core, {
     idleSessionMs: options.idleSessionMs ?? 60 * 60_000,
     limits,
@@ -351,8 +373,9 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     readResource: (uri, caller) => core!.readResource(uri, caller),
     guard,
     callerOf: (principal) => access.callerOf(principal),
-    identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted }) : undefined,
+    identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted, credentialsDropped: async (rows) => credentials?.dropSecrets(rows) }) : undefined,
     oauthClients: enterprise ? new OAuthClientAdmin({ store, committed: accessCommitted }) : undefined,
+    connections: { registry, credentials, userConnected },
     bootstrap,
     groups: new GroupAdmin({ store, groupUrl: (name) => `${url}/groups/${name}/mcp`, committed: accessCommitted }),
     audit,
@@ -385,9 +408,13 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       return new Response(await metrics.prometheusText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
     },
     completeOAuth: async (params) => {
-      const name = await oauth.completeAuthorization(Object.fromEntries(params));
-      await registry.authorizationCompleted(name);
-      return name;
+      const account = await oauth.completeAuthorization(Object.fromEntries(params));
+      if (account.user === undefined) await registry.authorizationCompleted(account.server);
+      else {
+        await credentials?.oauthCompleted(account.user, await registry.perUserServer(account.server));
+        userConnected(account.server);
+      }
+      return account;
     },
   });
 

@@ -125,6 +125,7 @@ describe('a stored verdict spares the next start its probe', () => {
       store,
       secrets: new FileSecretStore(dir),
       logger: silentLogger(),
+      perUserCredentials: false,
       connections: {
         create(config, options) {
           priorEras.push(options?.priorEra);
@@ -132,6 +133,7 @@ describe('a stored verdict spares the next start its probe', () => {
         },
         startAuthorization: () => Promise.reject(new Error('no OAuth here')),
         forgetAuthorization: async () => {},
+        dropUserCredentials: async () => {},
         credentialWarnings: () => [],
         detectTransport: async () => 'streamable_http',
       },

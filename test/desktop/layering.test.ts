@@ -91,6 +91,7 @@ const CORE_ROOMS = [
   'store', // Kysely repositories, migrations
   'secrets', // secret stores; secret fields of a server config
   'upstream', // one connection per registered server, OAuth client
+  'connections', // per-user upstream credentials (a personal token or OAuth per user and server)
   'telemetry', // logger, metrics, audit trail
   'search', // the search view's index and ranking (pure; the gateway serves it)
   'gateway', // downstream MCP sessions, catalog, routing

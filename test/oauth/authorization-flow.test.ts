@@ -39,7 +39,7 @@ describe('discovery', () => {
     const upstream = await track(startProtectedMcpServer({ resourceMetadata: false, authServerOptions: { discovery: 'oidc' } }));
     const { oauth } = service();
     // Without RFC 9728 metadata the resource is still the canonical server URL, and the flow works.
-    expect(await authorize(oauth, { name: 'oidc', url: upstream.mcpUrl })).toBe('oidc');
+    expect(await authorize(oauth, { name: 'oidc', url: upstream.mcpUrl })).toEqual({ server: 'oidc' });
     expect(upstream.authServer.lastAuthorizationRequest?.get('resource')).toBe(upstream.mcpUrl);
     const client = await connect(upstream.mcpUrl, oauth.providerFor({ name: 'oidc', url: upstream.mcpUrl }));
     expect(await echo(client, 'hi')).toBe('echo: hi');
@@ -94,7 +94,7 @@ describe('authorization', () => {
 
     const callback = await playBrowser(authorizationUrl);
     expect(callback.redirectedTo.origin + callback.redirectedTo.pathname).toBe(REDIRECT_URI);
-    expect(await oauth.completeAuthorization(callback)).toBe('todo');
+    expect(await oauth.completeAuthorization(callback)).toEqual({ server: 'todo' });
     expect((await secrets.entries()).map(({ ref }) => ref).sort()).toEqual(['oauth/todo/client', 'oauth/todo/tokens']);
     // The tokens are in the store, encrypted: no file holds them in plaintext.
     const tokens = JSON.parse((await secrets.get('oauth/todo/tokens'))!) as { access_token: string; refresh_token: string };
@@ -159,7 +159,7 @@ describe('authorization', () => {
     });
     await expect(oauth.completeAuthorization({ code: callback.code })).rejects.toThrow('unknown or already used OAuth state');
     expect(upstream.authServer.counters.codeExchanges).toBe(0);
-    expect(await oauth.completeAuthorization(callback)).toBe('todo');
+    expect(await oauth.completeAuthorization(callback)).toEqual({ server: 'todo' });
     await expect(oauth.completeAuthorization(callback)).rejects.toThrow('unknown or already used OAuth state');
     expect(await secrets.get('oauth/todo/tokens')).toBeDefined();
   });

@@ -26,14 +26,14 @@ describe('the iss of an authorization response (RFC 9207)', () => {
   it('is accepted when it names the issuer the server advertised it would name', async () => {
     const { upstream, secrets, oauth, callback } = await setUp(true);
     expect(callback.iss).toBe(upstream.authServer.issuer);
-    expect(await oauth.completeAuthorization(callback)).toBe('todo');
+    expect(await oauth.completeAuthorization(callback)).toEqual({ server: 'todo' });
     expect(await secrets.get('oauth/todo/tokens')).toBeDefined();
   });
 
   it('may be absent when the authorization server does not advertise it', async () => {
     const { oauth, callback } = await setUp(false);
     expect(callback.iss).toBeUndefined();
-    expect(await oauth.completeAuthorization(callback)).toBe('todo');
+    expect(await oauth.completeAuthorization(callback)).toEqual({ server: 'todo' });
   });
 
   it.each([

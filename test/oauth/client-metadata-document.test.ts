@@ -28,7 +28,7 @@ describe('a client ID metadata document (oauth_client_metadata_url)', () => {
     const { upstream, oauth, server } = await setUp(true);
     const { authorizationUrl } = await oauth.startAuthorization(server);
     expect(new URL(authorizationUrl).searchParams.get('client_id')).toBe(DOCUMENT_URL);
-    expect(await oauth.completeAuthorization(await playBrowser(authorizationUrl))).toBe('docs');
+    expect(await oauth.completeAuthorization(await playBrowser(authorizationUrl))).toEqual({ server: 'docs' });
     expect(upstream.authServer.counters).toMatchObject({ registrations: 0, codeExchanges: 1 });
     const client = await connect(upstream.mcpUrl, oauth.providerFor(server));
     expect(await client.callTool({ name: 'whoami' })).toMatchObject({ content: [{ type: 'text', text: DOCUMENT_URL }] });

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { FileSecretStore } from '../../main/core/secrets/file-secret-store.ts';
-import type { AuthorizationCallback, OAuthServerConfig, UpstreamOAuth } from '../../main/core/upstream/oauth/upstream-oauth.ts';
+import type { AuthorizationCallback, AuthorizedAccount, OAuthServerConfig, UpstreamOAuth } from '../../main/core/upstream/oauth/upstream-oauth.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:7450/oauth/callback';
 
@@ -23,8 +23,8 @@ export async function playBrowser(authorizationUrl: string): Promise<Authorizati
 }
 
 /** Start, approve in the "browser", complete. */
-export async function authorize(oauth: UpstreamOAuth, server: OAuthServerConfig): Promise<string> {
-  const { authorizationUrl } = await oauth.startAuthorization(server);
+export async function authorize(oauth: UpstreamOAuth, server: OAuthServerConfig, user?: string): Promise<AuthorizedAccount> {
+  const { authorizationUrl } = await oauth.startAuthorization(server, user);
   return oauth.completeAuthorization(await playBrowser(authorizationUrl));
 }
 

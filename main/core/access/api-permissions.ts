@@ -7,7 +7,7 @@
 //   public  no token (initialization, which has its own check)
 //
 // A `user` may read the registry, invoke every enabled tool and read every resource; registering, toggling, identities,
-// groups, logs, export and the audit log are for administrators.
+// groups, logs, export and the audit log are for administrators. Connections are every user's own.
 export type AccessLevel = 'public' | 'any' | 'member' | 'admin';
 
 const RULES: { method: string; path: RegExp; level: AccessLevel }[] = [
@@ -19,6 +19,11 @@ const RULES: { method: string; path: RegExp; level: AccessLevel }[] = [
   { method: 'POST', path: /^\/resources\/read$/, level: 'any' },
   { method: 'GET', path: /^\/(servers|groups)(\/[^/]+)?$/, level: 'member' },
   { method: 'GET', path: /^\/overrides$/, level: 'member' },
+  // A user's own accounts of per-user servers: the routes act for the signed-in user alone.
+  { method: 'GET', path: /^\/connections$/, level: 'member' },
+  { method: 'PUT', path: /^\/connections\/[^/]+\/token$/, level: 'member' },
+  { method: 'POST', path: /^\/connections\/[^/]+\/authorize$/, level: 'member' },
+  { method: 'DELETE', path: /^\/connections\/[^/]+$/, level: 'member' },
 ];
 
 /** The level a request needs; `path` is relative to /api/v0. */

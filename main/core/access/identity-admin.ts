@@ -24,6 +24,8 @@ export interface IdentityAdminOptions {
   store: Store;
   /** Called after each committed write: reload access here, notify replicas. */
   committed: () => Promise<void>;
+  /** A deleted user's per-user upstream credentials (their rows went with the user): their secrets go too. */
+  credentialsDropped?: (rows: { user: string; server: string }[]) => Promise<void>;
 }
 
 /** Checks a user, client or group name (the server-name rules, so allow-list entries stay unambiguous). */
@@ -132,16 +134,19 @@ export class IdentityAdmin {
 
   /** Deletes a user (its token stops at once); the last administrator stays. */
   async deleteUser(name: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    const connected = await this.store.transaction(async (tx) => {
       const user = await tx.users.get(name);
       if (!user) throw notFound(`no user named '${name}': see \`canopy list users\``);
       const admins = await tx.users.lockAdmins();
       if (user.role === 'admin' && admins.length <= 1) {
         throw conflict(`'${name}' is the last administrator: create another admin (\`canopy create user NAME --role admin\`) before deleting it`);
       }
+      const rows = await tx.userCredentials.listByUser(name);
       await tx.users.delete(name);
+      return rows;
     });
     await this.options.committed();
+    if (connected.length > 0) await this.options.credentialsDropped?.(connected);
   }
 
   async rotateUserToken(name: string, options: TokenOptions = {}): Promise<IssuedToken> {

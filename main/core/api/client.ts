@@ -25,6 +25,8 @@ import {
   type UserView,
   type WhoAmIView,
   type AuthorizeResult,
+  type ConnectionView,
+  type ConnectTokenBody,
   type ErrorBody,
   type ErrorCode,
   type DeregisterServerResult,
@@ -208,6 +210,16 @@ export class AdminClient {
   createGroup = (config: GroupConfig) => this.call<GroupView>('POST', '/groups', config);
   updateGroup = (name: string, config: Omit<GroupConfig, 'name'>) => this.call<GroupView>('PUT', `/groups/${encodeURIComponent(name)}`, config);
   deleteGroup = (name: string) => this.call<void>('DELETE', `/groups/${encodeURIComponent(name)}`);
+
+  // ---- the signed-in user's own accounts of per-user servers ----
+
+  listConnections = () => this.call<ConnectionView[]>('GET', '/connections');
+  /** Connects the server with a personal token (replacing what was connected). */
+  connectWithToken = (server: string, token: string) =>
+    this.call<void>('PUT', `/connections/${encodeURIComponent(server)}/token`, { token } satisfies ConnectTokenBody);
+  /** Begins OAuth for the user's own account of the server: the URL to open. */
+  connectWithOAuth = (server: string) => this.call<AuthorizeResult>('POST', `/connections/${encodeURIComponent(server)}/authorize`);
+  disconnect = (server: string) => this.call<void>('DELETE', `/connections/${encodeURIComponent(server)}`);
 
   audit = (query: AuditQuery = {}) => {
     const params = new URLSearchParams(

@@ -17,6 +17,7 @@ export type { ErrorBody, ErrorCode } from '../model/errors.ts';
 export type { GatewayMode } from '../model/gateway-mode.ts';
 export type { AuditEntryView } from '../model/audit.ts';
 export type { AuthorizeResult } from '../model/authorization.ts';
+export type { ConnectionView, ConnectTokenBody } from '../model/connections.ts';
 export type { GroupConfig, GroupView } from '../model/groups.ts';
 export type {
   CreateClientBody,

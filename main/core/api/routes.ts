@@ -13,6 +13,7 @@ import { API_PREFIX, NDJSON, type ErrorBody, type ErrorCode, type InvokeStreamLi
 import type { CallOptions } from '../gateway/gateway-core.ts';
 import { ProtocolErrorCode, SdkError } from '@modelcontextprotocol/client';
 import { JsonRpcError } from '../upstream/json-rpc-error.ts';
+import { ConnectionRequired } from '../gateway/connection-required.ts';
 import type { Registry } from '../registry/registry.ts';
 import { registrationView, serverView, type ServerViews } from './server-views.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -25,6 +26,7 @@ import { readJson } from './read-json.ts';
 import { splitQualifiedResourceUri } from '../config/names.ts';
 import { identityRoutes, type IdentityRouteServices } from './identity-routes.ts';
 import { groupRoutes } from './group-routes.ts';
+import { connectionRoutes, type ConnectionRouteServices } from './connection-routes.ts';
 import { setupRoutes, type SetupRouteServices } from './setup-routes.ts';
 import { auditAdminChanges, auditRoutes } from './audit-routes.ts';
 
@@ -49,6 +51,8 @@ async function asApiError<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    // A per-user server the caller has no account of: what to do, never someone else's access.
+    if (error instanceof ConnectionRequired) throw new CanopyError(error.problem === 'no_user' ? 'forbidden' : 'conflict', error.message);
     if (error instanceof JsonRpcError) throw new CanopyError(error.code === ProtocolErrorCode.InvalidParams ? 'bad_request' : 'upstream_error', error.message);
     // The upstream connection's own failures (a timeout, a closed connection) carry no JSON-RPC code.
     if (error instanceof SdkError) throw new CanopyError('upstream_error', error.message);
@@ -76,6 +80,7 @@ export interface ApiServices extends IdentityRouteServices {
   audit: AuditTrail | undefined;
   logger: Logger;
   setup: SetupRouteServices;
+  connections: ConnectionRouteServices;
 }
 
 type ItemKind = 'tool' | 'prompt' | 'resource';
@@ -212,6 +217,7 @@ export function createApiRoutes(services: ApiServices): Hono {
 
   api.route('/', identityRoutes(services));
   api.route('/', groupRoutes(services.groups));
+  api.route('/', connectionRoutes(services.connections));
   api.route('/', auditRoutes(services.audit));
   api.route('/', setupRoutes(services.setup));
 

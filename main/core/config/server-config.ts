@@ -70,6 +70,12 @@ export const serverConfigSchema = z
      */
     isolation: z.enum(['shared', 'per_session']).optional(),
     /**
+     * `shared` (default): the server's own credentials serve everyone. `per_user` (enterprise mode,
+     * HTTP/SSE servers): each Canopy user connects their own account (a personal token or OAuth) and
+     * every call uses the caller's own credentials.
+     */
+    credentials: z.enum(['shared', 'per_user']).optional(),
+    /**
      * stdio: the process stops after this many seconds with no request in flight and no resource
      * subscription open, and starts again at the next request (its catalog stays listed meanwhile).
      * Default 600, or the gateway's CANOPY_IDLE_TIMEOUT_SECONDS.
@@ -89,8 +95,16 @@ export const serverConfigSchema = z
           ctx.addIssue({ code: 'custom', path: [field], message: 'applies to HTTP servers only; a stdio server gets credentials through env' });
         }
       }
+      if (config.credentials === 'per_user') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentials'],
+          message: '"per_user" applies to HTTP servers (streamable_http or sse), where each person connects their own account; a stdio server gets one set of credentials through env',
+        });
+      }
     } else {
       if (!config.url) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${transport} server` });
+      if (config.credentials === 'per_user') perUserProblems(config, ctx);
       for (const field of ['command', 'args', 'env', 'cwd', 'idle_timeout_seconds', 'always_on'] as const) {
         if (config[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: `applies to stdio servers only (transport is ${transport})` });
@@ -99,6 +113,22 @@ export const serverConfigSchema = z
     }
     return { ...config, transport };
   });
+
+/** What a per-user server may not carry: credentials everyone would share, or a connection per session on top of one per user. */
+function perUserProblems(config: { bearer_token?: string; headers?: Record<string, string>; isolation?: string }, ctx: z.RefinementCtx): void {
+  const shared = 'is shared by everyone; a "per_user" server uses each person\'s own token or OAuth account (remove it)';
+  if (config.bearer_token !== undefined) ctx.addIssue({ code: 'custom', path: ['bearer_token'], message: shared });
+  const authorization = Object.keys(config.headers ?? {}).find((name) => name.toLowerCase() === 'authorization');
+  if (authorization) ctx.addIssue({ code: 'custom', path: ['headers', authorization], message: shared });
+  if (config.isolation === 'per_session') {
+    ctx.addIssue({ code: 'custom', path: ['isolation'], message: 'cannot be "per_session" on a "per_user" server (each user already gets a connection of their own)' });
+  }
+}
+
+/** Whether calls to this server use each caller's own credentials. */
+export function isPerUser(config: Pick<ServerConfig, 'credentials'>): boolean {
+  return config.credentials === 'per_user';
+}
 
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 export type ServerConfig = z.output<typeof serverConfigSchema>;

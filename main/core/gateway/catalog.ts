@@ -48,6 +48,8 @@ export interface CatalogServer {
   enabled: boolean;
   /** Short prefix of its tools and prompts on aggregated views, instead of its name. */
   alias?: string;
+  /** Calls use each caller's own credentials ("credentials": "per_user"). */
+  perUser?: boolean;
 }
 
 export interface CatalogSource {
@@ -206,7 +208,8 @@ function buildView(source: CatalogSource, spec: ViewSpec, filter: ItemFilter | u
     if (!isListed(connection)) continue;
     const catalog = connection!.catalog!;
     if (filter && !filter.allows(server.name, 'resource', '*')) continue;
-    for (const resource of catalog.resources) {
+    // A per-user server's catalog is listed with one user's account: its resources are that user's data, not everyone's.
+    for (const resource of server.perUser ? [] : catalog.resources) {
       resources.push(prefixed ? { ...resource, ...labelled(server.name, resource), uri: qualifiedResourceUri(server.name, resource.uri) } : resource);
     }
     for (const template of catalog.resourceTemplates) {

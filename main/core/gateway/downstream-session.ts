@@ -31,6 +31,7 @@ import type { SessionDeclaration } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { boundedProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
+import { askToConnect, ConnectionRequired, CONNECT_INPUT_KEY } from './connection-required.ts';
 import {
   CALL_TOOL,
   FoundTools,
@@ -59,6 +60,8 @@ export interface SessionOptions {
   filter?: FilterSource;
   /** Who opened the session (for audit); undefined in development mode. */
   identity?: string;
+  /** The Canopy user the session acts for (per-user servers use that user's own credentials); undefined for a static MCP client token. */
+  user?: string;
   /** The search view of `spec` (see main/core/search/search-view.ts): search_tools, call_tool and the tools found. */
   search?: boolean;
   /**
@@ -78,7 +81,11 @@ export interface SessionHost {
   readonly source: CatalogSource;
   readonly pipeline: CallPipeline;
   connection(name: string): UpstreamConnection | undefined;
-  upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined;
+  upstreamFor(session: DownstreamSession, server: string): Promise<{ connection: UpstreamConnection; release: () => void } | undefined>;
+  /** A per-user connection the upstream refused the account of: what to tell its user (see GatewayCore). */
+  refusedAccount(connection: UpstreamConnection, user: string | undefined): ConnectionRequired | undefined;
+  /** Whether calls to `server` use each caller's own credentials. */
+  isPerUser(server: string): boolean;
   /** What sessions of `view` declare (kept with the view: computed once per view, not per session). */
   declaration(spec: ViewSpec, view: CatalogView): SessionDeclaration;
   applyLogLevels(): Promise<void>;
@@ -93,6 +100,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   readonly spec: ViewSpec;
   readonly filter: FilterSource | undefined;
   readonly identity: string | undefined;
+  readonly user: string | undefined;
   /** Serves one 2026-07-28 request (see SessionOptions.modern). */
   readonly modern: boolean;
   private readonly request: Request | undefined;
@@ -117,6 +125,7 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
     this.spec = options.spec;
     this.filter = options.filter;
     this.identity = options.identity;
+    this.user = options.user;
     this.modern = options.modern ?? false;
     this.request = options.request;
     this.found = options.search ? new FoundTools() : undefined;
@@ -249,11 +258,9 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
   ): Promise<ResultTypeMap[M]> {
     this.lastActivity = Date.now();
     this.calls.add(ctx);
-    let upstream: ReturnType<SessionHost['upstreamFor']>;
+    let upstream: Awaited<ReturnType<SessionHost['upstreamFor']>>;
     try {
-      // A 2026-07-28 request has no session to give a server of its own ("isolation": "per_session"): it uses the shared connection.
-      const shared = this.modern ? this.core.connection(server) : undefined;
-      upstream = shared ? { connection: shared, release: () => {} } : this.core.upstreamFor(this, server);
+      upstream = await this.core.upstreamFor(this, server);
       if (!upstream) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
       const sendOptions = { timeout: options.long ? CALL_TIMEOUT_MS : undefined, resetTimeoutOnProgress: options.long, onprogress: options.onprogress };
       if (this.modern && ROUND_TRIP_METHODS.has(request.method)) {
@@ -262,7 +269,13 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
       }
       const origin = { answer: (asked: ServerRequest, signal: AbortSignal) => this.answerUpstream(asked, signal, ctx) };
       return await sendUpstream(server, upstream.connection, request, { ...sendOptions, signal: ctx.mcpReq.signal }, origin);
-    } catch (error) {
+    } catch (thrown) {
+      const error = (upstream && this.core.refusedAccount(upstream.connection, this.user)) ?? thrown;
+      if (error instanceof ConnectionRequired) {
+        // A 2026-07-28 caller is asked in an input_required round, which only calls, gets and reads may answer with.
+        const round = this.modern && ROUND_TRIP_METHODS.has(request.method);
+        return askToConnect(error, this.modern && !round ? undefined : this.capabilitiesOf(ctx), round) as unknown as ResultTypeMap[M];
+      }
       // The upstream's error goes to the client as the upstream sent it.
       throw relayable(error);
     } finally {
@@ -284,7 +297,9 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
     ctx: ServerContext,
     options: UpstreamRequestOptions,
   ): Promise<ResultTypeMap[M]> {
-    const { inputResponses } = ctx.mcpReq;
+    // The answer to Canopy's own "connect your account" round is not the server's to see.
+    const { [CONNECT_INPUT_KEY]: _connected, ...answers } = ctx.mcpReq.inputResponses ?? {};
+    const inputResponses = Object.keys(answers).length > 0 ? answers : undefined;
     const requestState = ctx.mcpReq.requestState<string>();
     if (connection.era?.era === 'modern' && connection.config.transport === 'streamable_http' && this.request) {
       const meta = { ...ctx.mcpReq._meta, ...ctx.mcpReq.envelope };
@@ -320,14 +335,19 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
     return this.server.getClientCapabilities();
   }
 
+  /** What the client declared: at initialize, or (2026-07-28) in the request `ctx`. */
+  private capabilitiesOf(ctx?: ServerContext): ClientCapabilities | undefined {
+    return this.modern
+      ? (ctx?.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined)?.[CLIENT_CAPABILITIES_META_KEY]
+      : this.server.getClientCapabilities();
+  }
+
   /**
    * Whether this session's client declared what a server→client request of `method` needs: at
    * initialize, or (2026-07-28) in the request `ctx` the server asks during.
    */
   accepts(method: string, ctx?: ServerContext): boolean {
-    const capabilities = this.modern
-      ? (ctx?.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined)?.[CLIENT_CAPABILITIES_META_KEY]
-      : this.server.getClientCapabilities();
+    const capabilities = this.capabilitiesOf(ctx);
     if (method === 'sampling/createMessage') return Boolean(capabilities?.sampling);
     if (method === 'elicitation/create') return Boolean(capabilities?.elicitation);
     if (method === 'roots/list') return Boolean(capabilities?.roots);
@@ -440,6 +460,10 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
 
     server.setRequestHandler('resources/subscribe', async (request, ctx) => {
       const ref = this.core.pipeline.resolveResource(this, request.params.uri);
+      if (this.core.isPerUser(ref.server)) {
+        // One subscription upstream serves every session watching a resource: it cannot be several users' accounts at once.
+        throw new JsonRpcError(ProtocolErrorCode.InvalidRequest, `server '${ref.server}' uses each person's own account: Canopy does not relay its resource subscriptions; read the resource instead`);
+      }
       await this.core.subscriptions.subscribe(this, ref, request.params.uri, (upstreamRequest) =>
         this.forward(ref.server, upstreamRequest, ctx),
       );

@@ -18,6 +18,9 @@ import { DownstreamSession, type SessionHost, type SessionOptions } from './down
 import { ADMIN_ORIGIN, CALL_TIMEOUT_MS, CallPipeline, sendUpstream, type CallRecord, type FilterSource, type PipelineCaller, type Send } from './call-pipeline.ts';
 import { InputRequiredBridge } from './input-required-bridge.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
+import { PerUserUpstreams, type ConnectPerUser } from './per-user-upstreams.ts';
+import { ConnectionRequired } from './connection-required.ts';
+import { isPerUser, type ServerConfig } from '../config/server-config.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { mostVerbose, passes } from './logging-levels.ts';
@@ -25,8 +28,8 @@ import { waitForConnection } from './starting-servers.ts';
 import type { UpstreamConnection, UpstreamRequest, UpstreamRequestOptions } from '../upstream/types.ts';
 import { JsonRpcError } from '../upstream/json-rpc-error.ts';
 
-/** Who an admin-API request acts as on the MCP side (its identity and allow-list). */
-type AdminCaller = { identity?: string; filter?: FilterSource };
+/** Who an admin-API request acts as on the MCP side (its identity, allow-list, and the user it acts for). */
+type AdminCaller = { identity?: string; filter?: FilterSource; user?: string };
 
 /** The admin API calls through the aggregated view, under the names /mcp lists. */
 const ADMIN_VIEW = { kind: 'all' } as const;
@@ -47,12 +50,29 @@ export interface GatewayCoreOptions {
   /** Makes the per-session connections of servers with "isolation": "per_session". */
   connectIsolated?: ConnectIsolated;
   isolationLimits?: IsolationLimits;
+  /** Servers with "credentials": "per_user": how a user's own connection is made, and where users connect their accounts. */
+  perUser?: PerUserOptions;
+}
+
+export interface PerUserOptions {
+  connect: ConnectPerUser;
+  /** The page where a user connects `server` (undefined: the gateway knows no public URL for it). */
+  connectUrl(server: string): string | undefined;
+  /** The upstream refused what `user` connected of `server`. */
+  refused(user: string, server: string): void;
+}
+
+/** A connection a request goes through, and what to call when the request is done. */
+export interface HeldUpstream {
+  connection: UpstreamConnection;
+  release: () => void;
 }
 
 
 export class GatewayCore implements SessionHost {
   readonly catalog: Catalog;
   readonly isolated: IsolatedUpstreams;
+  readonly perUser: PerUserUpstreams;
   readonly subscriptions = new Subscriptions();
   readonly sessions = new Map<string, DownstreamSession>();
   readonly source: CatalogSource;
@@ -77,6 +97,7 @@ export class GatewayCore implements SessionHost {
     this.version = options.version;
     this.catalog = new Catalog(options.source, options.groups);
     this.isolated = new IsolatedUpstreams(options.connectIsolated, options.isolationLimits);
+    this.perUser = new PerUserUpstreams(options.perUser?.connect);
   }
 
   connection(name: string): UpstreamConnection | undefined {
@@ -132,18 +153,57 @@ export class GatewayCore implements SessionHost {
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.inputRequired.close();
-    await Promise.allSettled([...all.map((s) => s.close()), this.isolated.stop()]);
+    await Promise.allSettled([...all.map((s) => s.close()), this.isolated.stop(), this.perUser.stop()]);
   }
 
   /**
-   * The connection a session's request to `server` goes through — the shared one, or for a server
-   * with "isolation": "per_session" the session's own — and what to call when the request is done.
+   * The connection a session's request to `server` goes through — the shared one, for a server with
+   * "isolation": "per_session" the session's own (a 2026-07-28 request has no session to give it
+   * one: it uses the shared connection), for a per-user server the caller's own — and what to call
+   * when the request is done.
    */
-  upstreamFor(session: DownstreamSession, server: string): { connection: UpstreamConnection; release: () => void } | undefined {
+  async upstreamFor(session: DownstreamSession, server: string): Promise<HeldUpstream | undefined> {
     const shared = this.connection(server);
     if (!shared) return undefined;
-    if (shared.config.isolation !== 'per_session') return { connection: shared, release: () => {} };
+    if (isPerUser(shared.config)) return this.perUserUpstream(shared.config, session.user);
+    if (session.modern || shared.config.isolation !== 'per_session') return { connection: shared, release: () => {} };
     return this.isolated.acquire(session, shared.config);
+  }
+
+  /**
+   * `user`'s own connection to a per-user server, running. The server's shared connection (which
+   * lists its catalog with some user's account) is never the answer: a caller without an account
+   * of their own gets ConnectionRequired.
+   */
+  private async perUserUpstream(config: ServerConfig, user: string | undefined): Promise<HeldUpstream> {
+    if (user === undefined) throw new ConnectionRequired(config.name, 'no_user', undefined);
+    const held = await this.perUser.acquire(user, config);
+    if (!held) throw new ConnectionRequired(config.name, 'not_connected', this.options.perUser?.connectUrl(config.name));
+    await held.connection.ready().catch(() => {});
+    const refused = this.refusedAccount(held.connection, user);
+    if (refused) {
+      held.release();
+      throw refused;
+    }
+    return held;
+  }
+
+  /**
+   * When the upstream refused the account `connection` (a user's own) was made with — a revoked
+   * token, a lost OAuth grant — the user must connect again: the connection goes, and what to tell
+   * them is returned. Undefined for any other state.
+   */
+  refusedAccount(connection: UpstreamConnection, user: string | undefined): ConnectionRequired | undefined {
+    if (user === undefined || !isPerUser(connection.config) || connection.state.status !== 'needs_authorization') return undefined;
+    this.perUser.close(user, connection.name);
+    this.options.perUser?.refused(user, connection.name);
+    return new ConnectionRequired(connection.name, 'refused', this.options.perUser?.connectUrl(connection.name));
+  }
+
+  /** Whether calls to `server` use each caller's own credentials. */
+  isPerUser(server: string): boolean {
+    const config = this.connection(server)?.config;
+    return config !== undefined && isPerUser(config);
   }
 
   /**
@@ -152,24 +212,37 @@ export class GatewayCore implements SessionHost {
    */
   invokeTool(exposedName: string, input: Record<string, unknown>, caller: AdminCaller = {}, options: CallOptions = {}): Promise<CallToolResult> {
     const send: Send = (server, request) =>
-      this.sendShared(server, request, { timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true, onprogress: options.onprogress, signal: options.signal });
+      this.sendAsAdmin(server, request, { timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true, onprogress: options.onprogress, signal: options.signal }, caller.user);
     return this.pipeline.call(adminCaller(caller), 'tool', { name: exposedName, arguments: input }, send) as Promise<CallToolResult>;
   }
 
   /** The admin API's resource read by exposed URI, through the call pipeline like `invokeTool`. */
   readResource(exposedUri: string, caller: AdminCaller = {}): Promise<ReadResourceResult> {
-    return this.pipeline.call(adminCaller(caller), 'resource', { uri: exposedUri }, (server, request) => this.sendShared(server, request, {}));
+    return this.pipeline.call(adminCaller(caller), 'resource', { uri: exposedUri }, (server, request) => this.sendAsAdmin(server, request, {}, caller.user));
   }
 
   /**
-   * An admin-API request goes through the server's shared connection: it has no MCP session to give
-   * a server with "isolation": "per_session" a connection of its own, and nobody to answer what the
-   * server asks during the call (sampling, elicitation, roots are refused with a message).
+   * An admin-API request goes through the server's shared connection (a per-user server's: the
+   * caller's own): it has no MCP session to give a server with "isolation": "per_session" a
+   * connection of its own, and nobody to answer what the server asks during the call (sampling,
+   * elicitation, roots are refused with a message).
    */
-  private async sendShared<M extends RequestMethod>(server: string, request: UpstreamRequest<M>, options: UpstreamRequestOptions): Promise<ResultTypeMap[M]> {
+  private async sendAsAdmin<M extends RequestMethod>(
+    server: string,
+    request: UpstreamRequest<M>,
+    options: UpstreamRequestOptions,
+    user: string | undefined,
+  ): Promise<ResultTypeMap[M]> {
     const connection = this.connection(server);
     if (!connection) throw new JsonRpcError(ProtocolErrorCode.InvalidParams, `no server named '${server}' is registered`);
-    return sendUpstream(server, connection, request, options, ADMIN_ORIGIN);
+    const held = isPerUser(connection.config) ? await this.perUserUpstream(connection.config, user) : { connection, release: () => {} };
+    try {
+      return await sendUpstream(server, held.connection, request, options, ADMIN_ORIGIN);
+    } catch (error) {
+      throw this.refusedAccount(held.connection, user) ?? error;
+    } finally {
+      held.release();
+    }
   }
 
   recordCall(record: CallRecord): void {

@@ -5,6 +5,7 @@
 import type { CatalogView, ItemRef } from './catalog.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
+import { isPerUser } from '../config/server-config.ts';
 
 interface Watched {
   streams: number;
@@ -28,6 +29,9 @@ export class ListenSubscriptions {
     for (const exposedUri of new Set(exposedUris)) {
       const ref = view.resolveResource(exposedUri);
       if (!ref) continue; // not one the caller may read: never watched for it
+      // One upstream subscription serves every stream: it cannot be several users' accounts at once.
+      const config = this.connection(ref.server)?.config;
+      if (config && isPerUser(config)) continue;
       const key = `${ref.server}\u0000${exposedUri}`;
       let entry = this.watched.get(key);
       if (!entry) {

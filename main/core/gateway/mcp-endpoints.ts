@@ -13,6 +13,7 @@ import type { DownstreamSession } from './downstream-session.ts';
 import type { FilterSource } from './call-pipeline.ts';
 import { ModernPassThrough, servesModernDirectly } from './modern-passthrough.ts';
 import { ListenSubscriptions } from './listen-subscriptions.ts';
+import { isPerUser } from '../config/server-config.ts';
 import { paramHeaderMismatch } from '../upstream/mcp-headers.ts';
 import {
   classifyInboundRequest,
@@ -141,7 +142,7 @@ export class McpEndpoints {
     const target = context.requestInfo && this.modernCallers.get(context.requestInfo);
     if (!target) throw new Error('a 2026-07-28 request reached the handler without its endpoint');
     const { spec, caller, endpoint } = target;
-    return this.core.createRequestSession({ spec, filter: caller.filter, identity: caller.identity, search: endpoint.search, request: context.requestInfo }).server;
+    return this.core.createRequestSession({ spec, filter: caller.filter, identity: caller.identity, user: caller.user, search: endpoint.search, request: context.requestInfo }).server;
   }
 
   start(): void {
@@ -248,7 +249,8 @@ export class McpEndpoints {
       if (route.kind === 'reject') return rejection(route, parsedBody);
       if (route.kind === 'modern') {
         const connection = spec.kind === 'server' && !endpoint.search ? this.core.connection(spec.server) : undefined;
-        if (connection && servesModernDirectly(connection)) {
+        // A per-user server's shared connection lists its catalog only: calls go through the caller's own (the session path).
+        if (connection && servesModernDirectly(connection) && !isPerUser(connection.config)) {
           const call = { request, message: route.message, server: connection.name, identity: caller.identity, filter: caller.filter?.() };
           return this.passThrough.handle(call, connection);
         }
@@ -298,7 +300,7 @@ export class McpEndpoints {
   private async initialize(node: NodeExchange, spec: ViewSpec, caller: Caller, parsedBody: unknown, endpoint: EndpointOptions): Promise<void> {
     await this.core.learnCapabilities(spec);
     const id = randomUUID();
-    const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity, search: endpoint.search });
+    const session = this.core.createSession({ id, spec, filter: caller.filter, identity: caller.identity, user: caller.user, search: endpoint.search });
     const transport = new StreamableSessionTransport(
       id,
       () => this.streamable.set(id, { session, transport, endpointKey: endpointKey(spec, endpoint), identity: caller.identity }),

@@ -20,8 +20,8 @@ export interface HttpServerParts {
   endpoints: McpEndpoints;
   /** The admin API (already mounted under /api/v0). */
   api: Hono;
-  /** Completes an OAuth authorization; returns the server name. */
-  completeOAuth(params: URLSearchParams): Promise<string>;
+  /** Completes an OAuth authorization; returns the server, and the user whose own account of it was connected. */
+  completeOAuth(params: URLSearchParams): Promise<{ server: string; user?: string }>;
   serverExists(name: string): boolean;
   groupExists(name: string): boolean;
   health(): Record<string, unknown>;
@@ -150,7 +150,8 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
 
   app.get('/oauth/callback', async (c) => {
     try {
-      const server = await parts.completeOAuth(new URL(c.req.url).searchParams);
+      const { server, user } = await parts.completeOAuth(new URL(c.req.url).searchParams);
+      if (user !== undefined) return page('Canopy: connected', `Your account of server '${server}' is connected, ${user}. You can close this window and call its tools.`);
       return page('Canopy: authorized', `Server '${server}' is authorized. You can close this window.`);
     } catch (error) {
       return page('Canopy: authorization failed', (error as Error).message, 400);

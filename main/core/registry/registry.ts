@@ -3,7 +3,7 @@
 // (upstream-supervisor.ts, one slot per server) start and stop connections to match, and tells
 // listeners what changed.
 import { EventEmitter } from 'node:events';
-import { parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
+import { isPerUser, parseServerConfig, sameServerConfig, type ServerConfig } from '../config/server-config.ts';
 import { isExposableName, MAX_EXPOSED_NAME_LENGTH, qualifiedName, splitQualifiedName } from '../config/names.ts';
 import { badRequest, conflict, notFound, upstreamError } from '../errors.ts';
 import type { Store } from '../store/open.ts';
@@ -39,6 +39,8 @@ export interface ConnectionFactory {
   startAuthorization(config: ServerConfig): Promise<string>;
   /** Deletes what OAuth stored for a server (tokens, client registration). */
   forgetAuthorization(server: string): Promise<void>;
+  /** Deletes the secrets of users' per-user credentials whose rows were dropped (the server went, or its URL changed). */
+  dropUserCredentials(rows: { user: string; server: string }[]): Promise<void>;
   /** Static credential notes for the user (e.g. a header overriding bearer_token). */
   credentialWarnings(config: ServerConfig): string[];
   /** Whether a remote server speaks streamable HTTP or the older HTTP+SSE transport. */
@@ -58,6 +60,8 @@ export interface RegistryOptions {
   onCommitted?: () => void;
   /** Called after a deregistration took the server out of tool groups (access must reload). */
   onGroupsChanged?: () => Promise<void>;
+  /** Whether servers may use per-user credentials (enterprise mode: there are users to connect them). */
+  perUserCredentials: boolean;
 }
 
 /** Whether a registration body's config names its transport (else a remote one is detected). */
@@ -66,7 +70,12 @@ function givesTransport(config: unknown): boolean {
 }
 
 function catalogServer(record: ServerRecord): CatalogServer {
-  return { name: record.name, enabled: record.enabled, ...(record.config.alias !== undefined ? { alias: record.config.alias } : {}) };
+  return {
+    name: record.name,
+    enabled: record.enabled,
+    ...(record.config.alias !== undefined ? { alias: record.config.alias } : {}),
+    ...(isPerUser(record.config) ? { perUser: true } : {}),
+  };
 }
 
 /** A server whose catalog the admin lists show. */
@@ -379,6 +388,11 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
    */
   async registerServer(body: { config: unknown; force?: boolean; enabled?: boolean }): Promise<Registration> {
     const parsed = parseServerConfig(body.config);
+    if (isPerUser(parsed) && !this.options.perUserCredentials) {
+      throw badRequest(
+        `server '${parsed.name}': "credentials": "per_user" needs enterprise mode (canopy serve --enterprise), where people sign in and connect their own accounts; in development mode a server has one set of credentials`,
+      );
+    }
     const enabled = body.enabled ?? true;
     const previous = this.upstreams.slot(parsed.name)?.record;
     // Names differing only in case would be told apart by some clients and not by others.
@@ -410,7 +424,8 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     const heardEra = (verdict: EraVerdict) => {
       probed = verdict;
     };
-    if (enabled) {
+    // A per-user server has no credentials of its own to try: each user connects theirs later.
+    if (enabled && !isPerUser(config)) {
       connection = this.options.connections.create(config);
       connection.on('era', heardEra);
       try {
@@ -433,9 +448,13 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
 
     const { stored, secrets } = splitSecrets(config);
+    // Users' credentials serve the URL they were given for, on a per-user server: another URL, or shared credentials, drop them.
+    const dropsUserCredentials = previous !== undefined && isPerUser(previous.config) && (!isPerUser(config) || previous.config.url !== config.url);
+    let droppedCredentials: { user: string; server: string }[] = [];
     try {
       await writeNewSecrets(this.options.store, this.options.secrets, secrets);
       const record = await this.options.store.transaction(async (tx) => {
+        if (dropsUserCredentials) droppedCredentials = await tx.userCredentials.deleteByServer(config.name);
         await secretsCommitted(tx, secrets, previous ? secretRefs(previous.config) : []);
         let record: ServerRecord;
         if (previous) {
@@ -462,11 +481,16 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
     // Committed: the previous secrets are no longer referenced.
     if (previous) await this.deleteSecrets(previous);
+    if (droppedCredentials.length > 0) await this.dropUserCredentials(droppedCredentials);
 
     if (connection) {
       connection.off('era', heardEra);
       this.upstreams.adopt(connection);
-    } else await this.upstreams.stop(config.name);
+    } else {
+      await this.upstreams.stop(config.name);
+      // Its catalog is listed with the account of a user who connected it (see UserCredentials.catalogAuth).
+      if (enabled && isPerUser(config)) this.upstreams.start(config.name);
+    }
     this.emit('changed');
     this.committed();
     return { slot: this.requireSlot(config.name), warnings, ...(authorizationUrl ? { authorizationUrl } : {}) };
@@ -505,11 +529,22 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     }
   }
 
+  /** Deletes dropped per-user credentials' secrets; a failure is logged (the secrets are unreachable without their rows). */
+  private async dropUserCredentials(rows: { user: string; server: string }[]): Promise<void> {
+    try {
+      await this.options.connections.dropUserCredentials(rows);
+    } catch (error) {
+      this.options.logger.warn({ reason: (error as Error).message }, 'could not delete the secrets of dropped per-user credentials');
+    }
+  }
+
   /** Removes a server, and takes it out of every tool group in the same transaction (its era verdict goes with its row). */
   async deregisterServer(name: string): Promise<{ removedFromGroups: string[] }> {
     const record = this.requireRecord(name);
     // Committed first: when the database cannot be written, the server keeps running as it was.
+    let droppedCredentials: { user: string; server: string }[] = [];
     const removedFromGroups = await this.options.store.transaction(async (tx) => {
+      droppedCredentials = await tx.userCredentials.deleteByServer(name);
       await tx.servers.delete(name);
       await tx.secretCleanup.add(secretRefs(record.config));
       return tx.toolGroups.removeServer(name);
@@ -519,6 +554,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     for (const key of [...this.overrides.keys()]) if (key.startsWith(`${name}\u0000`)) this.overrides.delete(key);
     await this.deleteSecrets(record);
     await this.options.connections.forgetAuthorization(name);
+    await this.dropUserCredentials(droppedCredentials);
     this.emit('changed');
     this.committed();
     if (removedFromGroups.length > 0) await this.options.onGroupsChanged?.();
@@ -560,11 +596,37 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
     return item;
   }
 
+  /** The enabled-or-not servers whose calls use each user's own credentials, as stored (their url is never a secret). */
+  perUserServers(): ServerConfig[] {
+    return this.upstreams.sorted().map(({ record }) => record.config).filter(isPerUser);
+  }
+
+  /** A per-user server's config with its secrets (OAuth client secret) read: what connecting an account needs. */
+  async perUserServer(name: string): Promise<ServerConfig & { url: string }> {
+    const record = this.requireRecord(name);
+    if (!isPerUser(record.config) || !record.config.url) {
+      throw badRequest(`server '${name}' does not use per-user credentials: its own credentials serve everyone (see \`canopy list servers\`)`);
+    }
+    return { ...(await resolveSecrets(record.config, this.options.secrets)), url: record.config.url };
+  }
+
   async authorizeServer(name: string): Promise<{ authorizationUrl: string }> {
     const record = this.requireRecord(name);
     if (record.transport === 'stdio') throw badRequest(`server '${name}' is a stdio server: OAuth applies to HTTP servers`);
     const config = await resolveSecrets(record.config, this.options.secrets);
     return { authorizationUrl: await this.options.connections.startAuthorization(config) };
+  }
+
+  /**
+   * A user connected a per-user server: its catalog connection, which had no account to list the
+   * catalog with (or one the upstream refused), tries again with theirs.
+   */
+  async userConnected(name: string): Promise<void> {
+    const slot = this.upstreams.slot(name);
+    const status = slot?.connection?.state.status;
+    if (!slot?.record.enabled || !isPerUser(slot.record.config) || status === 'running' || status === 'starting') return;
+    await this.upstreams.stop(name);
+    await this.upstreams.startAndWait(name);
   }
 
   /** OAuth finished for `name`: connect again with the new tokens. */

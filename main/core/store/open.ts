@@ -17,6 +17,7 @@ import { AuditLogRepository } from './audit-log.ts';
 import { SecretCleanupRepository } from './secret-cleanup.ts';
 import { ProtocolEraRepository } from './protocol-eras.ts';
 import { CatalogCacheRepository } from './catalog-cache.ts';
+import { UserCredentialRepository } from './user-credentials.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -33,6 +34,7 @@ export interface Repositories {
   readonly secretCleanup: SecretCleanupRepository;
   readonly protocolEras: ProtocolEraRepository;
   readonly catalogCache: CatalogCacheRepository;
+  readonly userCredentials: UserCredentialRepository;
 }
 
 export interface Store extends Repositories {
@@ -56,6 +58,7 @@ function repositories(db: Kysely<Database>): Repositories {
     secretCleanup: new SecretCleanupRepository(db),
     protocolEras: new ProtocolEraRepository(db),
     catalogCache: new CatalogCacheRepository(db),
+    userCredentials: new UserCredentialRepository(db),
   };
 }
 

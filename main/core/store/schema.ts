@@ -1,6 +1,7 @@
 // Table types for Kysely. One interface per table; columns are the lowest common denominator of
 // SQLite and PostgreSQL (text, integer), so the same queries run on both.
 import type { Generated } from 'kysely';
+import type { CredentialKind } from '../model/connections.ts';
 
 export interface ServersTable {
   name: string;
@@ -129,6 +130,17 @@ export interface CatalogCacheTable {
   learned_at: string;
 }
 
+/** Which user connected which per-user server, and how; the credential itself is in the SecretStore. */
+export interface UserCredentialsTable {
+  user_name: string;
+  server_name: string;
+  kind: CredentialKind;
+  /** SHA-256 of the server URL the credential was given for. */
+  destination: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   servers: ServersTable;
   item_settings: ItemSettingsTable;
@@ -142,6 +154,7 @@ export interface Database {
   secret_cleanup: SecretCleanupTable;
   protocol_eras: ProtocolErasTable;
   catalog_cache: CatalogCacheTable;
+  user_credentials: UserCredentialsTable;
 }
 
 export type AutoId = Generated<number>;

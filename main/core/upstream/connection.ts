@@ -17,7 +17,6 @@ import {
   type DiscoverResult,
   type Implementation,
   type McpSubscription,
-  type OAuthClientProvider,
   type PriorDiscovery,
   type RequestId,
   type RequestMethod,
@@ -36,7 +35,7 @@ import { resolveCommandOnThisMachine, workingDirectory } from './command-resolut
 import { withTimeout } from './deadline.ts';
 import { JsonRpcError, relayable } from './json-rpc-error.ts';
 import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, rejectedCredentialsMessage } from './failure.ts';
-import { createHttpTransport, upstreamHeaders } from './http-transport.ts';
+import { createHttpTransport, upstreamHeaders, type UpstreamAuth } from './http-transport.ts';
 import { LogRing, type LogRingOptions } from './log-ring.ts';
 import { StdioProcessTransport } from './stdio-transport.ts';
 import { RequestOrigins, type RequestOrigin } from './request-origins.ts';
@@ -60,8 +59,11 @@ export interface UpstreamConnectionOptions {
    * may still be being read while the gateway already answers); `config.env` is laid over it. Default process.env.
    */
   env?: NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
-  /** OAuth for HTTP/SSE upstreams; without one, a 401 is a credentials error. */
-  authProvider?: OAuthClientProvider;
+  /**
+   * OAuth for HTTP/SSE upstreams, or a bearer token source (a per-user server's account); without
+   * one, a 401 is a credentials error.
+   */
+  authProvider?: UpstreamAuth;
   /** Spawn/connect plus initialize, and each catalog request; a server's `initialize_timeout_ms` wins. Default 30 s. */
   initializeTimeoutMs?: number;
   backoff?: Partial<BackoffSettings>;

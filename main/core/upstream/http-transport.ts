@@ -1,11 +1,19 @@
 // Transports for remote upstreams (streamable HTTP and legacy SSE) with the server's own static
 // credentials. Only the server config feeds the headers: nothing from a downstream client's request
 // is ever forwarded upstream.
-import { SSEClientTransport, StreamableHTTPClientTransport, type OAuthClientProvider, type RequestId, type Transport } from '@modelcontextprotocol/client';
+import { SSEClientTransport, StreamableHTTPClientTransport, type AuthProvider, type OAuthClientProvider, type RequestId, type Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { relatingRequests } from './request-origins.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
+
+/** Where a connection's bearer token comes from: OAuth (refreshed as needed), or a plain token source. */
+export type UpstreamAuth = OAuthClientProvider | AuthProvider;
+
+/** The access token `auth` has now, if any. */
+export async function bearerOf(auth: UpstreamAuth): Promise<string | undefined> {
+  return 'token' in auth ? auth.token() : (await auth.tokens())?.access_token;
+}
 
 export interface UpstreamHeaders {
   headers: Record<string, string>;
@@ -34,7 +42,7 @@ export function upstreamHeaders(config: Pick<ServerConfig, 'bearer_token' | 'hea
 export function createHttpTransport(
   config: ServerConfig,
   headers: Record<string, string>,
-  authProvider?: OAuthClientProvider,
+  authProvider?: UpstreamAuth,
   onDropped?: (text: string) => void,
   noteRelated?: (serverRequestId: RequestId, postedId: RequestId) => void,
 ): Transport {

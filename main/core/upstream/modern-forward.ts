@@ -3,11 +3,11 @@
 // client's request on and stream the server's answer back unread. The credentials are the server's
 // own (its configured headers, bearer token or OAuth token): nothing that authenticated the
 // downstream client goes upstream.
-import type { OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/server-config.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, tooLargeText } from './message-size.ts';
 import { fetchWithResponseLimit } from './response-limit.ts';
 import { JsonRpcError } from './json-rpc-error.ts';
+import { bearerOf, type UpstreamAuth } from './http-transport.ts';
 
 /**
  * Sends `body` (one JSON-RPC message) with the protocol headers given; resolves with the server's
@@ -16,14 +16,14 @@ import { JsonRpcError } from './json-rpc-error.ts';
  */
 export type ModernForwarder = (body: string, protocolHeaders: Record<string, string>, signal: AbortSignal) => Promise<Response>;
 
-export function createModernForwarder(config: ServerConfig, credentialHeaders: Record<string, string>, authProvider?: OAuthClientProvider): ModernForwarder {
+export function createModernForwarder(config: ServerConfig, credentialHeaders: Record<string, string>, authProvider?: UpstreamAuth): ModernForwarder {
   if (!config.url) throw new Error(`server '${config.name}' has no url`);
   const url = config.url;
   const limitBytes = config.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limited = fetchWithResponseLimit({ limitBytes, text: tooLargeText(config.name, limitBytes) });
   return async (body, protocolHeaders, signal) => {
     const headers: Record<string, string> = { ...protocolHeaders, ...credentialHeaders };
-    const token = (await authProvider?.tokens())?.access_token;
+    const token = authProvider && (await bearerOf(authProvider));
     if (token) headers.Authorization = `Bearer ${token}`;
     const response = await limited(url, { method: 'POST', headers, body, signal });
     if (response.status !== 401 && response.status !== 403) return response;

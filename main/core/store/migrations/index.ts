@@ -10,6 +10,7 @@ import { m0006_tool_overrides } from './0006-tool-overrides.ts';
 import { m0007_protocol_eras } from './0007-protocol-eras.ts';
 import { m0008_catalog_cache } from './0008-catalog-cache.ts';
 import { m0010_oauth_access } from './0010-oauth-access.ts';
+import { m0011_per_user_credentials } from './0011-per-user-credentials.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001_initial,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007-protocol-eras': m0007_protocol_eras,
   '0008-catalog-cache': m0008_catalog_cache,
   '0010-oauth-access': m0010_oauth_access,
+  '0011-per-user-credentials': m0011_per_user_credentials,
 };

@@ -12,7 +12,7 @@ interface Entry<T> {
   expiresAt: number;
 }
 
-export class PendingAuthorizations<T extends { server: string }> {
+export class PendingAuthorizations<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
   constructor(readonly ttlMs: number) {}
@@ -36,8 +36,9 @@ export class PendingAuthorizations<T extends { server: string }> {
     return undefined;
   }
 
-  dropServer(server: string): void {
-    for (const [state, entry] of this.entries) if (entry.value.server === server) this.entries.delete(state);
+  /** Drops every pending authorization matching `predicate`. */
+  drop(predicate: (value: T) => boolean): void {
+    for (const [state, entry] of this.entries) if (predicate(entry.value)) this.entries.delete(state);
   }
 
   // Expired entries stay one more TTL so a late callback hears "expired" rather than "unknown";

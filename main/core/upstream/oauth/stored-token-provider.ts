@@ -15,6 +15,8 @@ const ROTATION_POLL_MS = 100;
 
 export interface StoredTokenProviderOptions {
   server: string;
+  /** Whose credentials these are in the store: the server's name, or its per-user account (see accountKey). */
+  account: string;
   /** The server's canonical resource URL (RFC 8707) from its configured url: what was authorized for another destination is never used. */
   resource: string;
   credentials: OAuthCredentialStore;
@@ -45,7 +47,7 @@ export class StoredTokenProvider implements OAuthClientProvider {
   }
 
   async clientInformation(): Promise<OAuthClientInformationMixed> {
-    const stored = await this.options.credentials.getClient(this.options.server);
+    const stored = await this.options.credentials.getClient(this.options.account);
     // Throwing (rather than answering undefined) keeps the SDK from registering a client in the background.
     if (!stored) throw this.authorizationRequired('no OAuth client is registered for it');
     if (!this.coversDestination(stored)) throw this.authorizationRequired('its URL changed since it was authorized');
@@ -61,15 +63,15 @@ export class StoredTokenProvider implements OAuthClientProvider {
   // (401). It then refreshes with what `tokens()` gives, which must be what the store holds now
   // (another replica may have rotated the refresh token), not what was read a moment ago.
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
-    const { credentials, server } = this.options;
-    await credentials.getTokens(server, { fresh: true });
-    return (await credentials.getClient(server, { fresh: true }))?.discovery;
+    const { credentials, account } = this.options;
+    await credentials.getTokens(account, { fresh: true });
+    return (await credentials.getClient(account, { fresh: true }))?.discovery;
   }
 
   async tokens(): Promise<OAuthTokens | undefined> {
-    const client = await this.options.credentials.getClient(this.options.server);
+    const client = await this.options.credentials.getClient(this.options.account);
     if (!client || !this.coversDestination(client)) return undefined;
-    const stored = await this.options.credentials.getTokens(this.options.server);
+    const stored = await this.options.credentials.getTokens(this.options.account);
     if (!stored || !this.expiresSoon(stored)) return stored && toOAuthTokens(stored);
     this.refreshing ??= this.refresh().finally(() => {
       this.refreshing = undefined;
@@ -79,7 +81,7 @@ export class StoredTokenProvider implements OAuthClientProvider {
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
-    await this.options.credentials.saveTokens(this.options.server, tokens);
+    await this.options.credentials.saveTokens(this.options.account, tokens);
     this.failure = undefined;
   }
 
@@ -98,13 +100,13 @@ export class StoredTokenProvider implements OAuthClientProvider {
   }
 
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
-    const { credentials, server } = this.options;
+    const { credentials, account } = this.options;
     if (scope === 'all' || scope === 'client') {
-      await credentials.deleteClient(server);
+      await credentials.deleteClient(account);
       this.failure = 'the authorization server no longer accepts the OAuth client';
     }
     if (scope === 'all' || scope === 'tokens') {
-      await credentials.deleteTokens(server);
+      await credentials.deleteTokens(account);
       this.failure ??= 'the authorization server refused the refresh token';
     }
   }
@@ -114,11 +116,11 @@ export class StoredTokenProvider implements OAuthClientProvider {
   }
 
   private async refresh(): Promise<StoredTokens | undefined> {
-    const { credentials, server, fetchFn } = this.options;
+    const { credentials, account, fetchFn } = this.options;
     // Read the store itself: a refresh that finished just before this one started (here or in
     // another replica) has already rotated the token.
-    const stored = await credentials.getTokens(server, { fresh: true });
-    const client = await credentials.getClient(server, { fresh: true });
+    const stored = await credentials.getTokens(account, { fresh: true });
+    const client = await credentials.getClient(account, { fresh: true });
     if (!stored?.refresh_token || !client || !this.expiresSoon(stored)) return stored;
     try {
       const tokens = await refreshAuthorization(client.discovery.authorizationServerUrl, {
@@ -129,14 +131,14 @@ export class StoredTokenProvider implements OAuthClientProvider {
         fetchFn,
       });
       this.failure = undefined;
-      return await credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
+      return await credentials.saveTokens(account, { ...tokens, issuer: client.discovery.authorizationServerUrl });
     } catch (error) {
       if (error instanceof OAuthError && error.code !== OAuthErrorCode.ServerError) {
         const rotated = await this.rotatedElsewhere(stored.refresh_token);
         if (rotated) return rotated;
         // invalid_grant and friends: the grant is gone and only the user can make a new one.
         this.failure = `the authorization server refused the refresh token (${error.code})`;
-        await credentials.deleteTokens(server);
+        await credentials.deleteTokens(account);
         return undefined;
       }
       // Unreachable or failing authorization server: keep the tokens. The access token may still be
@@ -152,9 +154,9 @@ export class StoredTokenProvider implements OAuthClientProvider {
    * refusal, so the store is read again for a short while before the grant is taken as gone.
    */
   private async rotatedElsewhere(used: string): Promise<StoredTokens | undefined> {
-    const { credentials, server } = this.options;
+    const { credentials, account } = this.options;
     for (let waited = 0; ; waited += ROTATION_POLL_MS) {
-      const now = await credentials.getTokens(server, { fresh: true });
+      const now = await credentials.getTokens(account, { fresh: true });
       if (!now) return undefined;
       if (now.refresh_token !== used) return now;
       if (waited >= ROTATION_WAIT_MS) return undefined;

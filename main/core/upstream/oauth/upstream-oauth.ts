@@ -47,8 +47,24 @@ export interface AuthorizationCallback {
 
 interface PendingAuthorization {
   server: string;
+  /** Set for a per-user server: whose account the tokens are for (the state is bound to it). */
+  user?: string;
   client: StoredClient;
   codeVerifier: string;
+}
+
+/** Whose authorization a completed flow made: the server's own, or one user's account of a per-user server. */
+export interface AuthorizedAccount {
+  server: string;
+  user?: string;
+}
+
+/**
+ * Where an account's OAuth state lives in the credential store: the server's name, or for one user
+ * of a per-user server `<server>/user/<user>` (server names hold no `/`, so the two never meet).
+ */
+function accountKey({ server, user }: AuthorizedAccount): string {
+  return user === undefined ? server : `${server}/user/${user}`;
 }
 
 export class UpstreamOAuth {
@@ -68,8 +84,11 @@ export class UpstreamOAuth {
     return typeof redirectUri === 'function' ? redirectUri() : redirectUri;
   }
 
-  /** Begins an authorization: the user opens the returned URL; the redirect comes back to completeAuthorization. */
-  async startAuthorization(server: OAuthServerConfig): Promise<AuthorizeResult> {
+  /**
+   * Begins an authorization: the user opens the returned URL; the redirect comes back to
+   * completeAuthorization. With `user`, for that user's own account of a per-user server.
+   */
+  async startAuthorization(server: OAuthServerConfig, user?: string): Promise<AuthorizeResult> {
     const challenge = await this.reach(server.url, () => probeUpstream(server.url, server.transport ?? 'streamable_http', this.fetchFn));
     const discovery = await this.reach(server.url, () => discoverAuthorizationServer(server.url, challenge, this.fetchFn));
     if (!discovery) {
@@ -83,7 +102,7 @@ export class UpstreamOAuth {
       server.oauth_scopes?.join(' ') || challenge.scope || discovery.resourceMetadata?.scopes_supported?.join(' ') || undefined,
       discovery.authorizationServerMetadata,
     );
-    const client = await this.clientFor(server, discovery, redirectUri, scope);
+    const client = await this.clientFor(server, user, discovery, redirectUri, scope);
     const state = randomBytes(32).toString('base64url');
     const { authorizationUrl, codeVerifier } = await startAuthorization(discovery.authorizationServerUrl, {
       metadata: discovery.authorizationServerMetadata,
@@ -95,17 +114,17 @@ export class UpstreamOAuth {
     }).catch((error: unknown) => {
       throw upstreamError(`server '${server.name}': ${messageOf(error)}`);
     });
-    this.pending.add(state, { server: server.name, client: { ...client, redirectUri, resource, discovery }, codeVerifier });
+    this.pending.add(state, { server: server.name, ...(user !== undefined ? { user } : {}), client: { ...client, redirectUri, resource, discovery }, codeVerifier });
     return { authorizationUrl: authorizationUrl.href };
   }
 
-  /** Finishes an authorization from the redirect's query parameters; returns the server's name. */
-  async completeAuthorization(callback: AuthorizationCallback): Promise<string> {
+  /** Finishes an authorization from the redirect's query parameters; returns whose authorization it is. */
+  async completeAuthorization(callback: AuthorizationCallback): Promise<AuthorizedAccount> {
     const lookup = callback.state ? this.pending.take(callback.state) : ({ status: 'unknown' } as const);
     if (lookup.status === 'unknown') {
       throw badRequest('unknown or already used OAuth state: start the authorization again (`canopy authorize NAME`)');
     }
-    const { server, client, codeVerifier } = lookup.value;
+    const { server, user, client, codeVerifier } = lookup.value;
     if (lookup.status === 'expired') {
       throw badRequest(
         `the authorization of server '${server}' expired (after ${describeDuration(this.pending.ttlMs)}): run \`canopy authorize ${server}\` again`,
@@ -129,39 +148,58 @@ export class UpstreamOAuth {
     }).catch((error: unknown) => {
       throw upstreamError(`server '${server}': the authorization server refused the authorization code: ${messageOf(error)}`);
     });
-    await this.credentials.saveClient(server, client);
-    await this.credentials.saveTokens(server, { ...tokens, issuer: client.discovery.authorizationServerUrl });
-    return server;
+    const account = { server, ...(user !== undefined ? { user } : {}) };
+    await this.credentials.saveClient(accountKey(account), client);
+    await this.credentials.saveTokens(accountKey(account), { ...tokens, issuer: client.discovery.authorizationServerUrl });
+    return account;
   }
 
-  /** The provider an HTTP/SSE connection to this server passes to its SDK transport as `authProvider`. */
-  providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri' | 'url'>): OAuthClientProvider {
+  /**
+   * The provider an HTTP/SSE connection to this server passes to its SDK transport as `authProvider`;
+   * with `user`, the provider of that user's own account of a per-user server.
+   */
+  providerFor(server: Pick<OAuthServerConfig, 'name' | 'oauth_redirect_uri' | 'url'>, user?: string): OAuthClientProvider {
     const redirectUri = server.oauth_redirect_uri ?? this.defaultRedirectUri();
     const resource = resourceUrlFromServerUrl(server.url).href;
-    let provider = this.providers.get(server.name);
+    const account = accountKey({ server: server.name, user });
+    let provider = this.providers.get(account);
     if (!provider || provider.redirectUrl !== redirectUri || provider.resource !== resource) {
       provider = new StoredTokenProvider({
         server: server.name,
+        account,
         resource,
         credentials: this.credentials,
         redirectUri,
         refreshWindowMs: this.options.refreshWindowMs ?? 60_000,
         fetchFn: this.fetchFn,
       });
-      this.providers.set(server.name, provider);
+      this.providers.set(account, provider);
     }
     return provider;
   }
 
-  /** Deletes everything OAuth holds for this server: tokens, client, pending authorizations. */
+  /** Deletes everything OAuth holds for this server (its own authorization; per-user accounts are forgotten one by one): tokens, client, pending authorizations. */
   async forget(server: string): Promise<void> {
-    this.pending.dropServer(server);
+    this.pending.drop((pending) => pending.server === server);
     this.providers.delete(server);
     await this.credentials.forget(server);
   }
 
+  /** Deletes what OAuth holds for one user's account of a per-user server (tokens, client, pending authorizations). */
+  async forgetAccount(account: Required<AuthorizedAccount>): Promise<void> {
+    this.pending.drop((pending) => pending.server === account.server && pending.user === account.user);
+    this.providers.delete(accountKey(account));
+    await this.credentials.forget(accountKey(account));
+  }
+
+  /** Whether `user` holds an access token for the server (refreshable or not yet expired tokens are checked when used). */
+  async hasTokens(account: Required<AuthorizedAccount>): Promise<boolean> {
+    return (await this.credentials.getTokens(accountKey(account))) !== undefined;
+  }
+
   private async clientFor(
     server: OAuthServerConfig,
+    user: string | undefined,
     discovery: DiscoveredAuthorization,
     redirectUri: string,
     scope: string | undefined,
@@ -175,7 +213,10 @@ export class UpstreamOAuth {
       return { registration: 'metadata_document', client: { client_id: server.oauth_client_metadata_url, issuer } };
     }
     // A client registered for this server earlier (by a completed or a pending flow) is used again.
-    const earlier = [await this.credentials.getClient(server.name), this.pending.find((p) => p.server === server.name)?.client];
+    const earlier = [
+      await this.credentials.getClient(accountKey({ server: server.name, user })),
+      this.pending.find((p) => p.server === server.name && p.user === user)?.client,
+    ];
     const reused = earlier.find((client) => client && reusable(client, issuer, redirectUri));
     if (reused) return { registration: 'dynamic', client: reused.client };
     if (!discovery.authorizationServerMetadata.registration_endpoint) {
