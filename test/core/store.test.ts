@@ -82,6 +82,28 @@ describe.each(storeKinds)('store on $kind', ({ fresh }) => {
     );
   });
 
+  it('migrates a database of version 8 to one with user allow-lists (existing users keep everything) and OAuth client rules', async () => {
+    await migratedFrom(
+      '0008-catalog-cache',
+      async (db) => {
+        const now = new Date().toISOString();
+        await db.insertInto('users').values({ name: 'ann', role: 'user', token_hash: 'ab'.repeat(32), token_expires_at: null, created_at: now, updated_at: now }).execute();
+      },
+      async (store) => {
+        expect((await store.users.get('ann'))?.allow).toEqual(['*']);
+        expect(await store.users.update('ann', { allow: ['github'] })).toBe(true);
+        expect((await store.users.get('ann'))?.allow).toEqual(['github']);
+        const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
+        await store.transaction((tx) => tx.oauthClientRules.insert({ clientId: claude, description: 'Claude', allow: ['github'] }));
+        await expect(store.oauthClientRules.insert({ clientId: claude, description: '', allow: [] })).rejects.toThrow();
+        expect(await store.oauthClientRules.update(claude, { allow: ['*'] })).toBe(true);
+        expect(await store.oauthClientRules.list()).toEqual([expect.objectContaining({ clientId: claude, description: 'Claude', allow: ['*'] })]);
+        expect(await store.oauthClientRules.delete(claude)).toBe(true);
+        expect(await store.oauthClientRules.get(claude)).toBeUndefined();
+      },
+    );
+  });
+
   it('migrates a database of version 7 to one that keeps the last catalog per server', async () => {
     await migratedFrom(
       '0007-protocol-eras',
