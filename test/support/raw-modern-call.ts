@@ -2,7 +2,7 @@
 // checks an SDK client would not let a test make: forged headers, forged requestState.
 export function rawModernCall(
   url: string,
-  call: { tool: string; arguments: Record<string, unknown>; nameHeader?: string; capabilities?: Record<string, unknown>; params?: Record<string, unknown> },
+  call: { tool: string; arguments: Record<string, unknown>; nameHeader?: string; capabilities?: Record<string, unknown>; params?: Record<string, unknown>; token?: string },
 ): Promise<Response> {
   const meta = {
     'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -17,6 +17,7 @@ export function rawModernCall(
       'mcp-protocol-version': '2026-07-28',
       'mcp-method': 'tools/call',
       'mcp-name': call.nameHeader ?? call.tool,
+      ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: call.tool, arguments: call.arguments, ...call.params, _meta: meta } }),
   });
