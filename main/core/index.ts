@@ -42,6 +42,8 @@ import { CanopyError } from './errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { collectOrphanSecrets } from './secrets/orphan-secrets.ts';
 import { homedir } from 'node:os';
+import { createSignIn } from './sign-in/sign-in.ts';
+import { createLocalJWKSet } from 'jose';
 import { desktopPlatform, type HostLocation } from './connect-apps/paths.ts';
 
 export { DEFAULT_HOST, DEFAULT_PORT, VERSION } from './defaults.ts';
@@ -83,6 +85,11 @@ export interface GatewayOptions {
    * resource URLs); wins over CANOPY_PUBLIC_URL. Its host is accepted like an allowed host.
    */
   publicUrl?: string;
+  /**
+   * How the authorization server fetches client ID metadata documents (default: global fetch,
+   * refusing loopback and private addresses). Tests pass one that reaches their loopback HTTPS server.
+   */
+  clientMetadataFetch?: typeof fetch;
   logger?: Logger;
   /** How long a registration waits for a new server to start. Default 30 s. */
   initializeTimeoutMs?: number;
@@ -356,14 +363,23 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     void reload().catch((error: unknown) => logger.error({ err: error, topic }, 'could not reload after a change on another replica'));
   });
 
+  // With CANOPY_AUTH_ISSUER another authorization server issues the tokens: Canopy serves none.
+  const signInService = signIn && !signIn.externalAuth
+    ? await createSignIn({ signIn, store, secrets, logger, activeUser: (name) => access.activeUser(name), clientMetadataFetch: options.clientMetadataFetch }).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      })
+    : undefined;
+
   const bootstrap = new InitBootstrap(env.CANOPY_INIT_TOKEN || undefined);
   // With a public URL, MCP endpoints are OAuth protected resources too. Tokens of an external
-  // authorization server are verified with its published keys; Canopy's own issuer's keys come
-  // from its authorization server (not part of this build yet: until then its tokens are refused).
+  // authorization server are verified with its published keys, Canopy's own with its signing keys.
   const external = signIn?.externalAuth;
   const resourceServer: OAuthResourceServer | undefined = signIn && {
     resources: new ProtectedResources(signIn),
-    verifier: external ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim }) : undefined,
+    verifier: external
+      ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim })
+      : new AccessTokenVerifier({ issuer: signInService!.issuer, keys: createLocalJWKSet(signInService!.jwks) }),
   };
   const guard = new AccessGuard({ enterprise, access, oauth: resourceServer, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
   const api = createApiRoutes({
@@ -392,6 +408,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     endpoints,
     api,
     logger,
+    signIn: signInService?.http,
     rendererDir: options.rendererDir,
     originPolicy: { allowedHosts: [...(options.allowedHosts ?? []), ...(signIn ? [new URL(signIn.publicUrl).hostname] : [])], allowedOrigins: options.allowedOrigins ?? [] },
     serverExists: (name) => registry.server(name) !== undefined,
@@ -463,6 +480,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       await registry.load();
       await feed.start();
       audit?.start();
+      signInService?.start();
       logger.info({ url: `${url}/mcp`, store: options.store.kind, secrets: secretsStatus.kind, mode }, 'Canopy is listening');
       if (enterprise && !access.initialized) {
         // The generated init token is a secret: `canopy serve` shows it in its start banner, not in the log.
@@ -476,6 +494,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     async stop() {
       try {
         expiry.stop();
+        signInService?.stop();
         await endpoints.stop();
         if (started) {
           server.closeAllConnections();

@@ -97,6 +97,7 @@ const CORE_ROOMS = [
   'gateway', // downstream MCP sessions, catalog, routing
   'http', // the Hono server, origin guard, static UI
   'access', // modes, identities, tokens, allow-lists, the access guard
+  'sign-in', // enterprise sign-in: the OAuth authorization server, company-IdP login, consent
   'contract', // api/contract.ts: the admin API's shapes (types only); the registry no longer needs them (api/server-views.ts builds them)
   'registry', // registered servers and their connections
   'api', // admin REST routes and the API client

@@ -18,6 +18,11 @@ export type Principal =
   | { kind: 'user'; name: string; role: UserRole }
   | { kind: 'client'; name: string; allowList: AllowList };
 
+/** Why a disabled user is refused, and who can change that. */
+function disabledReason(name: string): string {
+  return `user '${name}' is disabled: an administrator can enable it again (\`canopy update user ${name} --enable\`)`;
+}
+
 /** `known`: the token is one of this gateway's own (expired); otherwise it may be an OAuth access token. */
 export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: string; known: boolean };
 
@@ -34,13 +39,18 @@ interface Holder {
   tokenHash: string;
   tokenExpiresAt?: string;
   principal: Principal;
+  /** A disabled user's token is known (to say so) but refused. */
+  disabled?: boolean;
 }
 
 export class AccessControl {
   private holders = new Map<string, Holder>();
   private groups = new Map<string, GroupRules>();
   private allowLists = new Map<string, AllowList>();
+  /** Allow-lists of the users who may act (not disabled). */
   private userLists = new Map<string, AllowList>();
+  private activeUsers = new Map<string, Principal & { kind: 'user' }>();
+  private disabledUsers = new Set<string>();
   private oauthClientLists = new Map<string, AllowList>();
   private unlistedOAuthClients: UnlistedOAuthClients = 'allow';
   /** The identity keys OAuth callers were given, by user: their sessions close when the user goes. */
@@ -68,20 +78,25 @@ export class AccessControl {
     ]);
     this.groups = new Map(groups.map((group) => [group.name, new GroupRules(group)]));
     this.allowLists = new Map(clients.map((client) => [client.name, this.allowList(`client:${client.name}`, client.allow)]));
-    this.userLists = new Map(users.map((user) => [user.name, this.allowList(`user:${user.name}`, user.allow)]));
+    const active = users.filter((user) => !user.disabled);
+    this.userLists = new Map(active.map((user) => [user.name, this.allowList(`user:${user.name}`, user.allow)]));
+    this.activeUsers = new Map(active.map((user) => [user.name, { kind: 'user', name: user.name, role: user.role }]));
+    this.disabledUsers = new Set(users.filter((user) => user.disabled).map((user) => user.name));
     this.oauthClientLists = new Map(oauthRules.map((rule) => [rule.clientId, this.allowList(`oauth-client:${rule.clientId}`, rule.allow)]));
     this.unlistedOAuthClients = unlisted === 'refuse' ? 'refuse' : 'allow';
     const holders = new Map<string, Holder>();
     for (const user of users) {
+      // A user who signs in only through the company IdP has no static token.
+      if (!user.tokenHash) continue;
       const principal: Principal = { kind: 'user', name: user.name, role: user.role };
-      holders.set(user.tokenHash, { key: identityKey(principal), tokenHash: user.tokenHash, tokenExpiresAt: user.tokenExpiresAt, principal });
+      holders.set(user.tokenHash, { key: identityKey(principal), tokenHash: user.tokenHash, tokenExpiresAt: user.tokenExpiresAt, principal, disabled: user.disabled });
     }
     for (const client of clients) {
       const principal: Principal = { kind: 'client', name: client.name, allowList: this.allowLists.get(client.name)! };
       holders.set(client.tokenHash, { key: identityKey(principal), tokenHash: client.tokenHash, tokenExpiresAt: client.tokenExpiresAt, principal });
     }
-    const stillValid = new Set([...holders.values()].map((h) => `${h.key}\u0000${h.tokenHash}`));
-    const revoked = [...this.holders.values()].filter((h) => !stillValid.has(`${h.key}\u0000${h.tokenHash}`)).map((h) => h.key);
+    const stillValid = new Set([...holders.values()].filter((h) => !h.disabled).map((h) => `${h.key}\u0000${h.tokenHash}`));
+    const revoked = [...this.holders.values()].filter((h) => !h.disabled && !stillValid.has(`${h.key}\u0000${h.tokenHash}`)).map((h) => h.key);
     for (const [user, identities] of this.oauthIdentities) {
       if (this.userLists.has(user)) continue;
       revoked.push(...identities);
@@ -98,11 +113,20 @@ export class AccessControl {
     const hash = hashToken(token);
     const holder = this.holders.get(hash);
     if (!holder || !sameHash(holder.tokenHash, hash)) return { ok: false, reason: 'the access token is not valid (revoked, rotated or mistyped)', known: false };
+    if (holder.disabled) return { ok: false, reason: disabledReason(holder.principal.name), known: true };
     if (holder.tokenExpiresAt && Date.parse(holder.tokenExpiresAt) <= now.getTime()) {
       const { kind, name } = holder.principal;
       return { ok: false, reason: `the access token of ${kind} '${name}' expired at ${holder.tokenExpiresAt}: rotate it`, known: true };
     }
     return { ok: true, principal: holder.principal };
+  }
+
+  /**
+   * A user who may act now (known and not disabled), for sign-ins that carry no static token (the
+   * web UI's SSO session, the authorization server's grants); undefined otherwise.
+   */
+  activeUser(name: string): (Principal & { kind: 'user' }) | undefined {
+    return this.activeUsers.get(name);
   }
 
   /** The earliest token expiry after `now` (ms since the epoch); undefined when no token will expire. */
@@ -138,6 +162,7 @@ export class AccessControl {
    * clients are refused). Calls and lists read the lists as they are when they run.
    */
   oauthAccess(user: string, clientId: string): OAuthAccess {
+    if (this.disabledUsers.has(user)) return { ok: false, reason: disabledReason(user) };
     if (!this.userLists.has(user)) {
       return { ok: false, reason: `'${user}' is not a user of this gateway: an administrator can add them with \`canopy create user ${user}\`` };
     }

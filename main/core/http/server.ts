@@ -9,6 +9,7 @@ import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './
 import { nonCanonicalPath, pathOf } from './canonical-path.ts';
 import { isUiPage, serveUi, UI_NOT_BUILT, uiIsBuilt } from './static-ui.ts';
 import { readBodyLimited } from './read-body.ts';
+import { escapeHtml } from './html.ts';
 import { jsonRpcError } from '../gateway/json-rpc-error.ts';
 import type { McpEndpoints, Caller, EndpointOptions } from '../gateway/mcp-endpoints.ts';
 import type { ViewSpec } from '../gateway/catalog.ts';
@@ -37,10 +38,18 @@ export interface HttpServerParts {
   rendererDir?: string;
   originPolicy: OriginPolicy;
   logger: Logger;
+  /** Enterprise sign-in (a public URL is set): the OAuth authorization server and the /sign-in pages. */
+  signIn?: SignInParts;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+export interface SignInParts {
+  /** True for a path the authorization server answers itself, on Node's request and response. */
+  serves(path: string): boolean;
+  /** True for a path browsers may call from any origin (no cookies there); the Host check still applies. */
+  crossOrigin(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** The /sign-in/* pages (login, consent, the web UI's sign-in). */
+  pages: Hono<{ Bindings: HttpBindings }>;
 }
 
 function page(title: string, message: string, status = 200): Response {
@@ -158,6 +167,7 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
     }
   });
 
+  if (parts.signIn) app.route('/', parts.signIn.pages);
   app.route('/', parts.api);
   app.all('/api/*', (c) => notFound(c, `no such API endpoint: ${c.req.method} ${c.req.path}`));
 
@@ -185,7 +195,8 @@ export function createHttpServer(parts: HttpServerParts): Server {
     const target = req.url ?? '/';
     const { host, origin } = req.headers;
     const path = pathOf(target);
-    const foreign = refuseForeignOrigin({ host, origin: isPublicMetadata(path) ? undefined : origin }, parts.originPolicy);
+    const crossOrigin = isPublicMetadata(path) || parts.signIn?.crossOrigin(path) === true;
+    const foreign = refuseForeignOrigin({ host, origin: crossOrigin ? undefined : origin }, parts.originPolicy);
     if (foreign) return refuse(res, 403, 'forbidden', foreign);
     const odd = nonCanonicalPath(target);
     if (odd) return refuse(res, 400, 'bad_request', `the request path is not in canonical form: ${odd}`);
@@ -194,7 +205,8 @@ export function createHttpServer(parts: HttpServerParts): Server {
       const crossSite = refuseCrossSiteWrite({ method: req.method ?? 'GET', host, origin, contentType: req.headers['content-type'] }, parts.originPolicy);
       if (crossSite) return refuse(res, 403, 'forbidden', crossSite);
     }
-    Promise.resolve(listener(req, res)).catch((error: unknown) => {
+    const handled = parts.signIn?.serves(path) ? parts.signIn.handle(req, res) : listener(req, res);
+    Promise.resolve(handled).catch((error: unknown) => {
       parts.logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal', message: 'internal error: see the Canopy log' } }));

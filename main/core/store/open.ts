@@ -18,6 +18,7 @@ import { SecretCleanupRepository } from './secret-cleanup.ts';
 import { ProtocolEraRepository } from './protocol-eras.ts';
 import { CatalogCacheRepository } from './catalog-cache.ts';
 import { UserCredentialRepository } from './user-credentials.ts';
+import { SignInRecordRepository } from './sign-in-records.ts';
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -35,6 +36,7 @@ export interface Repositories {
   readonly protocolEras: ProtocolEraRepository;
   readonly catalogCache: CatalogCacheRepository;
   readonly userCredentials: UserCredentialRepository;
+  readonly signInRecords: SignInRecordRepository;
 }
 
 export interface Store extends Repositories {
@@ -59,6 +61,7 @@ function repositories(db: Kysely<Database>): Repositories {
     protocolEras: new ProtocolEraRepository(db),
     catalogCache: new CatalogCacheRepository(db),
     userCredentials: new UserCredentialRepository(db),
+    signInRecords: new SignInRecordRepository(db),
   };
 }
 

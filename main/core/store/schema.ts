@@ -50,12 +50,33 @@ export interface SecretsTable {
 export interface UsersTable {
   name: string;
   role: string;
-  token_hash: string;
+  /** NULL for a user who signs in only through the company IdP. */
+  token_hash: string | null;
   token_expires_at: string | null;
   /** JSON array of allow-list entries: what the user's OAuth access tokens may reach (with their client's rule). */
   allow_list: string;
   created_at: string;
   updated_at: string;
+  /** `issuer|sub` of the company-IdP identity linked to this user; unique. */
+  sso_subject: string | null;
+  email: string | null;
+  /** 1 = refused everywhere. */
+  disabled: number;
+}
+
+/**
+ * What the OAuth authorization server keeps (oidc-provider's models) and web UI sessions. `key_hash`
+ * is the SHA-256 (hex) of the record's id; the payload is JSON without the id.
+ */
+export interface SignInRecordsTable {
+  model: string;
+  key_hash: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
 }
 
 /** Enterprise MCP clients (machine identities) and their allow-lists (JSON array of entries). */
@@ -155,6 +176,7 @@ export interface Database {
   protocol_eras: ProtocolErasTable;
   catalog_cache: CatalogCacheTable;
   user_credentials: UserCredentialsTable;
+  sign_in_records: SignInRecordsTable;
 }
 
 export type AutoId = Generated<number>;

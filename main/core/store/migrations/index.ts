@@ -9,6 +9,7 @@ import { m0005_server_alias } from './0005-server-alias.ts';
 import { m0006_tool_overrides } from './0006-tool-overrides.ts';
 import { m0007_protocol_eras } from './0007-protocol-eras.ts';
 import { m0008_catalog_cache } from './0008-catalog-cache.ts';
+import { m0009_sign_in } from './0009-sign-in.ts';
 import { m0010_oauth_access } from './0010-oauth-access.ts';
 import { m0011_per_user_credentials } from './0011-per-user-credentials.ts';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0006-tool-overrides': m0006_tool_overrides,
   '0007-protocol-eras': m0007_protocol_eras,
   '0008-catalog-cache': m0008_catalog_cache,
+  '0009-sign-in': m0009_sign_in,
   '0010-oauth-access': m0010_oauth_access,
   '0011-per-user-credentials': m0011_per_user_credentials,
 };
