@@ -275,26 +275,31 @@ describe('MCP endpoints as OAuth protected resources', () => {
 
 describe('protected-resource metadata of a gateway that is its own authorization server', () => {
   let t: TestGateway;
+  let publicUrl: string;
 
   beforeAll(async () => {
-    t = await startTestGateway({ mode: 'enterprise', publicUrl: 'https://canopy.example.com', settingsEnv: {} });
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    t = await startTestGateway({ mode: 'enterprise', port, publicUrl, settingsEnv: {} });
     await t.api.init();
   }, 60_000);
   afterAll(async () => {
     await t?.close();
   });
 
-  it('names the public URL as the authorization server and as the base of every resource', async () => {
-    const metadata = await discoverOAuthProtectedResourceMetadata(`${t.url}/groups/research/mcp`);
+  it("names the public URL as the authorization server, whose metadata the MCP SDK client's discovery then reads", async () => {
+    const metadata = await discoverOAuthProtectedResourceMetadata(`${publicUrl}/groups/research/mcp`);
     expect(metadata).toEqual({
-      resource: 'https://canopy.example.com/groups/research/mcp',
-      authorization_servers: ['https://canopy.example.com'],
+      resource: `${publicUrl}/groups/research/mcp`,
+      authorization_servers: [publicUrl],
       scopes_supported: ['mcp'],
       bearer_methods_supported: ['header'],
       resource_name: 'Canopy: group research',
     });
+    const info = await discoverOAuthServerInfo(`${publicUrl}/groups/research/mcp`);
+    expect(info.authorizationServerMetadata?.issuer).toBe(publicUrl);
     const challenge = (await fetch(`${t.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).headers.get('www-authenticate');
-    expect(challenge).toBe('Bearer resource_metadata="https://canopy.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp"');
+    expect(challenge).toBe(`Bearer resource_metadata="${publicUrl}/.well-known/oauth-protected-resource/mcp", scope="mcp"`);
   });
 
   it('leaves a gateway without a public URL as it was: no metadata, a plain Bearer challenge', async () => {
