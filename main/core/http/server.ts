@@ -168,6 +168,13 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
   });
 
   if (parts.signIn) app.route('/', parts.signIn.pages);
+  // The link per-user servers send people to ("connect your account"): the web UI's Connections page,
+  // which signs the person in and connects that signed-in user, whatever the link says.
+  app.get('/connections', (c) => {
+    const server = c.req.query('server');
+    return c.redirect(`/#/connections${server ? `?${new URLSearchParams({ server })}` : ''}`);
+  });
+
   app.route('/', parts.api);
   app.all('/api/*', (c) => notFound(c, `no such API endpoint: ${c.req.method} ${c.req.path}`));
 

@@ -1,6 +1,7 @@
 // The signed-in window: navigation on the left, the current page on the right.
 import { Button } from '../components/Button.tsx';
 import { ConnectPage } from '../features/connect/components/ConnectPage.tsx';
+import { ConnectionsPage } from '../features/connections/components/ConnectionsPage.tsx';
 import { GroupsPage } from '../features/groups/components/GroupsPage.tsx';
 import { FirstRunPage } from '../features/move-in/components/FirstRunPage.tsx';
 import { useFirstRun } from '../features/move-in/hooks/use-first-run.ts';
@@ -25,6 +26,8 @@ function Page({ route, theme, onReconnect }: { route: RouteId; theme: ThemeContr
       return <GroupsPage />;
     case 'identities':
       return <IdentitiesPage />;
+    case 'connections':
+      return <ConnectionsPage />;
     case 'connect':
       return <ConnectPage />;
     case 'settings':

@@ -7,6 +7,7 @@ export const ROUTES = [
   { id: 'resources', title: 'Resources', enterpriseOnly: false },
   { id: 'groups', title: 'Groups', enterpriseOnly: false },
   { id: 'identities', title: 'Clients and users', enterpriseOnly: true },
+  { id: 'connections', title: 'Connections', enterpriseOnly: true },
   { id: 'connect', title: 'Connect an app', enterpriseOnly: false },
   { id: 'settings', title: 'Settings', enterpriseOnly: false },
 ] as const;
@@ -14,8 +15,14 @@ export const ROUTES = [
 export type RouteId = (typeof ROUTES)[number]['id'];
 
 function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = hash.replace(/^#\/?/, '').split('?')[0];
   return ROUTES.find((route) => route.id === id)?.id ?? 'servers';
+}
+
+/** A parameter of the current page's address (`#/connections?server=NAME`). */
+export function hashParam(name: string): string | undefined {
+  const query = window.location.hash.split('?')[1];
+  return query ? (new URLSearchParams(query).get(name) ?? undefined) : undefined;
 }
 
 export function useHashRoute(): RouteId {
