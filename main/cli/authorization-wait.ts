@@ -31,21 +31,29 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export async function waitForAuthorization({
-  name,
-  getServer,
-  signal,
-  timeoutMs = AUTHORIZATION_TIMEOUT_MS,
-  pollMs = AUTHORIZATION_POLL_MS,
-}: AuthorizationWaitOptions): Promise<AuthorizationOutcome> {
+export async function waitForAuthorization({ name, getServer, ...bounds }: AuthorizationWaitOptions): Promise<AuthorizationOutcome> {
+  // needs_authorization, starting, … mean the user has not finished yet.
+  const verdict = (server: ServerView) => (server.state.status === 'running' ? 'authorized' : server.state.status === 'error' ? 'failed' : undefined);
+  const outcome = await pollAuthorization(() => getServer(name), verdict, bounds);
+  return 'value' in outcome ? { result: outcome.result, server: outcome.value } : outcome;
+}
+
+/**
+ * Reads `read()` until `verdict` settles it (authorized or failed), bounded in time and in polls;
+ * an abort stops it early. What each OAuth wait of the CLI shares.
+ */
+export async function pollAuthorization<T>(
+  read: () => Promise<T>,
+  verdict: (value: T) => 'authorized' | 'failed' | undefined,
+  { signal, timeoutMs = AUTHORIZATION_TIMEOUT_MS, pollMs = AUTHORIZATION_POLL_MS }: Pick<AuthorizationWaitOptions, 'signal' | 'timeoutMs' | 'pollMs'> = {},
+): Promise<{ result: 'authorized' | 'failed'; value: T } | { result: 'timeout' } | { result: 'interrupted' }> {
   const deadline = Date.now() + timeoutMs;
   const maxPolls = Math.ceil(timeoutMs / pollMs) + 1;
   for (let poll = 0; poll < maxPolls && Date.now() < deadline; poll += 1) {
     if (signal?.aborted) return { result: 'interrupted' };
-    const server = await getServer(name);
-    // needs_authorization, starting, … mean the user has not finished yet.
-    if (server.state.status === 'running') return { result: 'authorized', server };
-    if (server.state.status === 'error') return { result: 'failed', server };
+    const value = await read();
+    const settled = verdict(value);
+    if (settled) return { result: settled, value };
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), signal);
   }
   return signal?.aborted ? { result: 'interrupted' } : { result: 'timeout' };

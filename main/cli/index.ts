@@ -21,6 +21,7 @@ import { registerInitServerCommands } from './commands/init-server.ts';
 import { registerIdentityCommands } from './commands/identities.ts';
 import { registerOAuthClientRuleCommands } from './commands/oauth-client-rules.ts';
 import { registerGroupCommands } from './commands/groups.ts';
+import { registerConnectionCommands } from './commands/connections.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 
 // `canopy list tools | head` closes stdout early: that is the reader's choice, not a failure.
@@ -50,6 +51,7 @@ registerInitServerCommands(program, context);
 registerIdentityCommands(program, context);
 registerOAuthClientRuleCommands(program, context);
 registerGroupCommands(program, context);
+registerConnectionCommands(program, context);
 registerAuditCommand(program, context);
 registerSetupCommand(program, context);
 registerStdioBridgeCommand(program, context);

@@ -26,6 +26,7 @@ export interface ServerFlags {
   /** `--alias ""` removes the alias. */
   alias?: string;
   bearerToken?: string;
+  credentials?: string;
   /** `--env K=V`, repeatable. */
   env?: string[];
   cwd?: string;
@@ -35,7 +36,7 @@ export interface RegisterFlags extends ServerFlags {
   name?: string;
 }
 
-const FLAG_NAMES = { url: '--url', description: '--description', alias: '--alias', bearerToken: '--bearer-token', env: '--env', cwd: '--cwd' } as const;
+const FLAG_NAMES = { url: '--url', description: '--description', alias: '--alias', bearerToken: '--bearer-token', credentials: '--credentials', env: '--env', cwd: '--cwd' } as const;
 
 /** `--env` values as a map; `K=V` with a non-empty K (V may be empty or contain "="). */
 function parseEnvFlags(values: string[] | undefined): Record<string, string> | undefined {
@@ -56,6 +57,8 @@ function flagFields(flags: ServerFlags): Partial<ServerConfigInput> {
     ...(flags.description !== undefined ? { description: flags.description } : {}),
     ...(flags.alias !== undefined ? { alias: flags.alias === '' ? undefined : flags.alias } : {}),
     ...(flags.bearerToken !== undefined ? { bearer_token: flags.bearerToken } : {}),
+    // Validated with the rest of the config (a wrong value is named with the ones it may be).
+    ...(flags.credentials !== undefined ? { credentials: flags.credentials as ServerConfigInput['credentials'] } : {}),
     ...(flags.env !== undefined ? { env: parseEnvFlags(flags.env) } : {}),
     ...(flags.cwd !== undefined ? { cwd: resolve(flags.cwd) } : {}),
   };

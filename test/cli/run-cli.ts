@@ -21,13 +21,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): ChildProcess {
-  return spawn(process.execPath, [canopyBin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  return spawn(process.execPath, [canopyBin, ...args], { env, cwd, stdio: [stdin, 'pipe', 'pipe'] });
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 25_000): Promise<CliResult> {
+/** `input`: written to the command's stdin (then closed); without it stdin is closed from the start. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 25_000, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, env);
+    const child = spawnCli(args, env, repoRoot, input === undefined ? 'ignore' : 'pipe');
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -20,6 +20,7 @@ function withServerFlags(command: Command): Command {
     .option('--description <text>', 'what the server is for')
     .option('--alias <alias>', 'short prefix of its tools on /mcp instead of its name (gh → gh__create_issue); "" removes it')
     .option('--bearer-token <token>', 'remote servers: sent as "Authorization: Bearer <token>"')
+    .option('--credentials <shared|per_user>', 'remote servers, enterprise mode: per_user calls it with each person\'s own account (`canopy connect NAME`); default shared')
     .option('--env <KEY=VALUE>', 'stdio servers: an environment variable (repeatable; stored as a secret)', collect)
     .option('--cwd <dir>', "stdio servers: working directory (default: your home directory)")
     .argument('[command...]', 'stdio servers: the command and its arguments, after --');
