@@ -212,7 +212,8 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   let url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port ?? DEFAULT_PORT}`;
   const events = new EventEmitter<GatewayEvents>();
   // The redirect URI follows `url`, which is final once the gateway listens (port 0 picks one).
-  const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${url}/oauth/callback` });
+  // With a public URL, at that address: the browser coming back may be anyone's (per-user accounts), not this machine's.
+  const oauth = new UpstreamOAuth({ secrets, redirectUri: () => `${signIn?.publicUrl ?? url}/oauth/callback` });
   // Per-user credentials need users: enterprise mode only.
   const credentials = enterprise ? new UserCredentials(store, secrets, oauth) : undefined;
   /** A per-user server's connection that only lists the catalog gets its token from a user who connected it. */
