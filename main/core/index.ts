@@ -20,7 +20,7 @@ import { isLoopbackHostname } from './http/origin-guard.ts';
 import { createUpstreamConnection, detectRemoteTransport, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
 import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';
-import { UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
+import { browserCookieName, UpstreamOAuth } from './upstream/oauth/upstream-oauth.ts';
 import { UserCredentials } from './connections/user-credentials.ts';
 import type { PerUserOptions } from './gateway/gateway-core.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
@@ -392,7 +392,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     callerOf: (principal) => access.callerOf(principal),
     identities: enterprise ? new IdentityAdmin({ store, committed: accessCommitted, credentialsDropped: async (rows) => credentials?.dropSecrets(rows) }) : undefined,
     oauthClients: enterprise ? new OAuthClientAdmin({ store, committed: accessCommitted }) : undefined,
-    connections: { registry, credentials, userConnected },
+    connections: { registry, credentials, userConnected, secureCookies: () => (signIn?.publicUrl ?? url).startsWith('https:') },
     bootstrap,
     groups: new GroupAdmin({ store, groupUrl: (name) => `${url}/groups/${name}/mcp`, committed: accessCommitted }),
     audit,
@@ -425,8 +425,9 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       if (refusal) return refusal;
       return new Response(await metrics.prometheusText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
     },
-    completeOAuth: async (params) => {
-      const account = await oauth.completeAuthorization(Object.fromEntries(params));
+    completeOAuth: async (params, cookie) => {
+      const state = params.get('state');
+      const account = await oauth.completeAuthorization({ ...Object.fromEntries(params), browser: state ? cookie(browserCookieName(state)) : undefined });
       if (account.user === undefined) await registry.authorizationCompleted(account.server);
       else {
         await credentials?.oauthCompleted(account.user, await registry.perUserServer(account.server));

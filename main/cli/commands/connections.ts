@@ -1,5 +1,5 @@
-// Your own accounts of per-user servers (enterprise mode): `canopy connect SERVER` (OAuth in your
-// browser, or `--token-stdin` for a personal token), `canopy disconnect SERVER`, and `canopy list
+// Your own accounts of per-user servers (enterprise mode): `canopy connect SERVER` (OAuth on the web
+// UI's Connections page, in the browser you sign in with, or `--token-stdin` for a personal token), `canopy disconnect SERVER`, and `canopy list
 // connections` (/connections of the admin API). They act for the user whose token the CLI sends.
 import type { Command } from 'commander';
 import type { ConnectionView } from '../../core/api/contract.ts';
@@ -24,7 +24,7 @@ async function readStdin(): Promise<string> {
   return text.trim();
 }
 
-/** Waits until the connection of `server` is an OAuth one made after `since`. */
+/** Waits until `server` is connected anew (after `since`). */
 async function waitForConnection(context: CliContext, server: string, since: number): Promise<void> {
   const interrupted = new AbortController();
   const onInterrupt = () => interrupted.abort();
@@ -33,7 +33,7 @@ async function waitForConnection(context: CliContext, server: string, since: num
   try {
     const read = async () => (await context.client().listConnections()).find((connection) => connection.server === server);
     const fresh = (connection: ConnectionView | undefined) =>
-      connection?.status === 'connected' && connection.kind === 'oauth' && Date.parse(connection.connectedAt ?? '') >= since - 1_000 ? 'authorized' : undefined;
+      connection?.status === 'connected' && Date.parse(connection.connectedAt ?? '') >= since - 1_000 ? 'authorized' : undefined;
     const outcome = await pollAuthorization(read, fresh, { signal: interrupted.signal });
     if (outcome.result === 'timeout') throw new CliError(`gave up waiting after ${formatDuration(AUTHORIZATION_TIMEOUT_MS)}: run \`canopy connect ${server}\` again`);
     if (outcome.result === 'interrupted') throw new CliError(`stopped waiting: run \`canopy connect ${server}\` again to connect it`, 130);
@@ -50,9 +50,10 @@ export function registerConnectionCommands(program: Command, context: CliContext
       .argument('<server>', 'a server that uses each person\'s own account ("credentials": "per_user")')
       .summary('connect your own account of a per-user server')
       .description(
-        'Connect your own account of a server whose calls use each person\'s own credentials: by OAuth in your ' +
-          'browser (the default; waits up to 10 minutes for you to approve), or with a personal token read from ' +
-          'stdin (--token-stdin), never from the command line. Your MCP clients then call it as you.',
+        'Connect your own account of a server whose calls use each person\'s own credentials: by OAuth, on ' +
+          'Canopy\'s Connections page in your browser (the default; an authorization only completes in the browser ' +
+          'that started it, signed in as you; waits up to 10 minutes), or with a personal token read from stdin ' +
+          '(--token-stdin), never from the command line. Your MCP clients then call it as you.',
       )
       .option('--token-stdin', 'read a personal token from stdin instead of authorizing with OAuth')
       .action(async (server: string, flags: { tokenStdin?: boolean }) => {
@@ -64,12 +65,12 @@ export function registerConnectionCommands(program: Command, context: CliContext
           return output.line(`✓ connected your account of '${server}' with a personal token`);
         }
         const since = Date.now();
-        const { authorizationUrl } = await context.client().connectWithOAuth(server);
-        output.line(`Open this URL in your browser to connect your account of '${server}':`);
-        output.line(`  ${authorizationUrl}`);
-        if (!(await openBrowser(authorizationUrl))) output.note('could not open a browser: open the URL above yourself');
+        const page = `${context.registryUrl()}/connections?${new URLSearchParams({ server })}`;
+        output.line(`Open Canopy's Connections page in your browser, sign in, and connect '${server}' there:`);
+        output.line(`  ${page}`);
+        if (!(await openBrowser(page))) output.note('could not open a browser: open the URL above yourself');
         await waitForConnection(context, server, since);
-        output.line(`✓ connected your account of '${server}' with OAuth`);
+        output.line(`✓ connected your account of '${server}'`);
       }),
     ['canopy connect linear', 'printenv GITHUB_TOKEN | canopy connect github --token-stdin'],
   );

@@ -3,7 +3,10 @@
 // /connections/{server}/authorize (OAuth: the URL to open), DELETE /connections/{server}. They act for
 // the authenticated user alone (a user token or the web UI's sign-in), never for a user the request
 // names; MCP client tokens are refused by the access guard.
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { browserCookieName } from '../upstream/oauth/upstream-oauth.ts';
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors.ts';
 import type { ApiEnv } from '../access/access-guard.ts';
@@ -20,9 +23,14 @@ export interface ConnectionRouteServices {
   credentials: UserCredentials | undefined;
   /** A user connected a server: its catalog may now be listed with their account. */
   userConnected(server: string): void;
+  /** Whether people reach the gateway over https (its cookies are then Secure). */
+  secureCookies(): boolean;
 }
 
-export function connectionRoutes({ registry, credentials, userConnected }: ConnectionRouteServices): Hono<ApiEnv> {
+/** How long a started authorization may take (UpstreamOAuth's pending TTL). */
+const AUTHORIZATION_COOKIE_SECONDS = 10 * 60;
+
+export function connectionRoutes({ registry, credentials, userConnected, secureCookies }: ConnectionRouteServices): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   /** The signed-in user and the credentials service; connections exist only for users. */
   const forUser = (c: Context<ApiEnv>): { user: string; service: UserCredentials } => {
@@ -57,7 +65,13 @@ export function connectionRoutes({ registry, credentials, userConnected }: Conne
   api.post('/connections/:server/authorize', async (c) => {
     const { user, service } = forUser(c);
     const server = await registry.perUserServer(c.req.param('server'));
-    const result: AuthorizeResult = { authorizationUrl: await service.startOAuth(user, server) };
+    // The browser that asks (the web UI's fetch) keeps a secret the OAuth callback must see again.
+    const browser = randomBytes(32).toString('base64url');
+    const authorizationUrl = await service.startOAuth(user, server, browser);
+    const state = new URL(authorizationUrl).searchParams.get('state') ?? '';
+    // Lax: the authorization server's redirect back is a top-level navigation from its site.
+    setCookie(c, browserCookieName(state), browser, { path: '/oauth/callback', httpOnly: true, sameSite: 'Lax', secure: secureCookies(), maxAge: AUTHORIZATION_COOKIE_SECONDS });
+    const result: AuthorizeResult = { authorizationUrl };
     return c.json(result);
   });
 

@@ -56,9 +56,13 @@ export class UserCredentials extends EventEmitter<UserCredentialsEvents> {
     this.settled(user, server.name);
   }
 
-  /** Begins OAuth for `user`'s own account of `server`: the URL they open in their browser. */
-  async startOAuth(user: string, server: PerUserServer): Promise<string> {
-    return (await this.oauth.startAuthorization(server, user)).authorizationUrl;
+  /**
+   * Begins OAuth for `user`'s own account of `server`: the URL they open in their browser. Only a
+   * browser holding `browser` (a secret the caller keeps in that browser's cookie) may bring the
+   * answer back, so a URL passed to someone else cannot connect their account to this user.
+   */
+  async startOAuth(user: string, server: PerUserServer, browser: string): Promise<string> {
+    return (await this.oauth.startAuthorization(server, user, browser)).authorizationUrl;
   }
 
   /** The user's OAuth authorization of `server` came back (its tokens are stored): record it. */

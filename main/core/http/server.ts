@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { getCookie } from 'hono/cookie';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { refuseCrossSiteWrite, refuseForeignOrigin, type OriginPolicy } from './origin-guard.ts';
 import { nonCanonicalPath, pathOf } from './canonical-path.ts';
@@ -22,7 +23,7 @@ export interface HttpServerParts {
   /** The admin API (already mounted under /api/v0). */
   api: Hono;
   /** Completes an OAuth authorization; returns the server, and the user whose own account of it was connected. */
-  completeOAuth(params: URLSearchParams): Promise<{ server: string; user?: string }>;
+  completeOAuth(params: URLSearchParams, cookie: (name: string) => string | undefined): Promise<{ server: string; user?: string }>;
   serverExists(name: string): boolean;
   groupExists(name: string): boolean;
   health(): Record<string, unknown>;
@@ -159,7 +160,7 @@ function createApp(parts: HttpServerParts): Hono<{ Bindings: HttpBindings }> {
 
   app.get('/oauth/callback', async (c) => {
     try {
-      const { server, user } = await parts.completeOAuth(new URL(c.req.url).searchParams);
+      const { server, user } = await parts.completeOAuth(new URL(c.req.url).searchParams, (name) => getCookie(c, name));
       if (user !== undefined) return page('Canopy: connected', `Your account of server '${server}' is connected, ${user}. You can close this window and call its tools.`);
       return page('Canopy: authorized', `Server '${server}' is authorized. You can close this window.`);
     } catch (error) {

@@ -2,7 +2,7 @@
 // the authorization-code flow (PKCE S256, state, RFC 8707 resource; dynamic client registration or
 // a pre-registered client, or a client ID metadata document), store what it yields in the SecretStore, and hand each connection an
 // OAuthClientProvider that keeps its token fresh. The protocol steps are the SDK's.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { checkResourceAllowed, exchangeAuthorization, IssuerMismatchError, registerClient, resourceUrlFromServerUrl, startAuthorization, validateAuthorizationResponseIssuer, type AuthorizationServerMetadata, type FetchLike, type OAuthClientInformationMixed, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import type { AuthorizeResult } from '../../model/authorization.ts';
 import type { ServerConfig } from '../../config/server-config.ts';
@@ -37,6 +37,8 @@ export interface UpstreamOAuthOptions {
 
 /** What the browser brings back to the redirect URI (`/oauth/callback`), as query parameters. */
 export interface AuthorizationCallback {
+  /** The browser's secret of an authorization bound to one browser (from its cookie; see browserCookieName). */
+  browser?: string;
   state?: string;
   code?: string;
   /** RFC 9207: the authorization server that answered. */
@@ -49,6 +51,8 @@ interface PendingAuthorization {
   server: string;
   /** Set for a per-user server: whose account the tokens are for (the state is bound to it). */
   user?: string;
+  /** SHA-256 of the secret the starting browser holds (see startAuthorization's `browser`). */
+  browser?: string;
   client: StoredClient;
   codeVerifier: string;
 }
@@ -88,7 +92,7 @@ export class UpstreamOAuth {
    * Begins an authorization: the user opens the returned URL; the redirect comes back to
    * completeAuthorization. With `user`, for that user's own account of a per-user server.
    */
-  async startAuthorization(server: OAuthServerConfig, user?: string): Promise<AuthorizeResult> {
+  async startAuthorization(server: OAuthServerConfig, user?: string, browser?: string): Promise<AuthorizeResult> {
     const challenge = await this.reach(server.url, () => probeUpstream(server.url, server.transport ?? 'streamable_http', this.fetchFn));
     const discovery = await this.reach(server.url, () => discoverAuthorizationServer(server.url, challenge, this.fetchFn));
     if (!discovery) {
@@ -114,7 +118,13 @@ export class UpstreamOAuth {
     }).catch((error: unknown) => {
       throw upstreamError(`server '${server.name}': ${messageOf(error)}`);
     });
-    this.pending.add(state, { server: server.name, ...(user !== undefined ? { user } : {}), client: { ...client, redirectUri, resource, discovery }, codeVerifier });
+    this.pending.add(state, {
+      server: server.name,
+      ...(user !== undefined ? { user } : {}),
+      ...(browser !== undefined ? { browser: sha256(browser) } : {}),
+      client: { ...client, redirectUri, resource, discovery },
+      codeVerifier,
+    });
     return { authorizationUrl: authorizationUrl.href };
   }
 
@@ -124,7 +134,14 @@ export class UpstreamOAuth {
     if (lookup.status === 'unknown') {
       throw badRequest('unknown or already used OAuth state: start the authorization again (`canopy authorize NAME`)');
     }
-    const { server, user, client, codeVerifier } = lookup.value;
+    const { server, user, browser, client, codeVerifier } = lookup.value;
+    // Before anything else: a code another browser brings back must not land in this user's account
+    // (someone sends a victim the authorization URL they started, and gets the victim's grant).
+    if (browser !== undefined && !sameSecret(browser, callback.browser)) {
+      throw badRequest(
+        `this authorization of server '${server}' was started in another browser, so it was refused: start it again from Canopy's Connections page in the browser you sign in with`,
+      );
+    }
     if (lookup.status === 'expired') {
       throw badRequest(
         `the authorization of server '${server}' expired (after ${describeDuration(this.pending.ttlMs)}): run \`canopy authorize ${server}\` again`,
@@ -242,6 +259,20 @@ export class UpstreamOAuth {
       throw upstreamError(`cannot discover OAuth for ${origin}${pathname}: ${messageOf(error)}`);
     }
   }
+}
+
+/** The cookie that carries the starting browser's secret of the authorization whose state is `state`. */
+export function browserCookieName(state: string): string {
+  return `canopy-oauth-${sha256(state).slice(0, 16)}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function sameSecret(expectedHash: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(Buffer.from(expectedHash), Buffer.from(sha256(presented)));
 }
 
 /** A client Canopy registered is good while it is bound to the same authorization server and redirect, with an unexpired secret. */
