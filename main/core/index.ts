@@ -366,7 +366,15 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
 
   // With CANOPY_AUTH_ISSUER another authorization server issues the tokens: Canopy serves none.
   const signInService = signIn && !signIn.externalAuth
-    ? await createSignIn({ signIn, store, secrets, logger, activeUser: (name) => access.activeUser(name), clientMetadataFetch: options.clientMetadataFetch }).catch(async (error: unknown) => {
+    ? await createSignIn({
+        signIn,
+        store,
+        secrets,
+        logger,
+        activeUser: (name) => access.activeUser(name),
+        usersChanged: accessCommitted,
+        clientMetadataFetch: options.clientMetadataFetch,
+      }).catch(async (error: unknown) => {
         await store.close();
         throw error;
       })
@@ -382,7 +390,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim })
       : new AccessTokenVerifier({ issuer: signInService!.issuer, keys: createLocalJWKSet(signInService!.jwks) }),
   };
-  const guard = new AccessGuard({ enterprise, access, oauth: resourceServer, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
+  const guard = new AccessGuard({ enterprise, access, oauth: resourceServer, sessionUser: signInService?.sso ? signInService.sessionUser : undefined, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });
   const api = createApiRoutes({
     registry,
     views,
@@ -414,7 +422,15 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     originPolicy: { allowedHosts: [...(options.allowedHosts ?? []), ...(signIn ? [new URL(signIn.publicUrl).hostname] : [])], allowedOrigins: options.allowedOrigins ?? [] },
     serverExists: (name) => registry.server(name) !== undefined,
     groupExists: (name) => access.group(name) !== undefined,
-    health: () => ({ status: 'ok', version: VERSION, mode, sessions: endpoints.openSessions, ...(enterprise ? { initialized: access.initialized } : {}) }),
+    // `ssoSignIn`: the web UI offers "Sign in with SSO" (/sign-in/ui) before anyone has a token.
+    health: () => ({
+      status: 'ok',
+      version: VERSION,
+      mode,
+      sessions: endpoints.openSessions,
+      ...(enterprise ? { initialized: access.initialized } : {}),
+      ...(signInService?.sso ? { ssoSignIn: true } : {}),
+    }),
     mcpCaller: (request, spec, path) => guard.mcpCaller(request, spec, path),
     protectedResourceMetadata: resourceServer && ((path) => resourceServer.resources.metadata(path)),
     metrics: async (request) => {

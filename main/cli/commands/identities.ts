@@ -30,6 +30,7 @@ function userTable(users: UserView[], width?: number): string[] {
       { header: 'NAME', value: (user) => user.name },
       { header: 'ROLE', value: (user) => user.role },
       { header: 'ALLOW (OAUTH)', value: (user) => allowed(user.allow) },
+      { header: 'SIGN-IN', value: (user) => [user.ssoLinked ? `sso${user.email ? ` (${user.email})` : ''}` : 'token', ...(user.disabled ? ['DISABLED'] : [])].join(', ') },
       { header: 'TOKEN EXPIRES', value: (user) => user.tokenExpiresAt ?? 'never' },
       { header: 'CREATED', value: (user) => user.createdAt },
     ],
@@ -142,17 +143,21 @@ export function registerIdentityCommands(program: Command, context: CliContext):
       .command('user')
       .argument('<name>', 'user name')
       .description(
-        "Replace a user's allow-list: what the MCP clients they sign in to with OAuth may reach (each client's rule narrows it further). " +
-          'Their open sessions see the change at once.',
+        "Replace a user's allow-list: what the MCP clients they sign in to with OAuth may reach (each client's rule narrows it further); " +
+          'or disable the user (their token, SSO sign-in and OAuth tokens stop at once) and enable them again. Their open sessions see the change at once.',
       )
       .option('--allow <entries>', 'the new allow-list, comma-separated (repeatable): servers, server__tool, groups, or *', collect)
-      .action(async (name: string, flags: { allow?: string[] }) => {
+      .option('--disable', 'refuse the user everywhere until enabled')
+      .option('--enable', 'let a disabled user in again')
+      .action(async (name: string, flags: { allow?: string[]; disable?: boolean; enable?: boolean }) => {
         const allow = allowList(flags.allow);
-        if (!allow) throw new CliError('nothing to change: give --allow');
-        const user = await context.client().updateUser(name, { allow });
-        context.output.line(`✓ updated '${user.name}' (allowed through OAuth: ${allowed(user.allow)})`);
+        if (flags.disable && flags.enable) throw new CliError('give --disable or --enable, not both');
+        const disabled = flags.disable ? true : flags.enable ? false : undefined;
+        if (!allow && disabled === undefined) throw new CliError('nothing to change: give --allow, --disable or --enable');
+        const user = await context.client().updateUser(name, { allow, disabled });
+        context.output.line(`✓ updated '${user.name}' (${user.disabled ? 'disabled' : `allowed through OAuth: ${allowed(user.allow)}`})`);
       }),
-    ['canopy update user alice --allow github,research', "canopy update user alice --allow '*'"],
+    ['canopy update user alice --allow github,research', "canopy update user alice --allow '*'", 'canopy update user alice --disable'],
   );
 
   const deletion = (what: 'user' | 'mcp-client') =>

@@ -58,6 +58,11 @@ export interface AccessGuardOptions {
   oauth?: OAuthResourceServer;
   /** Reloads access from the store (another replica may have initialized the gateway). */
   refresh: () => Promise<void>;
+  /**
+   * The user a request's web UI session (SSO sign-in cookie) names; taken by the admin API only, when
+   * the request has no Authorization header (the cross-site write guard applies as to any request).
+   */
+  sessionUser?: (request: Request) => Promise<string | undefined>;
   metricsPublic: boolean;
 }
 
@@ -162,13 +167,20 @@ export class AccessGuard {
     if (!this.options.enterprise) return next();
     const level = requiredLevel(c.req.method, c.req.path.slice(API_PREFIX.length));
     if (level === 'public') return next();
-    const principal = await this.authenticate(c.req.raw, apiRefusal);
+    const principal = (await this.sessionPrincipal(c.req.raw)) ?? (await this.authenticate(c.req.raw, apiRefusal));
     if (principal instanceof Response) return principal;
     const refusal = refusalFor(principal, level);
     if (refusal) return apiRefusal('forbidden', refusal);
     c.set('principal', principal);
     return next();
   };
+
+  /** The user of a web UI session cookie, when the request carries no token and that user may act. */
+  private async sessionPrincipal(request: Request): Promise<Principal | undefined> {
+    if (!this.options.sessionUser || request.headers.has('authorization') || !this.options.access.initialized) return undefined;
+    const name = await this.options.sessionUser(request);
+    return name ? this.options.access.activeUser(name) : undefined;
+  }
 
   /** Undefined when the request may read /metrics; else the refusal. */
   async metrics(request: Request): Promise<Response | undefined> {

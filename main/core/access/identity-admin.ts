@@ -64,6 +64,9 @@ const userView = (user: UserRecord): UserView => ({
   role: user.role,
   allow: user.allow,
   ...(user.tokenExpiresAt ? { tokenExpiresAt: user.tokenExpiresAt } : {}),
+  ...(user.email ? { email: user.email } : {}),
+  ssoLinked: user.ssoSubject !== undefined,
+  disabled: user.disabled,
   createdAt: user.createdAt,
   updatedAt: user.updatedAt,
 });
@@ -125,7 +128,14 @@ export class IdentityAdmin {
   async updateUser(name: string, body: UpdateUserBody): Promise<UserView> {
     const allow = body.allow ? checkAllowList(body.allow) : undefined;
     const user = await this.store.transaction(async (tx) => {
-      if (!(await tx.users.update(name, { allow }))) throw notFound(`no user named '${name}': see \`canopy list users\``);
+      const current = await tx.users.get(name);
+      if (!current) throw notFound(`no user named '${name}': see \`canopy list users\``);
+      if (body.disabled && current.role === 'admin') {
+        await tx.users.lockAdmins();
+        const others = (await tx.users.list()).filter((user) => user.role === 'admin' && !user.disabled && user.name !== name);
+        if (others.length === 0) throw conflict(`'${name}' is the last enabled administrator: create or enable another admin before disabling it`);
+      }
+      await tx.users.update(name, { allow, disabled: body.disabled });
       return (await tx.users.get(name))!;
     });
     await this.options.committed();

@@ -8,8 +8,14 @@ export interface UserView {
   role: UserRole;
   /** What the user's OAuth access tokens may reach (met with their client's rule): `*`, servers, `server__tool`, groups. */
   allow: string[];
-  /** ISO time after which the token stops working; absent: no expiry. */
+  /** ISO time after which the token stops working; absent: no expiry (or no static token). */
   tokenExpiresAt?: string;
+  /** The email the company IdP gave at the user's last linking sign-in. */
+  email?: string;
+  /** Signs in through the company IdP (an SSO identity is linked). */
+  ssoLinked: boolean;
+  /** Refused everywhere (tokens, SSO sign-in, OAuth) until enabled again. */
+  disabled: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,6 +52,8 @@ export interface CreateUserBody extends TokenOptions {
 
 export interface UpdateUserBody {
   allow?: string[];
+  /** true disables the user (its token, SSO sign-in and OAuth tokens stop at once); false enables it. */
+  disabled?: boolean;
 }
 
 export interface CreateClientBody extends TokenOptions {

@@ -13,5 +13,6 @@ export const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: Chromium then sends `Origin: null` with the consent form, which the origin guard refuses.
+  'referrer-policy': 'same-origin',
 };

@@ -18,10 +18,10 @@ export type AdapterPayload = Record<string, unknown> & {
   client_secret?: string;
 };
 
-/** The id; a client's secret; an interaction's return URL, which holds its id. */
-const SEALED_FIELDS = ['jti', 'client_secret', 'returnTo'] as const;
+/** The id; a client's secret; an interaction's return URL, which holds its id; a company login's PKCE verifier. */
+const SEALED_FIELDS = ['jti', 'client_secret', 'returnTo', 'codeVerifier'] as const;
 
-function hashKey(id: string): string {
+export function hashKey(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('hex');
 }
 
@@ -82,6 +82,11 @@ export class RecordAdapter {
 
   async consume(id: string): Promise<void> {
     await this.records.consume(this.model, hashKey(id));
+  }
+
+  /** Marks a record used; true only for the first caller (a replay gets false). */
+  consumeOnce(id: string): Promise<boolean> {
+    return this.records.consume(this.model, hashKey(id));
   }
 
   async destroy(id: string): Promise<void> {

@@ -12,8 +12,11 @@ import { loadSignInKeys } from './keys.ts';
 import { createAuthorizationServer } from './authorization-server.ts';
 import { htmlPage, PAGE_HEADERS } from './pages.ts';
 import { escapeHtml } from '../http/html.ts';
+import { createSignInPages } from './interactions.ts';
+import { WebSessions } from './web-sessions.ts';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+const NOT_SET_UP = 'This gateway has no company sign-in yet: set CANOPY_SSO_ISSUER, CANOPY_SSO_CLIENT_ID (and CANOPY_SSO_CLIENT_SECRET) and restart it.';
 
 export interface SignInOptions {
   signIn: SignInSettings;
@@ -22,6 +25,8 @@ export interface SignInOptions {
   logger: Logger;
   /** The Canopy user a name refers to, when that user may act (exists, not disabled). */
   activeUser(name: string): { name: string } | undefined;
+  /** After an SSO login created or linked a user: reload access here, tell the replicas. */
+  usersChanged(): Promise<void>;
   /** See AuthorizationServerOptions.clientMetadataFetch. */
   clientMetadataFetch?: typeof fetch;
 }
@@ -31,6 +36,10 @@ export interface SignIn {
   /** Canopy's issuer and the public keys its access tokens are signed with (for the resource-server side). */
   readonly issuer: string;
   readonly jwks: { keys: JWK[] };
+  /** True when people can sign in through the company IdP (CANOPY_SSO_ISSUER is set). */
+  readonly sso: boolean;
+  /** The user a request's web UI session cookie signs in (for the admin API only), if any. */
+  sessionUser(request: Request): Promise<string | undefined>;
   start(): void;
   stop(): void;
 }
@@ -45,10 +54,22 @@ export async function createSignIn(options: SignInOptions): Promise<SignIn> {
     logger: options.logger,
     clientMetadataFetch: options.clientMetadataFetch,
   });
-  const pages = new Hono<{ Bindings: HttpBindings }>();
-  pages.all('/sign-in/*', () =>
-    new Response(htmlPage('Canopy: sign-in is not set up', `<p>${escapeHtml('This gateway has no company sign-in yet: set CANOPY_SSO_ISSUER, CANOPY_SSO_CLIENT_ID (and CANOPY_SSO_CLIENT_SECRET) and restart it.')}</p>`), { status: 503, headers: PAGE_HEADERS }),
-  );
+  const { sso } = options.signIn;
+  const webSessions = new WebSessions(options.store.signInRecords, keys.sealing, options.signIn.publicUrl.startsWith('https:'));
+  const pages = sso
+    ? createSignInPages({
+        signIn: { ...options.signIn, sso },
+        provider: server.provider,
+        store: options.store,
+        sealingKey: keys.sealing,
+        webSessions,
+        isActive: (name) => options.activeUser(name) !== undefined,
+        usersChanged: options.usersChanged,
+        logger: options.logger,
+      })
+    : new Hono<{ Bindings: HttpBindings }>().all('/sign-in/*', () =>
+        new Response(htmlPage('Canopy: sign-in is not set up', `<p>${escapeHtml(NOT_SET_UP)}</p>`), { status: 503, headers: PAGE_HEADERS }),
+      );
 
   let purgeTimer: NodeJS.Timeout | undefined;
   const purge = () =>
@@ -57,6 +78,8 @@ export async function createSignIn(options: SignInOptions): Promise<SignIn> {
     http: { serves: server.serves, crossOrigin: server.crossOrigin, handle: server.handle, pages },
     issuer: options.signIn.issuer,
     jwks: server.jwks,
+    sso: sso !== undefined,
+    sessionUser: (request) => webSessions.userOf(request.headers.get('cookie')),
     start() {
       void purge();
       purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
