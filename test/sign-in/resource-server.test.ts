@@ -175,7 +175,7 @@ describe('MCP endpoints as OAuth protected resources', () => {
     expect(noScope.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="mcp"$/);
   });
 
-  it("refuses a token whose user is not (or no longer) a Canopy user", async () => {
+  it('refuses a token whose user is not a Canopy user, is disabled, or was deleted', async () => {
     const stranger = await rawInitialize(t.url, '/mcp', await token('/mcp', { sub: 'mallory' }));
     expect(stranger.status).toBe(403);
     expect(JSON.stringify(stranger.body)).toContain("'mallory' is not a user of this gateway");
@@ -184,9 +184,15 @@ describe('MCP endpoints as OAuth protected resources', () => {
     const carolToken = await token('/servers/b/mcp', { sub: 'carol' });
     const client = await t.connect('/servers/b/mcp', {}, carolToken);
     expect(names((await client.listTools()).tools)).toEqual(memoryTools);
+    await admin.updateUser('carol', { disabled: true });
+    const disabled = await rawInitialize(t.url, '/servers/b/mcp', carolToken);
+    expect(disabled.status).toBe(403);
+    expect(JSON.stringify(disabled.body)).toContain("user 'carol' is disabled");
+    await expect(client.listTools()).rejects.toThrow();
+    await admin.updateUser('carol', { disabled: false });
+    expect((await rawInitialize(t.url, '/servers/b/mcp', carolToken)).status).toBe(200);
     await admin.deleteUser('carol');
     expect((await rawInitialize(t.url, '/servers/b/mcp', carolToken)).status).toBe(403);
-    await expect(client.listTools()).rejects.toThrow();
   });
 
   it("reaches what the user's allow-list and the client's rule both allow, on lists, calls and endpoints", async () => {
