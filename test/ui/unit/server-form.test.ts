@@ -33,6 +33,12 @@ describe('server form', () => {
     expect(configFromServerForm({ ...emptyServerForm(), name: 'web', transport: 'sse', url: 'https://x.test/sse', alwaysOn: true })).not.toHaveProperty('always_on');
   });
 
+  it('marks an HTTP server per-user, which takes no shared bearer token', () => {
+    const config = { name: 'gh', transport: 'streamable_http' as const, url: 'https://x.test/mcp', credentials: 'per_user' as const };
+    expect(configFromServerForm(serverFormFromConfig(config))).toEqual(config);
+    expect(configFromServerForm({ ...serverFormFromConfig(config), bearerToken: 'left over' })).not.toHaveProperty('bearer_token', 'left over');
+  });
+
   it('round-trips a registered config for editing', () => {
     const config = { name: 'm', transport: 'stdio' as const, command: 'node', args: ['a', 'b'], env: { K: '********' }, description: 'mem' };
     expect(configFromServerForm(serverFormFromConfig(config))).toEqual(config);

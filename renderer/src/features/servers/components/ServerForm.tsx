@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { REDACTED } from '@core/api/contract.ts';
 import { TRANSPORTS, type Transport } from '@core/config/server-config.ts';
 import { Button } from '../../../components/Button.tsx';
+import { useGateway } from '../../../lib/gateway-context.tsx';
 import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useRegisterEntries } from '../hooks/use-register-entries.ts';
 import { validateServerForm, type ServerFormValues } from '../lib/server-form.ts';
@@ -45,6 +46,7 @@ export function ServerForm({ initial, mode, onChanged, onDone, onCancel }: Serve
 
   const hasRedacted = JSON.stringify(values).includes(REDACTED);
   const http = values.transport !== 'stdio';
+  const enterprise = useGateway().status.mode === 'enterprise';
 
   return (
     <form className="card form" aria-label={mode === 'add' ? 'Add a server' : `Edit ${initial.name}`} onSubmit={submit}>
@@ -115,10 +117,18 @@ export function ServerForm({ initial, mode, onChanged, onDone, onCancel }: Serve
               URL
               <input type="url" value={values.url} placeholder="https://example.com/mcp" onChange={(e) => set('url', e.target.value)} />
             </label>
-            <label className="span-2">
-              Bearer token
-              <input type="password" value={values.bearerToken} placeholder="optional" autoComplete="off" onChange={(e) => set('bearerToken', e.target.value)} />
-            </label>
+            {enterprise && (
+              <label className="span-2 inline">
+                <input type="checkbox" checked={values.perUser} onChange={(e) => set('perUser', e.target.checked)} />
+                Each person connects their own account (on the Connections page); calls use the caller's own
+              </label>
+            )}
+            {!values.perUser && (
+              <label className="span-2">
+                Bearer token
+                <input type="password" value={values.bearerToken} placeholder="optional" autoComplete="off" onChange={(e) => set('bearerToken', e.target.value)} />
+              </label>
+            )}
             <fieldset className="span-2">
               <legend>Headers</legend>
               <KeyValueEditor itemLabel="Header" pairs={values.headers} onChange={(headers) => set('headers', headers)} />

@@ -21,6 +21,8 @@ export interface ServerFormValues {
   url: string;
   headers: KeyValue[];
   bearerToken: string;
+  /** HTTP/SSE, enterprise mode: each person connects their own account ("credentials": "per_user"). */
+  perUser: boolean;
   /** stdio: never stop the process for being idle. */
   alwaysOn: boolean;
   /** stdio: seconds idle before the process stops until the next call; empty: the gateway's default. */
@@ -39,6 +41,7 @@ export function emptyServerForm(): ServerFormValues {
     url: '',
     headers: [],
     bearerToken: '',
+    perUser: false,
     alwaysOn: false,
     idleTimeoutSeconds: '',
   };
@@ -71,6 +74,7 @@ export function serverFormFromConfig(config: ServerConfig): ServerFormValues {
     url: config.url ?? '',
     headers: toPairs(config.headers),
     bearerToken: config.bearer_token ?? '',
+    perUser: config.credentials === 'per_user',
     alwaysOn: config.always_on ?? false,
     idleTimeoutSeconds: config.idle_timeout_seconds?.toString() ?? '',
   };
@@ -106,7 +110,9 @@ export function configFromServerForm(values: ServerFormValues): ServerConfigInpu
     ...common,
     url: values.url.trim() || undefined,
     headers: fromPairs(values.headers),
-    bearer_token: values.bearerToken.trim() || undefined,
+    // A per-user server's token is each person's own: the form hides the shared one.
+    bearer_token: (!values.perUser && values.bearerToken.trim()) || undefined,
+    credentials: values.perUser ? 'per_user' : undefined,
   };
 }
 
