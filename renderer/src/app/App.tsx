@@ -22,7 +22,7 @@ export function App() {
     case 'uninitialized':
       return <Unreachable uninitialized message={session.message} onRetry={retry} />;
     case 'login':
-      return <LoginForm message={session.message} onSignIn={signIn} />;
+      return <LoginForm message={session.message} sso={session.sso} onSignIn={signIn} />;
     case 'ready':
       return (
         <GatewayContext.Provider value={{ client: session.client, status: session.status, connection: session.connection, signedIn: session.signedIn, signOut }}>

@@ -37,18 +37,30 @@ export function UsersSection() {
     await client.updateUser(user, { allow: entries });
     await items.reload();
   };
+  const [switching, setSwitching] = useState<{ name?: string; error?: string }>({});
+  const setDisabled = async (user: string, disabled: boolean) => {
+    setSwitching({ name: user });
+    try {
+      await client.updateUser(user, { disabled });
+      await items.reload();
+      setSwitching({});
+    } catch (error) {
+      setSwitching({ error: (error as Error).message });
+    }
+  };
 
   return (
     <section className="card" aria-label="Users">
       <h2>Users</h2>
       <p className="muted small">People who sign in to Canopy. Admins manage servers and identities; users can list and call tools.</p>
       {issued && <TokenOnce issued={issued} onDone={dismissIssued} />}
-      <ErrorNote message={items.error ?? rotate.error ?? remove.error} />
+      <ErrorNote message={items.error ?? rotate.error ?? remove.error ?? switching.error} />
       <table className="table">
         <thead>
           <tr>
             <th>Name</th>
             <th>Role</th>
+            <th>Sign-in</th>
             <th>Reaches through OAuth</th>
             <th>
               <span className="visually-hidden">Actions</span>
@@ -61,9 +73,16 @@ export function UsersSection() {
               <td>{user.name}</td>
               <td>{user.role}</td>
               <td>
+                {user.ssoLinked ? `SSO${user.email ? ` (${user.email})` : ''}` : 'token'}
+                {user.disabled && <span className="badge">disabled</span>}
+              </td>
+              <td>
                 <AllowListCell owner={user.name} allow={user.allow} onSave={(entries) => updateAllow(user.name, entries)} />
               </td>
               <td>
+                <Button variant="ghost" busy={switching.name === user.name} onClick={() => void setDisabled(user.name, !user.disabled)}>
+                  {user.disabled ? 'Enable' : 'Disable'}
+                </Button>
                 <IdentityActions name={user.name} rotating={rotate.busy} deleting={remove.busy} onRotate={() => rotate.run(user.name)} onDelete={() => remove.run(user.name)} />
               </td>
             </tr>

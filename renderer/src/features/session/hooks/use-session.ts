@@ -1,5 +1,6 @@
 // Connects to the gateway: through the desktop bridge in the app, same-origin in the browser. A 401
-// (enterprise mode without a valid token) asks for a token; the token is kept for this tab only.
+// (enterprise mode without a valid token) asks for a token, or an SSO sign-in when the gateway offers
+// one; the token is kept for this tab only, the SSO session in an HttpOnly cookie the browser sends.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AdminClient, ApiError } from '@core/api/client.ts';
 import type { StatusView } from '@core/api/contract.ts';
@@ -12,7 +13,7 @@ export type Session =
   | { phase: 'unreachable'; message: string }
   /** An enterprise gateway without an administrator yet: reachable, but nothing works before init. */
   | { phase: 'uninitialized'; message: string }
-  | { phase: 'login'; message?: string }
+  | { phase: 'login'; message?: string; sso?: boolean }
   | { phase: 'ready'; client: AdminClient; status: StatusView; connection: GatewayConnection; signedIn: boolean };
 
 export interface SessionControls {
@@ -29,6 +30,16 @@ async function resolveConnection(): Promise<GatewayConnection> {
     return { baseUrl: info.gatewayUrl, token: info.token };
   }
   return { baseUrl: '', token: readToken(sessionStorage) };
+}
+
+/** Whether the gateway offers "Sign in with SSO" (its /health says so; it needs no token). */
+async function offersSso(baseUrl: string): Promise<boolean> {
+  try {
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { ssoSignIn?: boolean };
+    return health.ssoSignIn === true;
+  } catch {
+    return false;
+  }
 }
 
 export function useSession(): SessionControls {
@@ -63,13 +74,16 @@ export function useSession(): SessionControls {
       });
       try {
         const status = await client.status();
-        if (!cancelled) setSession({ phase: 'ready', client, status, connection, signedIn: Boolean(connection.token) && !desktopBridge() });
+        // In the browser an enterprise gateway that answered is signed in: with a token or the SSO cookie.
+        const signedIn = !desktopBridge() && (Boolean(connection.token) || status.mode === 'enterprise');
+        if (!cancelled) setSession({ phase: 'ready', client, status, connection, signedIn });
       } catch (error) {
         if (cancelled) return;
         if (error instanceof ApiError && error.code === 'not_initialized') {
           setSession({ phase: 'uninitialized', message: error.message });
         } else if (error instanceof ApiError && error.status === 401) {
-          setSession({ phase: 'login', message: connection.token ? 'That token was not accepted. Check it and try again.' : undefined });
+          const sso = await offersSso(connection.baseUrl);
+          if (!cancelled) setSession({ phase: 'login', sso, message: connection.token ? 'That token was not accepted. Check it and try again.' : undefined });
         } else {
           setSession({ phase: 'unreachable', message: errorMessage(error) });
         }
@@ -90,7 +104,10 @@ export function useSession(): SessionControls {
       },
       signOut: () => {
         clearToken(sessionStorage);
-        setSession({ phase: 'login' });
+        // Ends an SSO session too (a no-op without one); then asks again who is there.
+        void fetch('/sign-in/ui/sign-out', { method: 'POST' })
+          .catch(() => undefined)
+          .finally(() => setAttempt((n) => n + 1));
       },
     }),
     [session],
