@@ -16,7 +16,7 @@ import { GatewayCore } from './gateway/gateway-core.ts';
 import { DEFAULT_SESSION_LIMITS, McpEndpoints, type SessionLimits } from './gateway/mcp-endpoints.ts';
 import { createHttpServer } from './http/server.ts';
 import { readSignInSettings } from './config/sign-in-settings.ts';
-import { isLoopbackHostname } from './http/origin-guard.ts';
+import { isLoopbackHostname } from './config/loopback.ts';
 import { createUpstreamConnection, detectRemoteTransport, upstreamHeaders, type BackoffSettings, type UpstreamConnectionOptions } from './upstream/index.ts';
 import type { ConnectIsolated } from './gateway/isolated-upstreams.ts';
 import { childBaseEnvironment } from './upstream/child-env.ts';

@@ -4,7 +4,7 @@
 // CANOPY_INIT_TOKEN is not set. A request relayed by a proxy (X-Forwarded-For / Forwarded) does not
 // count as loopback, since every proxied request arrives from the proxy's address.
 import { randomBytes } from 'node:crypto';
-import { isLoopbackHostname } from '../http/origin-guard.ts';
+import { isLoopbackHostname } from '../config/loopback.ts';
 import { hashToken, sameHash } from './tokens.ts';
 
 export class InitBootstrap {

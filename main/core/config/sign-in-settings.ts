@@ -2,7 +2,7 @@
 // resource URL a token is bound to) and the company's OIDC provider. Resource URLs come from here,
 // never from a request's Host header.
 import { ConfigError } from './config-error.ts';
-import { isLoopbackHostname } from '../http/origin-guard.ts';
+import { isLoopbackHostname } from './loopback.ts';
 
 export interface SsoSettings {
   /** The company IdP's issuer (OIDC discovery at `<issuer>/.well-known/openid-configuration`). */

@@ -1,16 +1,13 @@
 // DNS-rebinding protection. A page on evil.example can make a browser send requests to
 // 127.0.0.1:7450 under its own host name; refusing any Host (and Origin) that is not ours stops it.
 
+import { isLoopbackHostname } from '../config/loopback.ts';
+
 export interface OriginPolicy {
   /** Extra host names accepted (e.g. the name a team server is reached by). Empty: loopback only. */
   allowedHosts: string[];
   /** Extra origins accepted (e.g. https://canopy.example.com). */
   allowedOrigins: string[];
-}
-
-export function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** The host name of a Host header value (`name:port`, `[::1]:port`). */

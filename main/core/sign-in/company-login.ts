@@ -4,7 +4,7 @@
 // CANOPY_SSO_CLIENT_SECRET is set, else a public one. Its redirect URI is `<public URL>/sign-in/callback`.
 import * as oidc from 'openid-client';
 import type { SignInSettings, SsoSettings } from '../config/sign-in-settings.ts';
-import { isLoopbackHostname } from '../http/origin-guard.ts';
+import { isLoopbackHostname } from '../config/loopback.ts';
 import { groupsOf, type LoginClaims } from './sso-users.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
