@@ -387,7 +387,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   const resourceServer: OAuthResourceServer | undefined = signIn && {
     resources: new ProtectedResources(signIn),
     verifier: external
-      ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim })
+      ? new AccessTokenVerifier({ issuer: external.issuer, keys: discoveredKeys(external.issuer), userClaim: external.userClaim, lenientType: true })
       : new AccessTokenVerifier({ issuer: signInService!.issuer, keys: createLocalJWKSet(signInService!.jwks) }),
   };
   const guard = new AccessGuard({ enterprise, access, oauth: resourceServer, sessionUser: signInService?.sso ? signInService.sessionUser : undefined, refresh: reloadAccess, metricsPublic: env.CANOPY_METRICS_PUBLIC === '1' });

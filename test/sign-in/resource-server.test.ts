@@ -164,7 +164,7 @@ describe('MCP endpoints as OAuth protected resources', () => {
     });
     expect(await refused('/mcp', await token('/mcp', {}, { foreignKey: true }))).toEqual({ status: 401, message: expect.stringContaining('not signed by') });
     expect(await refused('/mcp', await token('/mcp', {}, { expiresInSeconds: -60 }))).toEqual({ status: 401, message: expect.stringContaining('expired') });
-    expect(await refused('/mcp', await token('/mcp', {}, { typ: 'JWT' }))).toEqual({ status: 401, message: expect.stringContaining('at+jwt') });
+    expect(await refused('/mcp', await token('/mcp', {}, { typ: 'secevent+jwt' }))).toEqual({ status: 401, message: expect.stringContaining('not an OAuth access token') });
 
     const noScope = await fetch(`${t.url}/mcp`, {
       method: 'POST',
@@ -173,6 +173,13 @@ describe('MCP endpoints as OAuth protected resources', () => {
     });
     expect(noScope.status).toBe(403);
     expect(noScope.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="mcp"$/);
+  });
+
+  it('takes an external issuer’s access tokens typed JWT with scopes in scp, as Keycloak, Entra ID and Okta issue them', async () => {
+    const keycloakStyle = await issuer.sign({ sub: 'alice', aud: `${publicUrl}/mcp`, client_id: 'claude', scope: undefined, scp: ['mcp', 'profile'] }, { typ: 'JWT' });
+    expect((await rawInitialize(t.url, '/mcp', keycloakStyle)).status).toBe(200);
+    const idTokenLike = await issuer.sign({ sub: 'alice', aud: 'claude', client_id: 'claude' }, { typ: 'JWT' });
+    expect((await rawInitialize(t.url, '/mcp', idTokenLike)).status).toBe(401);
   });
 
   it('refuses a token whose user is not a Canopy user, is disabled, or was deleted', async () => {

@@ -12,7 +12,16 @@ export interface TokenIssuer {
   keys: JWTVerifyGetKey;
   /** Default `sub` (Canopy's own tokens carry the user name there); absent from a token: `sub`. */
   userClaim?: string;
+  /**
+   * Also accept access tokens typed `JWT` or untyped, as Keycloak, Entra ID and Okta issue them (an
+   * external issuer). Safe because the audience must still be this endpoint's exact URL, which an ID
+   * token's never is. Canopy's own tokens are always `at+jwt`.
+   */
+  lenientType?: boolean;
 }
+
+/** The `typ` headers a lenient issuer's access tokens may carry (compared case-insensitively). */
+const LENIENT_TYPES = new Set([undefined, 'jwt', 'at+jwt', 'application/at+jwt']);
 
 /** Asymmetric algorithms only: a token signed with a shared secret, or not at all, is never accepted. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -46,6 +55,13 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** RFC 9068's `scope` string; Entra ID and Okta say `scp` (a string, or a list). */
+function scopesOf(payload: JWTPayload): string[] {
+  const scp = payload.scp;
+  const listed = stringClaim(payload, 'scope') ?? (Array.isArray(scp) ? scp.filter((item): item is string => typeof item === 'string').join(' ') : typeof scp === 'string' ? scp : '');
+  return listed.split(' ').filter(Boolean);
+}
+
 export class AccessTokenVerifier {
   constructor(private readonly source: TokenIssuer) {}
 
@@ -60,28 +76,31 @@ export class AccessTokenVerifier {
 
   /** Verifies a token for `resource`; throws OAuthError (invalid_token, or server_error when the keys cannot be read). */
   async verify(token: string, resource: string): Promise<VerifiedToken> {
-    const { issuer, keys, userClaim = 'sub' } = this.source;
+    const { issuer, keys, userClaim = 'sub', lenientType = false } = this.source;
     let payload: JWTPayload;
+    let typ: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, keys, {
         issuer,
         audience: resource,
-        typ: 'at+jwt',
+        ...(lenientType ? {} : { typ: 'at+jwt' }),
         algorithms: ALGORITHMS,
         requiredClaims: ['exp', 'iat', 'sub'],
       }));
     } catch (error) {
       throw refusal(error, issuer, resource);
     }
+    if (lenientType && !LENIENT_TYPES.has(typ?.toLowerCase())) {
+      throw new OAuthError(OAuthErrorCode.InvalidToken, `the token is not an OAuth access token (its type is ${typ})`);
+    }
     // RFC 9068 names the client `client_id`; some servers only say `azp` (OIDC's authorized party).
     const clientId = stringClaim(payload, 'client_id') ?? stringClaim(payload, 'azp');
     if (!clientId) throw new OAuthError(OAuthErrorCode.InvalidToken, 'the access token names no client (client_id)');
     const user = stringClaim(payload, userClaim) ?? payload.sub!;
-    const scope = stringClaim(payload, 'scope') ?? '';
     return {
       token,
       clientId,
-      scopes: scope.split(' ').filter(Boolean),
+      scopes: scopesOf(payload),
       expiresAt: payload.exp,
       resource: new URL(resource),
       extra: { user },
