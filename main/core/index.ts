@@ -234,6 +234,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
       const auth = config.url ? await credentials.authFor(user, { ...config, url: config.url }) : undefined;
       return auth && createUpstreamConnection(config, { ...upstreamOptions(config), authProvider: auth });
     },
+    version: (config, user) => (config.url ? credentials.version(user, { ...config, url: config.url }) : Promise.resolve(undefined)),
     // The web UI's Connections page, at the address people reach Canopy by.
     connectUrl: (server) => `${signIn?.publicUrl ?? url}/connections?server=${encodeURIComponent(server)}`,
     refused: (user, server) => credentials.noteRefused(user, server),

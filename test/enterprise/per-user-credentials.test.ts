@@ -30,17 +30,20 @@ describe('per-user upstream credentials', () => {
   let upstream: AccountServer;
   let admin: AdminClient;
   let alice: AdminClient;
+  let aliceToken: string;
   let bob: AdminClient;
   let clientToken: string;
+  const secretKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
     upstream = await startAccountServer(TOKENS);
     where = await freshPostgres();
     // The secrets backend PostgreSQL gets by default: AES-256-GCM rows in the database.
-    t = await startEnterprise({ location: where, secretStore: undefined, secretKey: randomBytes(32).toString('base64') });
+    t = await startEnterprise({ location: where, secretStore: undefined, secretKey });
     admin = t.apiAs(t.adminToken);
     await admin.registerServer({ config: { name: 'accounts', url: upstream.url, transport: 'streamable_http', credentials: 'per_user' } });
-    alice = t.apiAs((await admin.createUser({ name: 'alice', role: 'user' })).token);
+    aliceToken = (await admin.createUser({ name: 'alice', role: 'user' })).token;
+    alice = t.apiAs(aliceToken);
     bob = t.apiAs((await admin.createUser({ name: 'bob', role: 'user' })).token);
     clientToken = (await admin.createClient({ name: 'robot', allow: ['*'] })).token;
   }, 120_000);
@@ -139,6 +142,20 @@ describe('per-user upstream credentials', () => {
     await admin.registerServer({ config: { name: 'accounts', url: `${upstream.url}?tenant=2`, transport: 'streamable_http', credentials: 'per_user' }, force: true });
     expect(await alice.listConnections()).toEqual([{ server: 'accounts', status: 'not_connected' }]);
     expect(await secretRows()).toEqual([]);
+  });
+
+  it('stops using a credential at once on every replica when it is removed on one', async () => {
+    const replica = await startTestGateway({ storeKind: 'postgres', location: where, mode: 'enterprise', settingsEnv: {}, secretStore: undefined, secretKey });
+    try {
+      const aliceThere = replica.apiAs(aliceToken);
+      await alice.connectWithToken('accounts', 'tok-alice-1f3a');
+      await eventually(async () => (await aliceThere.listTools()).some((tool) => tool.name === 'accounts__whoami'), 15_000, 'the catalog on the replica');
+      expect(text(await aliceThere.invokeTool('accounts__whoami', {}))).toBe('alice@accounts');
+      await alice.disconnect('accounts');
+      expect((await refusal(aliceThere.invokeTool('accounts__whoami', {}))).message).toContain('which you have not connected yet');
+    } finally {
+      await replica.close();
+    }
   });
 });
 

@@ -100,11 +100,22 @@ export class UserCredentials extends EventEmitter<UserCredentialsEvents> {
       return undefined;
     }
     if (row.kind === 'token') {
-      const ref = tokenRef(server.name, user);
-      return { token: async () => this.secrets.get(ref) };
+      // Read once: a connection made with it is replaced when the user's credential changes (see version).
+      const token = this.secrets.get(tokenRef(server.name, user));
+      return { token: () => token };
     }
     const provider = this.oauth.providerFor(server, user);
     return { token: () => bearerOf(provider) };
+  }
+
+  /**
+   * Which credential `user` has connected for `server` now (it changes whenever they connect again),
+   * or undefined: a connection made with another one must not serve them any longer, whichever
+   * replica changed it.
+   */
+  async version(user: string, server: PerUserServer): Promise<string | undefined> {
+    const row = await this.store.userCredentials.get(user, server.name);
+    return row && row.destination === destinationOf(server) ? `${row.kind} ${row.updatedAt}` : undefined;
   }
 
   /**

@@ -18,7 +18,7 @@ import { DownstreamSession, type SessionHost, type SessionOptions } from './down
 import { ADMIN_ORIGIN, CALL_TIMEOUT_MS, CallPipeline, sendUpstream, type CallRecord, type FilterSource, type PipelineCaller, type Send } from './call-pipeline.ts';
 import { InputRequiredBridge } from './input-required-bridge.ts';
 import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
-import { PerUserUpstreams, type ConnectPerUser } from './per-user-upstreams.ts';
+import { PerUserUpstreams, type PerUserSource } from './per-user-upstreams.ts';
 import { ConnectionRequired } from './connection-required.ts';
 import { isPerUser, type ServerConfig } from '../config/server-config.ts';
 import { NotificationQueue, type NotificationCounters } from './notification-queue.ts';
@@ -54,8 +54,7 @@ export interface GatewayCoreOptions {
   perUser?: PerUserOptions;
 }
 
-export interface PerUserOptions {
-  connect: ConnectPerUser;
+export interface PerUserOptions extends PerUserSource {
   /** The page where a user connects `server` (undefined: the gateway knows no public URL for it). */
   connectUrl(server: string): string | undefined;
   /** The upstream refused what `user` connected of `server`. */
@@ -97,7 +96,7 @@ export class GatewayCore implements SessionHost {
     this.version = options.version;
     this.catalog = new Catalog(options.source, options.groups);
     this.isolated = new IsolatedUpstreams(options.connectIsolated, options.isolationLimits);
-    this.perUser = new PerUserUpstreams(options.perUser?.connect);
+    this.perUser = new PerUserUpstreams(options.perUser);
   }
 
   connection(name: string): UpstreamConnection | undefined {

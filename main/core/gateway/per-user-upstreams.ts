@@ -7,11 +7,16 @@ import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { ServerConfig } from '../config/server-config.ts';
 import type { UpstreamConnection } from '../upstream/types.ts';
 
-/**
- * Makes `user`'s connection to a per-user server, with their own credentials; undefined when they
- * have not connected an account of it.
- */
-export type ConnectPerUser = (config: ServerConfig, user: string) => Promise<UpstreamConnection | undefined>;
+/** Where users' own connections come from. */
+export interface PerUserSource {
+  /** Makes `user`'s connection to a per-user server, with their own credentials; undefined when they have not connected an account of it. */
+  connect(config: ServerConfig, user: string): Promise<UpstreamConnection | undefined>;
+  /**
+   * Which credential `user` has for the server now (undefined: none). Asked at every call: a
+   * connection made with another credential (replaced, removed, on any replica) is not used again.
+   */
+  version(config: ServerConfig, user: string): Promise<string | undefined>;
+}
 
 export interface PerUserLimits {
   /** Per-user connections at once, all users and servers together. */
@@ -25,6 +30,8 @@ const DEFAULT_PER_USER_LIMITS: PerUserLimits = { maxConnections: 200, idleMs: 10
 interface Entry {
   user: string;
   config: ServerConfig;
+  /** The credential it was made with (see PerUserSource.version). */
+  version: string;
   /** Made once for concurrent first calls; undefined inside: the user has not connected the server. */
   opening: Promise<UpstreamConnection | undefined>;
   lastUsed: number;
@@ -37,7 +44,7 @@ export class PerUserUpstreams {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly connect: ConnectPerUser | undefined,
+    private readonly source: PerUserSource | undefined,
     private readonly limits: PerUserLimits = DEFAULT_PER_USER_LIMITS,
   ) {
     this.sweeper = setInterval(() => this.closeIdle(), Math.min(60_000, limits.idleMs));
@@ -46,14 +53,17 @@ export class PerUserUpstreams {
 
   /** `user`'s own connection to the server `config` names; undefined when they have not connected it. `release` when the call ends. */
   async acquire(user: string, config: ServerConfig): Promise<{ connection: UpstreamConnection; release: () => void } | undefined> {
+    if (!this.source) throw new ProtocolError(ProtocolErrorCode.InternalError, `server '${config.name}' uses each user's own credentials, which this gateway cannot do`);
     const key = keyOf(user, config.name);
+    const version = await this.source.version(config, user);
     let entry = this.entries.get(key);
-    if (entry && entry.config !== config) {
-      // The server's config changed since: start over with the new one.
+    if (entry && (entry.config !== config || entry.version !== version)) {
+      // The server's config or the user's credential changed since: start over.
       this.close(user, config.name);
       entry = undefined;
     }
-    if (!entry) entry = this.open(user, config, key);
+    if (version === undefined) return undefined;
+    if (!entry) entry = this.open(this.source, user, config, version, key);
     entry.inUse += 1;
     let released = false;
     const release = () => {
@@ -101,10 +111,9 @@ export class PerUserUpstreams {
     return this.entries.size;
   }
 
-  private open(user: string, config: ServerConfig, key: string): Entry {
-    if (!this.connect) throw new ProtocolError(ProtocolErrorCode.InternalError, `server '${config.name}' uses each user's own credentials, which this gateway cannot do`);
+  private open(source: PerUserSource, user: string, config: ServerConfig, version: string, key: string): Entry {
     if (this.entries.size >= this.limits.maxConnections) this.makeRoom(config.name);
-    const entry: Entry = { user, config, opening: this.connect(config, user), lastUsed: Date.now(), inUse: 0 };
+    const entry: Entry = { user, config, version, opening: source.connect(config, user), lastUsed: Date.now(), inUse: 0 };
     this.entries.set(key, entry);
     return entry;
   }

@@ -624,7 +624,10 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   async userConnected(name: string): Promise<void> {
     const slot = this.upstreams.slot(name);
     const status = slot?.connection?.state.status;
-    if (!slot?.record.enabled || !isPerUser(slot.record.config) || status === 'running' || status === 'starting') return;
+    if (!slot?.record.enabled || !isPerUser(slot.record.config)) return;
+    // Other replicas restart a catalog connection that waits for an authorization when they reload.
+    this.committed();
+    if (status === 'running' || status === 'starting') return;
     await this.upstreams.stop(name);
     await this.upstreams.startAndWait(name);
   }
