@@ -265,6 +265,13 @@ describe.skipIf(browserSkipReason())('signing in with the company IdP', () => {
       const refused = await rawInitialize(t.url, '/mcp', token);
       expect(refused.status).toBe(403);
       expect(JSON.stringify(refused.body)).toContain("user 'alice' is disabled");
+      // Nor does the authorization server give them new tokens.
+      const refresh = await fetch(`${t.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oauth.tokens()!.refresh_token!, client_id: oauth.clientInformation()!.client_id }),
+      });
+      expect(refresh.status).toBe(400);
     } finally {
       await admin.updateUser('alice', { disabled: false });
     }

@@ -141,6 +141,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
     // MCP clients register `refresh_token` when they want one (SEP-2207); `offline_access` is not required.
     issueRefreshToken: (_ctx: KoaContextWithOIDC, client: Client) => client.grantTypeAllowed('refresh_token'),
+    // An MCP client is not the browser that signed in: its tokens outlive that browser's session here.
+    expiresWithSession: () => false,
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: 60,
