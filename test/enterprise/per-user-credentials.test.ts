@@ -59,6 +59,15 @@ describe('per-user upstream credentials', () => {
     expect(await bob.listConnections()).toEqual([{ server: 'accounts', status: 'not_connected' }]);
     // Nobody connected yet: the server sent no token anywhere.
     expect(upstream.tokensSeen.filter(Boolean)).toEqual([]);
+    const server = await eventually(async () => {
+      const view = await admin.getServer('accounts');
+      return view.state.status === 'needs_authorization' ? view : undefined;
+    });
+    expect(server.state.lastError).toContain("server 'accounts' uses each person's own account, and no connected account works yet");
+    const client = await t.connect('/mcp', {}, clientToken);
+    const unlisted = await client.callTool({ name: 'accounts__whoami', arguments: {} }).catch((error: Error) => error);
+    expect((unlisted as Error).message).toContain('connect yours (`canopy connect accounts`');
+    expect((await refusal(admin.authorizeServer('accounts'))).message).toContain('connect yours with `canopy connect accounts`');
   });
 
   it("calls with each user's own account, and tells a user who has not connected what to do", async () => {

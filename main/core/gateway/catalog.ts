@@ -335,6 +335,9 @@ function explainMissing(
   if (!server.enabled) return `server '${ref.server}' is disabled: enable it with \`canopy enable server ${ref.server}\``;
   const connection = source.connection(ref.server);
   const status = connection?.state.status;
+  if (status === 'needs_authorization' && server.perUser) {
+    return `server '${ref.server}' uses each person's own account, and none works yet to list its ${kind}s: connect yours (\`canopy connect ${ref.server}\` or the Connections page), then try again`;
+  }
   if (status === 'needs_authorization') {
     return `server '${ref.server}' needs authorization: run \`canopy authorize ${ref.server}\` or open Canopy`;
   }

@@ -613,6 +613,7 @@ export class Registry extends EventEmitter<RegistryEvents> implements CatalogSou
   async authorizeServer(name: string): Promise<{ authorizationUrl: string }> {
     const record = this.requireRecord(name);
     if (record.transport === 'stdio') throw badRequest(`server '${name}' is a stdio server: OAuth applies to HTTP servers`);
+    if (isPerUser(record.config)) throw badRequest(`server '${name}' uses each person's own account: connect yours with \`canopy connect ${name}\` (or the Connections page) instead`);
     const config = await resolveSecrets(record.config, this.options.secrets);
     return { authorizationUrl: await this.options.connections.startAuthorization(config) };
   }

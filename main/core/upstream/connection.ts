@@ -26,7 +26,7 @@ import {
   type SubscriptionFilter,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { ServerConfig } from '../config/server-config.ts';
+import { isPerUser, type ServerConfig } from '../config/server-config.ts';
 import { backoffDelay, DEFAULT_BACKOFF, withJitter, type BackoffSettings } from './backoff.ts';
 import { mirrorsArguments } from './mcp-headers.ts';
 import { createModernForwarder, type ModernForwarder } from './modern-forward.ts';
@@ -34,7 +34,7 @@ import { fetchCatalogPart, type CatalogLists } from './catalog.ts';
 import { resolveCommandOnThisMachine, workingDirectory } from './command-resolution.ts';
 import { withTimeout } from './deadline.ts';
 import { JsonRpcError, relayable } from './json-rpc-error.ts';
-import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, rejectedCredentialsMessage } from './failure.ts';
+import { errorText, formatOutputTail, isUnauthorized, needsAuthorizationMessage, noConnectedAccountMessage, rejectedCredentialsMessage } from './failure.ts';
 import { createHttpTransport, upstreamHeaders, type UpstreamAuth } from './http-transport.ts';
 import { LogRing, type LogRingOptions } from './log-ring.ts';
 import { StdioProcessTransport } from './stdio-transport.ts';
@@ -626,7 +626,11 @@ class SupervisedConnection extends EventEmitter<UpstreamEvents> implements Upstr
     void this.closeAttempt(attempt);
     if (isUnauthorized(error)) {
       const oauth = this.options.authProvider !== undefined;
-      attempt.failure = oauth ? needsAuthorizationMessage(this.name) : rejectedCredentialsMessage(this.name, error);
+      attempt.failure = !oauth
+        ? rejectedCredentialsMessage(this.name, error)
+        : isPerUser(this.config)
+          ? noConnectedAccountMessage(this.name)
+          : needsAuthorizationMessage(this.name);
       this.note(attempt.failure, 'warn');
       this.setState({ status: oauth ? 'needs_authorization' : 'error', lastError: attempt.failure, pid: undefined });
       return attempt.failure;

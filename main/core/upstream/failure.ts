@@ -28,6 +28,11 @@ export function formatOutputTail(lines: string[]): string {
   return lines.length ? ` Last output: ${lines.map((line) => JSON.stringify(line)).join(' | ')}` : '';
 }
 
+/** A per-user server's catalog connection with no account to list with: nobody connected one (or the upstream refused it). */
+export function noConnectedAccountMessage(server: string): string {
+  return `server '${server}' uses each person's own account, and no connected account works yet: its tools are listed once someone connects theirs (\`canopy connect ${server}\` or the Connections page)`;
+}
+
 export function needsAuthorizationMessage(server: string): string {
   return `server '${server}' needs authorization: run \`canopy authorize ${server}\` (or open Canopy and authorize it)`;
 }
