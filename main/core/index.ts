@@ -323,6 +323,7 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   core = new GatewayCore({ source: registry, version: VERSION, groups: (name) => access.group(name), onCall: recordCall, connectIsolated, perUser });
   // A user's credential changed or went: their own connection is made anew at their next call.
   credentials?.on('changed', (user, server) => core?.perUser.close(user, server));
+  credentials?.on('connected', (user, server) => core?.accountConnected(user, server));
   const userConnected = (server: string) => void registry.userConnected(server).catch((error: unknown) => logger.warn({ server, err: error }, 'could not list the catalog of a per-user server'));
   const endpoints = new McpEndpoints(core, {
     idleSessionMs: options.idleSessionMs ?? 60 * 60_000,

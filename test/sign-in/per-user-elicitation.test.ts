@@ -4,7 +4,7 @@
 // 2025-11-25: the -32042 URLElicitationRequiredError; 2026-07-28: an input_required round), else
 // as an error naming the page. Tokens are real JWTs from a loopback issuer (see token-issuer.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitationCompleteNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { eventually } from '../support/gateway.ts';
 import { freePort } from '../support/upstreams.ts';
 import { rawModernCall } from '../support/raw-modern-call.ts';
@@ -22,13 +22,13 @@ describe('per-user servers for OAuth-signed-in MCP clients', () => {
 
   beforeAll(async () => {
     issuer = await startTokenIssuer();
-    upstream = await startAccountServer({ 'tok-alice': 'alice@accounts', 'tok-bob': 'bob@accounts' });
+    upstream = await startAccountServer({ 'tok-alice': 'alice@accounts', 'tok-bob': 'bob@accounts', 'tok-dave': 'dave@accounts' });
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     t = await startEnterprise({ port, publicUrl, settingsEnv: { CANOPY_AUTH_ISSUER: issuer.url } });
     const admin = t.apiAs(t.adminToken);
     await admin.registerServer({ config: { name: 'accounts', url: upstream.url, transport: 'streamable_http', credentials: 'per_user' } });
-    for (const name of ['alice', 'bob', 'carol']) await admin.createUser({ name });
+    for (const name of ['alice', 'bob', 'carol', 'dave']) await admin.createUser({ name });
     const alice = t.apiAs((await admin.rotateUserToken('alice')).token);
     await alice.connectWithToken('accounts', 'tok-alice');
     const bob = t.apiAs((await admin.rotateUserToken('bob')).token);
@@ -68,6 +68,19 @@ describe('per-user servers for OAuth-signed-in MCP clients', () => {
     expect(elicitation.message).toContain('which you have not connected yet');
   });
 
+  it('tells the 2025-11-25 client when the account it was sent to connect is connected (notifications/elicitation/complete)', async () => {
+    const client = await t.connect('/mcp', { elicitation: { url: {} } }, await token('dave'));
+    const completed: string[] = [];
+    client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => void completed.push(notification.params.elicitationId));
+    const error = (await client.callTool({ name: 'accounts__whoami', arguments: {} }).catch((thrown: unknown) => thrown)) as McpError;
+    const [{ elicitationId }] = (error.data as { elicitations: { elicitationId: string }[] }).elicitations;
+    const dave = t.apiAs((await t.apiAs(t.adminToken).rotateUserToken('dave')).token);
+    await dave.connectWithToken('accounts', 'tok-dave');
+    await eventually(() => completed.length > 0, 5_000, 'notifications/elicitation/complete');
+    expect(completed).toEqual([elicitationId]);
+    expect(text(await client.callTool({ name: 'accounts__whoami', arguments: {} }))).toBe('dave@accounts');
+  });
+
   it('asks in an input_required round on MCP 2026-07-28', async () => {
     const capabilities = { elicitation: { url: {} } };
     const answer = await lastMessage(await rawModernCall(`${publicUrl}/mcp`, { tool: 'accounts__whoami', arguments: {}, capabilities, token: await token('carol') }));
@@ -84,7 +97,7 @@ describe('per-user servers for OAuth-signed-in MCP clients', () => {
     const modern = await lastMessage(await rawModernCall(`${publicUrl}/mcp`, { tool: 'accounts__whoami', arguments: {}, token: await token('carol') }));
     expect((modern.error as { message: string }).message).toContain('which you have not connected yet');
     // The upstream only ever saw the two connected accounts (and, before anyone connected, no token at all).
-    expect(new Set(upstream.tokensSeen)).toEqual(new Set([undefined, 'tok-alice', 'tok-bob']));
+    expect(new Set(upstream.tokensSeen)).toEqual(new Set([undefined, 'tok-alice', 'tok-bob', 'tok-dave']));
   });
 });
 

@@ -27,6 +27,8 @@ export interface ConnectionState {
 export interface UserCredentialsEvents {
   /** What `user` connected of `server` changed (connected, replaced, removed): their connection must be made anew. */
   changed: [user: string, server: string];
+  /** `user` connected an account of `server` (after 'changed'). */
+  connected: [user: string, server: string];
 }
 
 const tokenRef = (server: string, user: string) => `connections/${server}/${user}/token`;
@@ -54,6 +56,7 @@ export class UserCredentials extends EventEmitter<UserCredentialsEvents> {
     await this.secrets.set(tokenRef(server.name, user), token);
     await this.store.userCredentials.save(user, server.name, 'token', destinationOf(server));
     this.settled(user, server.name);
+    this.emit('connected', user, server.name);
   }
 
   /**
@@ -70,6 +73,7 @@ export class UserCredentials extends EventEmitter<UserCredentialsEvents> {
     await this.secrets.delete(tokenRef(server.name, user));
     await this.store.userCredentials.save(user, server.name, 'oauth', destinationOf(server));
     this.settled(user, server.name);
+    this.emit('connected', user, server.name);
   }
 
   /** Removes what `user` connected of `server` (row first: a failure after it leaves no credential in use). Returns false when there was none. */

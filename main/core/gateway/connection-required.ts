@@ -38,19 +38,20 @@ function connectionMessage(server: string, problem: ConnectionProblem, url: stri
 }
 
 /** Whether capabilities (declared at initialize, or in a 2026-07-28 request's envelope) include URL-mode elicitation. */
-function acceptsUrlElicitation(capabilities: ClientCapabilities | undefined): boolean {
+export function acceptsUrlElicitation(capabilities: ClientCapabilities | undefined): boolean {
   return Boolean(capabilities?.elicitation?.url);
 }
 
 /**
  * What an MCP caller gets for `required`: a URL elicitation when its client accepts one (as a
- * 2026-07-28 input_required result to return, or a 2025 -32042 error thrown), else a plain error.
+ * 2026-07-28 input_required result to return, or a 2025 -32042 error thrown, with `elicitationId`),
+ * else a plain error.
  */
-export function askToConnect(required: ConnectionRequired, capabilities: ClientCapabilities | undefined, modern: boolean): InputRequiredResult {
+export function askToConnect(required: ConnectionRequired, capabilities: ClientCapabilities | undefined, modern: boolean, elicitationId: string = randomUUID()): InputRequiredResult {
   if (required.url && required.problem !== 'no_user' && acceptsUrlElicitation(capabilities)) {
     const message = required.message;
     if (modern) return inputRequired({ inputRequests: { [CONNECT_INPUT_KEY]: inputRequired.elicitUrl({ url: required.url, message }) } });
-    throw new UrlElicitationRequiredError([{ mode: 'url', url: required.url, elicitationId: randomUUID(), message }], message);
+    throw new UrlElicitationRequiredError([{ mode: 'url', url: required.url, elicitationId, message }], message);
   }
   throw new JsonRpcError(ProtocolErrorCode.InvalidRequest, required.message);
 }

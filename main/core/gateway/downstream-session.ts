@@ -31,7 +31,8 @@ import type { SessionDeclaration } from './session-capabilities.ts';
 import type { SubscribingSession, Subscriptions } from './subscriptions.ts';
 import { boundedProgressPerTurn } from './notification-queue.ts';
 import type { IsolatedSession } from './isolated-upstreams.ts';
-import { askToConnect, ConnectionRequired, CONNECT_INPUT_KEY } from './connection-required.ts';
+import { acceptsUrlElicitation, askToConnect, ConnectionRequired, CONNECT_INPUT_KEY } from './connection-required.ts';
+import { randomUUID } from 'node:crypto';
 import {
   CALL_TOOL,
   FoundTools,
@@ -86,6 +87,8 @@ export interface SessionHost {
   refusedAccount(connection: UpstreamConnection, user: string | undefined): ConnectionRequired | undefined;
   /** Whether calls to `server` use each caller's own credentials. */
   isPerUser(server: string): boolean;
+  /** Calls `then` (once) when `user` connects their account of `server`, unless session `sessionId` closed first. */
+  whenConnected(user: string, server: string, sessionId: string, then: () => void): void;
   /** What sessions of `view` declare (kept with the view: computed once per view, not per session). */
   declaration(spec: ViewSpec, view: CatalogView): SessionDeclaration;
   applyLogLevels(): Promise<void>;
@@ -274,7 +277,14 @@ export class DownstreamSession implements SubscribingSession, IsolatedSession, P
       if (error instanceof ConnectionRequired) {
         // A 2026-07-28 caller is asked in an input_required round, which only calls, gets and reads may answer with.
         const round = this.modern && ROUND_TRIP_METHODS.has(request.method);
-        return askToConnect(error, this.modern && !round ? undefined : this.capabilitiesOf(ctx), round) as unknown as ResultTypeMap[M];
+        const capabilities = this.modern && !round ? undefined : this.capabilitiesOf(ctx);
+        const elicitationId = randomUUID();
+        // MCP 2025-11-25 (§ URL mode elicitation): the client hears when the connection it was sent to make is done.
+        if (!this.modern && this.user !== undefined && acceptsUrlElicitation(capabilities)) {
+          const complete = this.server.createElicitationCompletionNotifier(elicitationId);
+          this.core.whenConnected(this.user, error.server, this.id, () => complete().catch(() => {}));
+        }
+        return askToConnect(error, capabilities, round, elicitationId) as unknown as ResultTypeMap[M];
       }
       // The upstream's error goes to the client as the upstream sent it.
       throw relayable(error);

@@ -85,6 +85,8 @@ export class GatewayCore implements SessionHost {
   private readonly upstreamLevels = new Map<string, string>();
 
   private readonly notificationQueues = new Map<string, NotificationQueue>();
+  /** Sessions told to connect an account (URL elicitation), by user and server, then by session: what to do once it is connected. */
+  private readonly awaitingConnection = new Map<string, Map<string, () => void>>();
   /**
    * What sessions of each view declare. The catalog builds its views anew on every change that could
    * alter a declaration (see `invalidate`), so an entry lives exactly as long as its view.
@@ -145,6 +147,7 @@ export class GatewayCore implements SessionHost {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    for (const waiting of this.awaitingConnection.values()) waiting.delete(id);
     await Promise.allSettled([session.close(), this.isolated.closeSession(id)]);
   }
 
@@ -197,6 +200,20 @@ export class GatewayCore implements SessionHost {
     this.perUser.close(user, connection.name);
     this.options.perUser?.refused(user, connection.name);
     return new ConnectionRequired(connection.name, 'refused', this.options.perUser?.connectUrl(connection.name));
+  }
+
+  whenConnected(user: string, server: string, sessionId: string, then: () => void): void {
+    const key = `${user}\u0000${server}`;
+    const waiting = this.awaitingConnection.get(key) ?? new Map<string, () => void>();
+    this.awaitingConnection.set(key, waiting.set(sessionId, then));
+  }
+
+  /** `user` connected their account of `server`: the sessions sent to do it hear so. */
+  accountConnected(user: string, server: string): void {
+    const key = `${user}\u0000${server}`;
+    const waiting = this.awaitingConnection.get(key);
+    this.awaitingConnection.delete(key);
+    for (const then of waiting?.values() ?? []) then();
   }
 
   /** Whether calls to `server` use each caller's own credentials. */
