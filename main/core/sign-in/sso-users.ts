@@ -1,10 +1,11 @@
 // Which Canopy user a company-IdP login is. In order:
 //   1. the user already linked to this identity (`sso_subject` = `<IdP issuer>|<sub>`);
 //   2. a user not linked yet whose name is the name the login's `preferred_username`, then its
-//      `email` (unless `email_verified` is false), stands for — the part before any "@", with every
+//      `email` (only when `email_verified` is true), stands for — the part before any "@", with every
 //      character a name cannot hold made "-" (alice.smith@corp.example → alice-smith). That user is
 //      linked from then on: an administrator pre-creates `alice-smith` to give them a role first;
-//   3. a new user with that name (a number appended when it is taken by a linked user), role
+//   3. a new user named after `preferred_username`, else the email, verified or not (a number
+//      appended when the name is taken), role
 //      `admin` when one of the login's groups is in CANOPY_SSO_ADMIN_GROUPS, else `user`.
 // The IdP must be the one that controls those claims (no self-chosen usernames).
 import { createHash } from 'node:crypto';
@@ -41,8 +42,11 @@ export function groupsOf(claims: Record<string, unknown>, claim: string): string
 
 export async function userForLogin(store: Store, sso: SsoSettings, claims: LoginClaims, groups: string[]): Promise<LoginOutcome> {
   const subject = `${sso.issuer}|${claims.sub}`;
-  const email = typeof claims.email === 'string' && claims.email_verified !== false ? claims.email : undefined;
-  const candidates = [...new Set([nameFrom(claims.preferred_username), nameFrom(email)].filter((name): name is string => name !== undefined))];
+  const email = typeof claims.email === 'string' ? claims.email : undefined;
+  // Linking hands over an existing account, so an email counts only when the IdP says it verified
+  // it (Entra ID sends no email_verified: there the username links). A new user may be named after any email.
+  const verifiedEmail = claims.email_verified === true ? email : undefined;
+  const candidates = [...new Set([nameFrom(claims.preferred_username), nameFrom(verifiedEmail)].filter((name): name is string => name !== undefined))];
   const role: UserRole = groups.some((group) => sso.adminGroups.includes(group)) ? 'admin' : 'user';
   // Two first logins of one person racing: the loser finds the winner's row on its next pass.
   for (let attempt = 1; ; attempt++) {
@@ -57,7 +61,7 @@ export async function userForLogin(store: Store, sso: SsoSettings, claims: Login
             return { ok: true, user: { ...existing, ssoSubject: subject, ...(email ? { email } : {}) }, changed: true };
           }
         }
-        const base = candidates[0] ?? `user-${createHash('sha256').update(subject).digest('hex').slice(0, 8)}`;
+        const base = nameFrom(claims.preferred_username) ?? nameFrom(email) ?? `user-${createHash('sha256').update(subject).digest('hex').slice(0, 8)}`;
         for (let n = 1; n <= 20; n++) {
           const name = n === 1 ? base : `${base.slice(0, 60)}-${n}`;
           if (await tx.users.get(name)) continue;
