@@ -87,6 +87,23 @@ describe('Canopy as authorization server', () => {
     expect(client.client_secret).toBeUndefined();
   });
 
+  it('takes a client that registers without an application type as an app on the machine (custom scheme, loopback), and keeps web clients to web redirects', async () => {
+    const cursorLike = await register({ client_name: 'Cursor', token_endpoint_auth_method: 'none', redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/user-canopy/callback'] });
+    expect(cursorLike.status).toBe(201);
+    expect(await cursorLike.json()).toMatchObject({ application_type: 'native' });
+    const webLike = await register({ client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], token_endpoint_auth_method: 'client_secret_post' });
+    expect(webLike.status).toBe(201);
+    for (const refused of [
+      { application_type: 'web', redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'] },
+      { redirect_uris: ['http://canopy-victim.example/callback'] },
+      { redirect_uris: ['javascript:alert(1)'] },
+    ]) {
+      const response = await register({ token_endpoint_auth_method: 'none', ...refused });
+      expect(response.status, JSON.stringify(refused)).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_redirect_uri' });
+    }
+  });
+
   it('matches a loopback redirect on any port for a native client, and any other redirect exactly', async () => {
     const client = await (await register({ application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1:33418/callback'] })).json();
     const base = { client_id: client.client_id, response_type: 'code', code_challenge: challenge(VERIFIER), code_challenge_method: 'S256', state: 's1', resource: `${t.publicUrl}/mcp` };

@@ -94,6 +94,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     responseTypes: ['code'],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     clientDefaults: {
+      // RFC 7591 defaults to `web`, which refuses private-use-scheme redirects (cursor://…) and
+      // loopback ones on any port; MCP clients that register without saying (older Cursor and Claude
+      // Code builds) are apps on the person's machine. A client that says `web` stays web.
+      application_type: 'native',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
