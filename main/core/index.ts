@@ -130,6 +130,8 @@ export interface Gateway {
    * generated (absent when CANOPY_INIT_TOKEN is set). For a start banner; never logged.
    */
   pendingInitialization(): { initToken?: string } | undefined;
+  /** Enterprise sign-in, for a start banner: the public URL, and who signs people in (no secrets). */
+  readonly signIn?: { publicUrl: string; companyIdp?: string; externalIssuer?: string };
 }
 
 /** A port that is taken: the message says what to do. */
@@ -475,6 +477,9 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
     registry,
     views,
     logger,
+    ...(signIn
+      ? { signIn: { publicUrl: signIn.publicUrl, ...(signIn.sso ? { companyIdp: signIn.sso.issuer } : {}), ...(signIn.externalAuth ? { externalIssuer: signIn.externalAuth.issuer } : {}) } }
+      : {}),
     pendingInitialization: () => (enterprise && !access.initialized ? { ...(bootstrap.generatedSecret ? { initToken: bootstrap.generatedSecret } : {}) } : undefined),
     async start() {
       await reloadAccess();

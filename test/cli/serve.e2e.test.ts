@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, runCli, spawnCli, waitForOutput } from './run-cli.ts';
+import { freePort } from '../support/upstreams.ts';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -95,5 +96,23 @@ describe('canopy serve', () => {
     const result = await runCli(['serve', '--port', 'abc'], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('error: --port: "abc" is not a port number (0-65535; 0 picks a free one)');
+    const plainHttp = await runCli(['serve', '--port', '0', '--enterprise', '--db', join(dir, 'bad-url.db'), '--public-url', 'http://canopy.example.com'], env);
+    expect(plainHttp.code).toBe(1);
+    expect(plainHttp.stderr).toContain('--public-url must be an https URL (plain http only for loopback addresses)');
+  });
+
+  it('says where MCP clients sign in and where people log in, with a public URL', { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    // The company IdP is only asked at the first login, so an unreachable one does not stop the start.
+    const sso = { CANOPY_SSO_ISSUER: 'http://127.0.0.1:9/realms/acme', CANOPY_SSO_CLIENT_ID: 'canopy' };
+    const child = spawnCli(['serve', '--port', String(port), '--enterprise', '--db', join(dir, 'sign-in.db'), '--public-url', publicUrl], { ...env, ...sso });
+    try {
+      await waitForOutput(child, /Sign-in:\s+OAuth at (\S+) [\s\S]*People log in: at (\S+)/);
+      const metadata = (await (await fetch(`${publicUrl}/.well-known/oauth-protected-resource/mcp`)).json()) as { resource: string; authorization_servers: string[] };
+      expect(metadata).toMatchObject({ resource: `${publicUrl}/mcp`, authorization_servers: [publicUrl] });
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

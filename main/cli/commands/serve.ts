@@ -36,6 +36,18 @@ function logFormat(flag: string | undefined, stderrIsTty: boolean, LOG_FORMATS: 
   return flag as LogFormat;
 }
 
+/** Where MCP clients sign in, and who vouches for the people; nothing without a public URL. */
+function signInLines(signIn: Gateway['signIn']): string[] {
+  if (!signIn) return [];
+  if (signIn.externalIssuer) return [`  Sign-in:       OAuth tokens from ${signIn.externalIssuer}, for ${signIn.publicUrl}/mcp`];
+  return [
+    `  Sign-in:       OAuth at ${signIn.publicUrl} (clients connect to ${signIn.publicUrl}/mcp)`,
+    signIn.companyIdp
+      ? `  People log in: at ${signIn.companyIdp}`
+      : '  People log in: nowhere yet: set CANOPY_SSO_ISSUER, CANOPY_SSO_CLIENT_ID and CANOPY_SSO_CLIENT_SECRET',
+  ];
+}
+
 /** What a user needs first: where things are, and what to do before anything works. */
 function banner(gateway: Gateway, settings: ServeSettings, store: string, cliCommand: string): string[] {
   const lines = [
@@ -47,6 +59,7 @@ function banner(gateway: Gateway, settings: ServeSettings, store: string, cliCom
     `  Admin API:     ${gateway.url}/api/v0`,
     `  Store:         ${store}`,
     `  Data dir:      ${settings.dataDir}`,
+    ...signInLines(gateway.signIn),
   ];
   const pending = gateway.pendingInitialization();
   if (pending) {
