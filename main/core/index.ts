@@ -42,7 +42,6 @@ import { CanopyError } from './errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { collectOrphanSecrets } from './secrets/orphan-secrets.ts';
 import { homedir } from 'node:os';
-import { createSignIn } from './sign-in/sign-in.ts';
 import { createLocalJWKSet } from 'jose';
 import { desktopPlatform, type HostLocation } from './connect-apps/paths.ts';
 
@@ -369,8 +368,9 @@ async function assembleGateway(options: GatewayOptions, lock: DataDirLock): Prom
   });
 
   // With CANOPY_AUTH_ISSUER another authorization server issues the tokens: Canopy serves none.
+  // Loaded only here: oidc-provider and openid-client (and their Koa) cost every other start time.
   const signInService = signIn && !signIn.externalAuth
-    ? await createSignIn({
+    ? await (await import('./sign-in/sign-in.ts')).createSignIn({
         signIn,
         store,
         secrets,
