@@ -62,7 +62,13 @@ function scopesOf(payload: JWTPayload): string[] {
   return listed.split(' ').filter(Boolean);
 }
 
+/** Tokens verified lately, so a client's every call does not check the same signature again. */
+const VERIFIED_CACHE_SIZE = 1_024;
+
 export class AccessTokenVerifier {
+  /** Keyed by resource and token: a token is only ever good for the resource it was verified for. */
+  private readonly verified = new Map<string, VerifiedToken>();
+
   constructor(private readonly source: TokenIssuer) {}
 
   get issuer(): string {
@@ -74,8 +80,23 @@ export class AccessTokenVerifier {
     return { verifyAccessToken: (token) => this.verify(token, resource) };
   }
 
-  /** Verifies a token for `resource`; throws OAuthError (invalid_token, or server_error when the keys cannot be read). */
+  /**
+   * Verifies a token for `resource`; throws OAuthError (invalid_token, or server_error when the keys
+   * cannot be read). A token verified before is taken from memory until it expires (whether its user
+   * may still act is the caller's check, made on every request).
+   */
   async verify(token: string, resource: string): Promise<VerifiedToken> {
+    const key = `${resource} ${token}`;
+    const known = this.verified.get(key);
+    if (known && known.expiresAt! * 1000 > Date.now()) return known;
+    this.verified.delete(key);
+    const verified = await this.verifyAfresh(token, resource);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(key, verified);
+    return verified;
+  }
+
+  private async verifyAfresh(token: string, resource: string): Promise<VerifiedToken> {
     const { issuer, keys, userClaim = 'sub', lenientType = false } = this.source;
     let payload: JWTPayload;
     let typ: string | undefined;
