@@ -93,10 +93,17 @@ describe('Canopy as authorization server', () => {
     expect(await cursorLike.json()).toMatchObject({ application_type: 'native' });
     const webLike = await register({ client_name: 'Claude', redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], token_endpoint_auth_method: 'client_secret_post' });
     expect(webLike.status).toBe(201);
+    const webOnLoopback = await register({ application_type: 'web', redirect_uris: ['http://localhost:6274/oauth/callback'], token_endpoint_auth_method: 'none' });
+    expect(webOnLoopback.status).toBe(201);
     for (const refused of [
       { application_type: 'web', redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'] },
       { redirect_uris: ['http://canopy-victim.example/callback'] },
       { redirect_uris: ['javascript:alert(1)'] },
+      // Plain http carries the code in the clear: web clients too get it only on loopback.
+      { application_type: 'web', redirect_uris: ['http://canopy-victim.example/callback'] },
+      { application_type: 'web', redirect_uris: ['http://localhost.evil.example/callback'] },
+      { application_type: 'web', redirect_uris: ['http://127.0.0.1@evil.example/callback'] },
+      { application_type: 'web', redirect_uris: ['https://claude.ai/api/mcp/auth_callback', 'http://0.0.0.0/callback'] },
     ]) {
       const response = await register({ token_endpoint_auth_method: 'none', ...refused });
       expect(response.status, JSON.stringify(refused)).toBe(400);

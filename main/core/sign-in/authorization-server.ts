@@ -15,6 +15,7 @@ import { RecordAdapter } from './record-adapter.ts';
 import { publicJwks, type SignInKeys } from './keys.ts';
 import { htmlPage } from './pages.ts';
 import { escapeHtml } from '../http/html.ts';
+import { isLoopbackHostname } from '../config/loopback.ts';
 
 const MCP_SCOPE = 'mcp';
 /** RFC 9068 tokens live this long; a refresh gets another. */
@@ -42,6 +43,17 @@ const CROSS_ORIGIN_PATHS = new Set([
   ROUTES.jwks,
   ROUTES.revocation,
 ]);
+
+/** A client's redirect URIs may use plain http only on a loopback host (any application type). */
+function refusePlainHttpRedirects(_ctx: unknown, _key: string, value: unknown): void {
+  for (const uri of Array.isArray(value) ? value : []) {
+    const url = typeof uri === 'string' ? URL.parse(uri) : null;
+    if (url?.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
+      // A description starting with `redirect_uris` makes oidc-provider answer invalid_redirect_uri.
+      throw new errors.InvalidClientMetadata(`redirect_uris may use plain http only on a loopback host, not ${url.host}: use https`);
+    }
+  }
+}
 
 function interactionPath(uid: string): string {
   return `/sign-in/interaction/${uid}`;
@@ -103,6 +115,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       token_endpoint_auth_method: 'none',
       id_token_signed_response_alg: 'ES256',
     },
+    // oidc-provider keeps native clients' http redirects to loopback but lets web clients register any
+    // http URL, which would carry codes in the clear (OAuth 2.1 §2.3.1, MCP: https or loopback only).
+    // This runs for registrations and client ID metadata documents alike.
+    extraClientMetadata: { properties: ['redirect_uris'], validator: refusePlainHttpRedirects },
     enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,

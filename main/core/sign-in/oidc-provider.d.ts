@@ -103,6 +103,7 @@ declare module 'oidc-provider' {
   export const errors: {
     OIDCProviderError: typeof OIDCProviderError;
     InvalidTarget: new (description?: string) => OIDCProviderError;
+    InvalidClientMetadata: new (description: string) => OIDCProviderError;
     InvalidRequest: new (description?: string) => OIDCProviderError;
     SessionNotFound: new (description?: string) => OIDCProviderError;
   };
