@@ -1,6 +1,6 @@
 // The web UI's "Sign in with SSO": Chromium logs in at the company IdP (a local oidc-provider), comes
 // back with Canopy's session cookie, and the admin API takes it as that user; MCP endpoints do not,
-// a write from another origin is still refused, and signing out ends the session.
+// a write or a sign-out from another origin is still refused, and signing out ends the session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium, screenshot } from '../ui/support/browser.ts';
@@ -65,6 +65,13 @@ describe.skipIf(browserSkipReason())('the web UI signed in through SSO', () => {
       body: JSON.stringify({ name: 'mallory' }),
     });
     expect(crossSite.status).toBe(403);
+    // Nor sign the person out: the cookie is SameSite=Strict, but another loopback port is the same site.
+    const crossSiteSignOut = await fetch(`${t.url}/sign-in/ui/sign-out`, {
+      method: 'POST',
+      headers: { ...asCookie, origin: 'http://127.0.0.1:1', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(crossSiteSignOut.status).toBe(403);
+    expect((await fetch(`${t.url}/api/v0/whoami`, { headers: asCookie })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with SSO' }).waitFor();

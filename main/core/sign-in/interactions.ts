@@ -182,6 +182,10 @@ export function createSignInPages(options: InteractionOptions): Hono<{ Bindings:
 
   app.get('/sign-in/ui', (c) => startLogin(c));
   app.post('/sign-in/ui/sign-out', async (c) => {
+    // The session cookie is SameSite=Strict, yet a page on another port of a loopback host is the same
+    // site: only Canopy's own pages (Origin = the public URL; browsers send Origin on every POST) may sign out.
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origin !== signIn.publicUrl) return failure(`Signing out is only possible from Canopy's own pages, not from ${origin}.`, 403);
     const id = getCookie(c, options.webSessions.cookieName);
     if (id) await options.webSessions.end(id);
     deleteCookie(c, options.webSessions.cookieName, { path: '/', secure });
