@@ -124,6 +124,9 @@ describe('Canopy as authorization server', () => {
       // An unregistered redirect is never followed: the error is shown here, not sent there.
       expect(refused.status).toBe(400);
       expect(refused.headers.get('location')).toBeNull();
+      // Like every sign-in page: never framed, no script.
+      expect(refused.headers.get('x-frame-options')).toBe('DENY');
+      expect(refused.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(await refused.text()).toContain('redirect_uri did not match any of the client&#39;s registered redirect_uris');
     }
   });
@@ -159,6 +162,9 @@ describe('Canopy as authorization server', () => {
       const refused = await authorize({ ...base, client_id: clientId });
       expect(refused.status).toBe(400);
       expect(refused.headers.get('location')).toBeNull();
+      // Like every sign-in page: never framed, no script.
+      expect(refused.headers.get('x-frame-options')).toBe('DENY');
+      expect(refused.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     }
   });
 

@@ -13,7 +13,7 @@ import type { SignInRecordRepository } from '../store/sign-in-records.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { RecordAdapter } from './record-adapter.ts';
 import { publicJwks, type SignInKeys } from './keys.ts';
-import { htmlPage } from './pages.ts';
+import { htmlPage, PAGE_HEADERS } from './pages.ts';
 import { escapeHtml } from '../http/html.ts';
 import { isLoopbackHostname } from '../config/loopback.ts';
 
@@ -179,7 +179,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       return user ? { accountId: user.name, claims: () => ({ sub: user.name }) } : undefined;
     },
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
-      ctx.type = 'html';
+      ctx.set(PAGE_HEADERS);
       ctx.body = htmlPage('Canopy: sign-in failed', `<p>${escapeHtml(out.error_description ?? out.error ?? 'the request was refused')}</p>`);
     },
     ...(options.clientMetadataFetch ? { fetch: options.clientMetadataFetch } : {}),

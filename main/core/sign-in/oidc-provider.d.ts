@@ -32,9 +32,9 @@ declare module 'oidc-provider' {
     query: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
-    type: string;
     get(header: string): string;
     set(header: string, value: string): void;
+    set(headers: Record<string, string>): void;
     oidc: { client?: Client; route?: string };
   }
 
