@@ -10,67 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Browser, Page } from 'playwright-core';
-import {
-  Client,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type StoredOAuthClientInformation,
-  type StoredOAuthTokens,
-} from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import { REDIRECT_URL, TestOAuthClient } from './oauth-client.ts';
 import { browserSkipReason, launchChromium } from '../ui/support/browser.ts';
 import { freePort, stdioConfigs } from '../support/upstreams.ts';
 import { rawInitialize } from '../enterprise/support.ts';
 import { fetchTrusting, startHttpsFixture, startSignInGateway, throwawayCertificate, type HttpsFixture, type SignInGateway } from './support.ts';
 import { IDP_CLIENT, startCompanyIdp, type CompanyIdp } from './company-idp.ts';
-
-/** Where the MCP client's redirect goes: nothing listens; the browser's request is caught there. */
-const REDIRECT_URL = 'http://127.0.0.1:9/callback';
-
-class TestOAuthClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  private information: StoredOAuthClientInformation | undefined;
-  private stored: StoredOAuthTokens | undefined;
-  private verifier = '';
-  readonly sentState = `state-${Math.random().toString(36).slice(2)}`;
-
-  constructor(
-    private readonly name: string,
-    readonly clientMetadataUrl?: string,
-  ) {}
-
-  get redirectUrl(): string {
-    return REDIRECT_URL;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.name, redirect_uris: [REDIRECT_URL], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' } as OAuthClientMetadata;
-  }
-  state() {
-    return this.sentState;
-  }
-  clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: StoredOAuthClientInformation) {
-    this.information = information;
-  }
-  tokens() {
-    return this.stored;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.stored = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
 
 describe.skipIf(browserSkipReason())('signing in with the company IdP', () => {
   let idp: CompanyIdp;

@@ -10,62 +10,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import {
-  Client,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type StoredOAuthClientInformation,
-  type StoredOAuthTokens,
-} from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import { REDIRECT_URL, TestOAuthClient } from './oauth-client.ts';
 import { freePort, stdioConfigs } from '../support/upstreams.ts';
 import { rawInitialize, startEnterprise, type EnterpriseGateway } from '../enterprise/support.ts';
-
-const REDIRECT_URL = 'http://127.0.0.1:9/callback';
-
-/** An MCP client's OAuth state, in memory; the authorization URL is kept for the test to "open". */
-class InMemoryOAuthClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  private information: StoredOAuthClientInformation | undefined;
-  private stored: StoredOAuthTokens | undefined;
-  private verifier = '';
-
-  get redirectUrl(): string {
-    return REDIRECT_URL;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'canopy resource-server test',
-      redirect_uris: [REDIRECT_URL],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-      application_type: 'native',
-    } as OAuthClientMetadata;
-  }
-  clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: StoredOAuthClientInformation) {
-    this.information = information;
-  }
-  tokens() {
-    return this.stored;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.stored = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
 
 /**
  * A person signing in at the provider's own pages (oidc-provider's development login and consent
@@ -164,8 +112,8 @@ describe('an external authorization server (CANOPY_AUTH_ISSUER) in front of Cano
   });
 
   /** The SDK client's OAuth flow for `path`, signing in as `login`; answers the client's provider. */
-  async function authorize(path: string, login: string): Promise<InMemoryOAuthClient> {
-    const oauth = new InMemoryOAuthClient();
+  async function authorize(path: string, login: string): Promise<TestOAuthClient> {
+    const oauth = new TestOAuthClient('canopy resource-server test');
     const transport = new StreamableHTTPClientTransport(new URL(`${publicUrl}${path}`), { authProvider: oauth });
     await expect(new Client({ name: 'test', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
     expect(oauth.authorizationUrl?.origin).toBe(provider.issuer);
