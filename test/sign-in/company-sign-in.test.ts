@@ -222,4 +222,27 @@ describe.skipIf(browserSkipReason())('signing in with the company IdP', () => {
       await admin.updateUser('alice', { disabled: false });
     }
   });
+
+  it('gives a deleted user\'s grants nothing of a later user of the same name', async () => {
+    const oauth = new TestOAuthClient('Outlives Its User');
+    await authorize(oauth, '/mcp', undefined);
+    const admin = t.apiAs(t.adminToken);
+    await admin.deleteUser('alice');
+    // Users are named after logins: someone else may be 'alice' next (a new hire, a re-created account).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await admin.createUser({ name: 'alice' });
+    const refresh = await fetch(`${t.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oauth.tokens()!.refresh_token!, client_id: oauth.clientInformation()!.client_id }),
+    });
+    expect(refresh.status).toBe(400);
+    // Nor does the browser still signed in as the old alice get a consent page to act as the new one.
+    const other = new TestOAuthClient('After The Deletion');
+    const transport = new StreamableHTTPClientTransport(new URL(`${t.publicUrl}/mcp`), { authProvider: other });
+    await expect(new Client({ name: 'sso-test', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
+    await page.goto(other.authorizationUrl!.href);
+    expect(await page.content()).not.toContain('Allow access to Canopy?');
+    expect(page.url().startsWith(REDIRECT_URL)).toBe(false);
+  });
 });

@@ -78,7 +78,7 @@ describe.skipIf(browserSkipReason())('the web UI signed in through SSO', () => {
     expect((await fetch(`${t.url}/api/v0/users`, { headers: asCookie })).status).toBe(401);
   });
 
-  it('takes the session no more once the user is disabled', async () => {
+  it('takes the session no more once the user is disabled, or deleted and made again', async () => {
     const context = await browser.newContext();
     const other = await context.newPage();
     await other.goto(`${t.publicUrl}/sign-in/ui`);
@@ -91,6 +91,11 @@ describe.skipIf(browserSkipReason())('the web UI signed in through SSO', () => {
     const asCookie = { cookie: `canopy-session=${cookie.value}` };
     expect(await (await fetch(`${t.url}/api/v0/whoami`, { headers: asCookie })).json()).toMatchObject({ name: 'erin', role: 'user' });
     await t.apiAs(t.adminToken).updateUser('erin', { disabled: true });
+    expect((await fetch(`${t.url}/api/v0/whoami`, { headers: asCookie })).status).toBe(401);
+    // Nor once the user is deleted and someone else is made 'erin' (names come from logins).
+    await t.apiAs(t.adminToken).deleteUser('erin');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await t.apiAs(t.adminToken).createUser({ name: 'erin' });
     expect((await fetch(`${t.url}/api/v0/whoami`, { headers: asCookie })).status).toBe(401);
     await context.close();
   });

@@ -29,6 +29,9 @@ export type Authentication = { ok: true; principal: Principal } | { ok: false; r
 /** What an OAuth access token may do, or why it may do nothing. */
 export type OAuthAccess = { ok: true; caller: Caller; list: AccessList } | { ok: false; reason: string };
 
+/** A user who may act, and since when this user exists (a grant older than that was another user's of the name). */
+type ActiveUser = Principal & { kind: 'user'; since: string };
+
 /** How sessions and the audit log name an identity: `client:NAME` or `user:NAME`. */
 function identityKey(principal: { kind: 'user' | 'client'; name: string }): string {
   return `${principal.kind}:${principal.name}`;
@@ -49,7 +52,7 @@ export class AccessControl {
   private allowLists = new Map<string, AllowList>();
   /** Allow-lists of the users who may act (not disabled). */
   private userLists = new Map<string, AllowList>();
-  private activeUsers = new Map<string, Principal & { kind: 'user' }>();
+  private activeUsers = new Map<string, ActiveUser>();
   private disabledUsers = new Set<string>();
   private oauthClientLists = new Map<string, AllowList>();
   private unlistedOAuthClients: UnlistedOAuthClients = 'allow';
@@ -80,7 +83,7 @@ export class AccessControl {
     this.allowLists = new Map(clients.map((client) => [client.name, this.allowList(`client:${client.name}`, client.allow)]));
     const active = users.filter((user) => !user.disabled);
     this.userLists = new Map(active.map((user) => [user.name, this.allowList(`user:${user.name}`, user.allow)]));
-    this.activeUsers = new Map(active.map((user) => [user.name, { kind: 'user', name: user.name, role: user.role }]));
+    this.activeUsers = new Map(active.map((user) => [user.name, { kind: 'user', name: user.name, role: user.role, since: user.createdAt }]));
     this.disabledUsers = new Set(users.filter((user) => user.disabled).map((user) => user.name));
     this.oauthClientLists = new Map(oauthRules.map((rule) => [rule.clientId, this.allowList(`oauth-client:${rule.clientId}`, rule.allow)]));
     this.unlistedOAuthClients = unlisted === 'refuse' ? 'refuse' : 'allow';
@@ -125,7 +128,7 @@ export class AccessControl {
    * A user who may act now (known and not disabled), for sign-ins that carry no static token (the
    * web UI's SSO session, the authorization server's grants); undefined otherwise.
    */
-  activeUser(name: string): (Principal & { kind: 'user' }) | undefined {
+  activeUser(name: string): ActiveUser | undefined {
     return this.activeUsers.get(name);
   }
 

@@ -64,7 +64,7 @@ export interface AuthorizationServerOptions {
   keys: SignInKeys;
   records: SignInRecordRepository;
   /** The Canopy user a subject names, when that user may act (exists, not disabled). */
-  activeUser(name: string): { name: string } | undefined;
+  activeUser(name: string): { name: string; since: string } | undefined;
   logger: Logger;
   /**
    * How client ID metadata documents are fetched; default: oidc-provider's (global fetch, 2.5 s, no
@@ -173,10 +173,14 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       Grant: REFRESH_TOKEN_TTL_SECONDS,
     },
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => interactionPath(interaction.uid) },
-    findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => {
-      // A user deleted or disabled since the grant gets no more tokens (the refresh is refused).
+    findAccount: async (ctx: KoaContextWithOIDC, sub: string, token?: { iat?: number }) => {
+      // A user deleted or disabled since the grant gets no more tokens (the refresh is refused). A
+      // refresh token or browser sign-in from before the user existed was a deleted user's of the
+      // same name (names come from logins): it serves nobody.
       const user = options.activeUser(sub);
-      return user ? { accountId: user.name, claims: () => ({ sub: user.name }) } : undefined;
+      const issuedAt = token?.iat ?? ctx.oidc.session?.loginTs;
+      if (!user || (issuedAt !== undefined && issuedAt < Math.floor(Date.parse(user.since) / 1000))) return undefined;
+      return { accountId: user.name, claims: () => ({ sub: user.name }) };
     },
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
       ctx.set(PAGE_HEADERS);

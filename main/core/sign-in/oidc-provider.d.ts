@@ -35,7 +35,7 @@ declare module 'oidc-provider' {
     get(header: string): string;
     set(header: string, value: string): void;
     set(headers: Record<string, string>): void;
-    oidc: { client?: Client; route?: string };
+    oidc: { client?: Client; route?: string; session?: { loginTs?: number } };
   }
 
   export interface Account {

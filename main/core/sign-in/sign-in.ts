@@ -24,7 +24,7 @@ export interface SignInOptions {
   secrets: SecretStore;
   logger: Logger;
   /** The Canopy user a name refers to, when that user may act (exists, not disabled). */
-  activeUser(name: string): { name: string } | undefined;
+  activeUser(name: string): { name: string; since: string } | undefined;
   /** After an SSO login created or linked a user: reload access here, tell the replicas. */
   usersChanged(): Promise<void>;
   /** See AuthorizationServerOptions.clientMetadataFetch. */
@@ -79,7 +79,12 @@ export async function createSignIn(options: SignInOptions): Promise<SignIn> {
     issuer: options.signIn.issuer,
     jwks: server.jwks,
     sso: sso !== undefined,
-    sessionUser: (request) => webSessions.userOf(request.headers.get('cookie')),
+    async sessionUser(request) {
+      const session = await webSessions.userOf(request.headers.get('cookie'));
+      const user = session && options.activeUser(session.user);
+      // A session from before its user existed was a deleted user's of the same name.
+      return user && session.at >= Math.floor(Date.parse(user.since) / 1000) ? user.name : undefined;
+    },
     start() {
       void purge();
       purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();

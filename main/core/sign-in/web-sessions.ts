@@ -18,16 +18,16 @@ export class WebSessions {
 
   async create(user: string): Promise<{ id: string; ttlSeconds: number }> {
     const id = randomBytes(32).toString('base64url');
-    await this.records.upsert(id, { user }, SESSION_TTL_SECONDS);
+    await this.records.upsert(id, { user, at: Math.floor(Date.now() / 1000) }, SESSION_TTL_SECONDS);
     return { id, ttlSeconds: SESSION_TTL_SECONDS };
   }
 
-  /** The user a request's session cookie signs in, if any (the caller checks the user may still act). */
-  async userOf(cookieHeader: string | null): Promise<string | undefined> {
+  /** The user a request's session cookie signs in and when (epoch seconds), if any (the caller checks the user may still act). */
+  async userOf(cookieHeader: string | null): Promise<{ user: string; at: number } | undefined> {
     const id = cookieHeader?.split(';').map((part) => part.trim().split('=')).find(([name]) => name === this.cookieName)?.[1];
     if (!id) return undefined;
-    const user = (await this.records.find(id))?.user;
-    return typeof user === 'string' ? user : undefined;
+    const record = await this.records.find(id);
+    return typeof record?.user === 'string' && typeof record.at === 'number' ? { user: record.user, at: record.at } : undefined;
   }
 
   async end(id: string): Promise<void> {
