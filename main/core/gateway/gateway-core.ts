@@ -17,7 +17,8 @@ import { sessionDeclaration, type SessionDeclaration } from './session-capabilit
 import { DownstreamSession, type SessionHost, type SessionOptions } from './downstream-session.ts';
 import { ADMIN_ORIGIN, CALL_TIMEOUT_MS, CallPipeline, sendUpstream, type CallRecord, type FilterSource, type PipelineCaller, type Send } from './call-pipeline.ts';
 import { InputRequiredBridge } from './input-required-bridge.ts';
-import { IsolatedUpstreams, type ConnectIsolated, type IsolationLimits } from './isolated-upstreams.ts';
+import { IsolatedUpstreams, type ConnectIsolated } from './isolated-upstreams.ts';
+import type { LeaseLimits } from './connection-leases.ts';
 import { PerUserUpstreams, type PerUserSource } from './per-user-upstreams.ts';
 import { ConnectionRequired } from './connection-required.ts';
 import { isPerUser, type ServerConfig } from '../config/server-config.ts';
@@ -49,7 +50,7 @@ export interface GatewayCoreOptions {
   onCall?: (record: CallRecord) => void;
   /** Makes the per-session connections of servers with "isolation": "per_session". */
   connectIsolated?: ConnectIsolated;
-  isolationLimits?: IsolationLimits;
+  isolationLimits?: LeaseLimits;
   /** Servers with "credentials": "per_user": how a user's own connection is made, and where users connect their accounts. */
   perUser?: PerUserOptions;
 }
