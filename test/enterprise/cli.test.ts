@@ -68,6 +68,10 @@ describe('enterprise CLI commands', () => {
 
   it("sets a user's allow-list and manages OAuth client rules", async () => {
     expect((await cli('update', 'user', 'alice', '--allow', 'everything,research')).stdout).toMatch(/alice.*everything,research/);
+    const sso = await cli('create', 'user', 'dana-smith', '--role', 'admin', '--sso');
+    expect(sso.code, sso.stderr).toBe(0);
+    expect(`${sso.stdout}${sso.stderr}`).toMatch(/created admin 'dana-smith': they sign in with the company's SSO/);
+    expect(errorOf(await cli('create', 'user', 'eve', '--sso', '--expires', '30d'))).toMatch(/gets no token/);
     const users = JSON.parse((await cli('list', 'users', '--json')).stdout) as { name: string; allow: string[] }[];
     expect(users).toContainEqual(expect.objectContaining({ name: 'alice', allow: ['everything', 'research'] }));
     const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';

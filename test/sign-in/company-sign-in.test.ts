@@ -44,9 +44,9 @@ describe.skipIf(browserSkipReason())('signing in with the company IdP', () => {
     });
     const admin = t.apiAs(t.adminToken);
     await admin.registerServer({ config: stdioConfigs.memory('notes', join(mkdtempSync(join(tmpdir(), 'canopy-sso-')), 'notes.jsonl')) });
-    // Pre-created, to be linked at their first SSO login; carol is disabled before she ever signs in.
-    await admin.createUser({ name: 'bob' });
-    await admin.createUser({ name: 'carol' });
+    // Pre-created for SSO (no token), to be linked at their first login; carol is disabled before she ever signs in.
+    await admin.createUser({ name: 'bob', sso: true });
+    await admin.createUser({ name: 'carol', sso: true });
     await admin.updateUser('carol', { disabled: true });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
@@ -176,7 +176,7 @@ describe.skipIf(browserSkipReason())('signing in with the company IdP', () => {
     expect(page.url()).not.toContain(REDIRECT_URL);
   });
 
-  it('links a pre-created user by name, and refuses a disabled one', async () => {
+  it('links a user pre-created for SSO by name, and refuses a disabled one', async () => {
     const other = await browser.newContext();
     const fresh = await other.newPage();
     try {

@@ -65,14 +65,19 @@ export function registerIdentityCommands(program: Command, context: CliContext):
         .argument('<name>', 'user name (letters, digits, "_" and "-")')
         .description('Create a human user (enterprise mode). A user can list servers and tools and invoke tools; an admin can do everything.')
         .option('--role <role>', 'user or admin', 'user')
-        .option('--allow <entries>', "what the user's MCP clients may reach when they sign in with OAuth, comma-separated (repeatable); default *", collect),
-    ).action(async (name: string, flags: TokenFlags & { role: string; allow?: string[] }) => {
+        .option('--allow <entries>', "what the user's MCP clients may reach when they sign in with OAuth, comma-separated (repeatable); default *", collect)
+        .option('--sso', "no token: the person signs in with the company's SSO, and their first login under this name is linked to this user"),
+    ).action(async (name: string, flags: TokenFlags & { role: string; allow?: string[]; sso?: boolean }) => {
       if (flags.role !== 'user' && flags.role !== 'admin') throw new CliError(`--role must be "user" or "admin", not "${flags.role}"`);
-      const user = await context.client().createUser({ name, role: flags.role as UserRole, allow: allowList(flags.allow), ...tokenOptions(flags, context.env) });
+      const user = await context.client().createUser({ name, role: flags.role as UserRole, allow: allowList(flags.allow), ...(flags.sso ? { sso: true } : {}), ...tokenOptions(flags, context.env) });
+      if (!user.token) {
+        context.output.note(`✓ created ${user.role} '${user.name}': they sign in with the company's SSO (their first login as ${user.name} is linked to this user)`);
+        return;
+      }
       printToken(context, `created ${user.role} '${user.name}'`, user.token);
       context.output.note(`They sign in with \`canopy login TOKEN\`.`);
     }),
-    ['canopy create user alice', 'canopy create user bob --role admin --expires 90d', 'canopy create user carol --allow github,research'],
+    ['canopy create user alice', 'canopy create user bob --role admin --expires 90d', 'canopy create user carol --allow github,research', 'canopy create user dana-smith --role admin --sso'],
   );
 
   withExamples(

@@ -111,17 +111,21 @@ export class IdentityAdmin {
     return (await this.store.users.list()).map(userView);
   }
 
-  async createUser(body: CreateUserBody): Promise<UserView & IssuedToken> {
+  /** A user with a token (shown once), or, with `sso`, one who signs in only with the company's SSO. */
+  async createUser(body: CreateUserBody): Promise<UserView & Partial<IssuedToken>> {
     checkIdentityName(body.name, 'user');
     const allow = body.allow ? checkAllowList(body.allow) : undefined;
-    const issued = issueToken(body);
+    if (body.sso && (body.token !== undefined || body.expiresAt !== undefined)) {
+      throw badRequest('a user who signs in with SSO gets no token: leave out the token and its expiry');
+    }
+    const issued = body.sso ? undefined : issueToken(body);
     const role: UserRole = body.role ?? 'user';
     const user = await this.store.transaction(async (tx) => {
       if (await tx.users.get(body.name)) throw conflict(`a user named '${body.name}' exists: pick another name, or rotate its token`);
-      return tx.users.insert({ name: body.name, role, tokenHash: issued.hash, tokenExpiresAt: issued.expiresAt, allow });
+      return tx.users.insert({ name: body.name, role, tokenHash: issued?.hash, tokenExpiresAt: issued?.expiresAt, allow });
     });
     await this.options.committed();
-    return { ...userView(user), token: issued.token };
+    return { ...userView(user), ...(issued ? { token: issued.token } : {}) };
   }
 
   /** Changes a user's allow-list (what their OAuth access tokens may reach); open sessions see it at once. */

@@ -185,7 +185,11 @@ export class AdminClient {
   whoami = () => this.call<WhoAmIView>('GET', '/whoami');
 
   listUsers = () => this.call<UserView[]>('GET', '/users');
-  createUser = (body: CreateUserBody) => this.call<UserView & IssuedToken>('POST', '/users', body);
+  /** A user who signs in with SSO (`sso: true`) gets no token; any other is answered with theirs, shown this once. */
+  createUser: {
+    (body: CreateUserBody & { sso: true }): Promise<UserView>;
+    (body: CreateUserBody): Promise<UserView & IssuedToken>;
+  } = (body: CreateUserBody) => this.call<UserView & IssuedToken>('POST', '/users', body);
   updateUser = (name: string, body: UpdateUserBody) => this.call<UserView>('PATCH', `/users/${encodeURIComponent(name)}`, body);
   deleteUser = (name: string) => this.call<void>('DELETE', `/users/${encodeURIComponent(name)}`);
   rotateUserToken = (name: string, options: TokenOptions = {}) =>

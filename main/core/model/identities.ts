@@ -48,6 +48,11 @@ export interface CreateUserBody extends TokenOptions {
   role?: UserRole;
   /** Default `["*"]`. */
   allow?: string[];
+  /**
+   * A person who signs in only with the company's SSO: no token is issued, and their first SSO login
+   * under this name is linked to this user (an existing user with a token never is).
+   */
+  sso?: boolean;
 }
 
 export interface UpdateUserBody {

@@ -1,6 +1,7 @@
 // Which Canopy user a company-IdP login is. In order:
 //   1. the user already linked to this identity (`sso_subject` = `<IdP issuer>|<sub>`);
-//   2. a user not linked yet whose name is the name the login's `preferred_username`, then its
+//   2. a user created for SSO (`canopy create user NAME --sso`: no token) and not linked yet, whose
+//      name is the name the login's `preferred_username`, then its
 //      `email` (only when `email_verified` is true), stands for — the part before any "@", with every
 //      character a name cannot hold made "-" (alice.smith@corp.example → alice-smith). That user is
 //      linked from then on: an administrator pre-creates `alice-smith` to give them a role first;
@@ -56,7 +57,9 @@ export async function userForLogin(store: Store, sso: SsoSettings, claims: Login
         if (linked) return { ok: true, user: linked, changed: false };
         for (const name of candidates) {
           const existing = await tx.users.get(name);
-          if (existing && !existing.ssoSubject) {
+          // Only a user made for SSO (no token) is linked: a name is not proof enough to hand over an
+          // account someone already uses with a token (the bootstrap admin, for one).
+          if (existing && !existing.ssoSubject && !existing.tokenHash) {
             await tx.users.update(name, { ssoSubject: subject, email });
             return { ok: true, user: { ...existing, ssoSubject: subject, ...(email ? { email } : {}) }, changed: true };
           }
