@@ -72,6 +72,8 @@ describe('enterprise CLI commands', () => {
     expect(sso.code, sso.stderr).toBe(0);
     expect(`${sso.stdout}${sso.stderr}`).toMatch(/created admin 'dana-smith': they sign in with the company's SSO/);
     expect(errorOf(await cli('create', 'user', 'eve', '--sso', '--expires', '30d'))).toMatch(/gets no token/);
+    expect((await cli('update', 'user', 'dana-smith', '--role', 'user')).stdout).toMatch(/updated user 'dana-smith'/);
+    expect(errorOf(await cli('update', 'user', 'admin', '--role', 'user'))).toMatch(/last enabled administrator: create or enable another admin before demoting it/);
     const users = JSON.parse((await cli('list', 'users', '--json')).stdout) as { name: string; allow: string[] }[];
     expect(users).toContainEqual(expect.objectContaining({ name: 'alice', allow: ['everything', 'research'] }));
     const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';

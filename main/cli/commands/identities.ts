@@ -149,20 +149,23 @@ export function registerIdentityCommands(program: Command, context: CliContext):
       .argument('<name>', 'user name')
       .description(
         "Replace a user's allow-list: what the MCP clients they sign in to with OAuth may reach (each client's rule narrows it further); " +
-          'or disable the user (their token, SSO sign-in and OAuth tokens stop at once) and enable them again. Their open sessions see the change at once.',
+          'change their role; or disable the user (their token, SSO sign-in and OAuth tokens stop at once) and enable them again. Their open sessions see the change at once.',
       )
       .option('--allow <entries>', 'the new allow-list, comma-separated (repeatable): servers, server__tool, groups, or *', collect)
+      .option('--role <role>', 'user or admin')
       .option('--disable', 'refuse the user everywhere until enabled')
       .option('--enable', 'let a disabled user in again')
-      .action(async (name: string, flags: { allow?: string[]; disable?: boolean; enable?: boolean }) => {
+      .action(async (name: string, flags: { allow?: string[]; role?: string; disable?: boolean; enable?: boolean }) => {
         const allow = allowList(flags.allow);
         if (flags.disable && flags.enable) throw new CliError('give --disable or --enable, not both');
+        if (flags.role !== undefined && flags.role !== 'user' && flags.role !== 'admin') throw new CliError(`--role must be "user" or "admin", not "${flags.role}"`);
+        const role = flags.role as UserRole | undefined;
         const disabled = flags.disable ? true : flags.enable ? false : undefined;
-        if (!allow && disabled === undefined) throw new CliError('nothing to change: give --allow, --disable or --enable');
-        const user = await context.client().updateUser(name, { allow, disabled });
-        context.output.line(`✓ updated '${user.name}' (${user.disabled ? 'disabled' : `allowed through OAuth: ${allowed(user.allow)}`})`);
+        if (!allow && !role && disabled === undefined) throw new CliError('nothing to change: give --allow, --role, --disable or --enable');
+        const user = await context.client().updateUser(name, { allow, role, disabled });
+        context.output.line(`✓ updated ${user.role} '${user.name}' (${user.disabled ? 'disabled' : `allowed through OAuth: ${allowed(user.allow)}`})`);
       }),
-    ['canopy update user alice --allow github,research', "canopy update user alice --allow '*'", 'canopy update user alice --disable'],
+    ['canopy update user alice --allow github,research', "canopy update user alice --allow '*'", 'canopy update user dana --role admin', 'canopy update user alice --disable'],
   );
 
   const deletion = (what: 'user' | 'mcp-client') =>

@@ -128,18 +128,19 @@ export class IdentityAdmin {
     return { ...userView(user), ...(issued ? { token: issued.token } : {}) };
   }
 
-  /** Changes a user's allow-list (what their OAuth access tokens may reach); open sessions see it at once. */
+  /** Changes a user's allow-list (what their OAuth access tokens may reach), role or disabled state; open sessions see it at once. */
   async updateUser(name: string, body: UpdateUserBody): Promise<UserView> {
     const allow = body.allow ? checkAllowList(body.allow) : undefined;
     const user = await this.store.transaction(async (tx) => {
       const current = await tx.users.get(name);
       if (!current) throw notFound(`no user named '${name}': see \`canopy list users\``);
-      if (body.disabled && current.role === 'admin') {
+      const demoted = body.role === 'user';
+      if ((body.disabled || demoted) && current.role === 'admin') {
         await tx.users.lockAdmins();
         const others = (await tx.users.list()).filter((user) => user.role === 'admin' && !user.disabled && user.name !== name);
-        if (others.length === 0) throw conflict(`'${name}' is the last enabled administrator: create or enable another admin before disabling it`);
+        if (others.length === 0) throw conflict(`'${name}' is the last enabled administrator: create or enable another admin before ${demoted ? 'demoting' : 'disabling'} it`);
       }
-      await tx.users.update(name, { allow, disabled: body.disabled });
+      await tx.users.update(name, { allow, role: body.role, disabled: body.disabled });
       return (await tx.users.get(name))!;
     });
     await this.options.committed();

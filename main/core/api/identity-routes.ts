@@ -16,7 +16,7 @@ import { readJson } from './read-json.ts';
 const tokenOptions = { token: z.string().optional(), expiresAt: z.string().optional() };
 const initBody = z.strictObject({ name: z.string().optional(), initToken: z.string().optional(), ...tokenOptions });
 const userBody = z.strictObject({ name: z.string(), role: z.enum(['admin', 'user']).optional(), allow: z.array(z.string()).optional(), sso: z.boolean().optional(), ...tokenOptions });
-const userUpdateBody = z.strictObject({ allow: z.array(z.string()).optional(), disabled: z.boolean().optional() });
+const userUpdateBody = z.strictObject({ allow: z.array(z.string()).optional(), role: z.enum(['admin', 'user']).optional(), disabled: z.boolean().optional() });
 const clientBody = z.strictObject({ name: z.string(), allow: z.array(z.string()), description: z.string().optional(), ...tokenOptions });
 const clientUpdateBody = z.strictObject({ allow: z.array(z.string()).optional(), description: z.string().optional() });
 const rotateBody = z.strictObject(tokenOptions);

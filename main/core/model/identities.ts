@@ -57,6 +57,8 @@ export interface CreateUserBody extends TokenOptions {
 
 export interface UpdateUserBody {
   allow?: string[];
+  /** Promotes or demotes (the last enabled administrator stays one). */
+  role?: UserRole;
   /** true disables the user (its token, SSO sign-in and OAuth tokens stop at once); false enables it. */
   disabled?: boolean;
 }

@@ -77,11 +77,12 @@ export class UserRepository {
   }
 
   /** Returns false when no user has that name. `ssoSubject` links a company-IdP identity (with the email it gave). */
-  async update(name: string, changes: { allow?: string[]; disabled?: boolean; ssoSubject?: string; email?: string }): Promise<boolean> {
+  async update(name: string, changes: { allow?: string[]; role?: UserRole; disabled?: boolean; ssoSubject?: string; email?: string }): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
       .set({
         ...(changes.allow ? { allow_list: JSON.stringify(changes.allow) } : {}),
+        ...(changes.role ? { role: changes.role } : {}),
         ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
         ...(changes.ssoSubject !== undefined ? { sso_subject: changes.ssoSubject, email: changes.email ?? null } : {}),
         updated_at: new Date().toISOString(),
