@@ -200,6 +200,11 @@ describe('MCP endpoints as OAuth protected resources', () => {
     expect((await rawInitialize(t.url, '/servers/b/mcp', carolToken)).status).toBe(200);
     await admin.deleteUser('carol');
     expect((await rawInitialize(t.url, '/servers/b/mcp', carolToken)).status).toBe(403);
+    // A later user of the name does not inherit the earlier one's tokens (iat is in whole seconds).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await admin.createUser({ name: 'carol' });
+    expect((await rawInitialize(t.url, '/servers/b/mcp', carolToken)).status).toBe(403);
+    expect((await rawInitialize(t.url, '/servers/b/mcp', await token('/servers/b/mcp', { sub: 'carol' }))).status).toBe(200);
   });
 
   it("reaches what the user's allow-list and the client's rule both allow, on lists, calls and endpoints", async () => {

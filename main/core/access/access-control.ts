@@ -164,9 +164,11 @@ export class AccessControl {
    * allow-list met with the client's rule (an unlisted client gets the user's list, unless unlisted
    * clients are refused). Calls and lists read the lists as they are when they run.
    */
-  oauthAccess(user: string, clientId: string): OAuthAccess {
+  oauthAccess(user: string, clientId: string, issuedAt?: number): OAuthAccess {
     if (this.disabledUsers.has(user)) return { ok: false, reason: disabledReason(user) };
-    if (!this.userLists.has(user)) {
+    const since = this.activeUsers.get(user)?.since;
+    // A token from before the user existed was issued to an earlier user of the name (deleted since).
+    if (!this.userLists.has(user) || (issuedAt !== undefined && since !== undefined && issuedAt < Math.floor(Date.parse(since) / 1000))) {
       return { ok: false, reason: `'${user}' is not a user of this gateway: an administrator can add them with \`canopy create user ${user}\`` };
     }
     if (!this.oauthClientLists.has(clientId) && this.unlistedOAuthClients === 'refuse') {

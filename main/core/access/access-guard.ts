@@ -152,7 +152,7 @@ export class AccessGuard {
       return mcpRefusal('unavailable', `the access token could not be checked: ${message}`);
     }
     const { user } = verified.extra;
-    const access = this.options.access.oauthAccess(user, verified.clientId);
+    const access = this.options.access.oauthAccess(user, verified.clientId, verified.extra.issuedAt);
     if (!access.ok) return mcpRefusal('forbidden', access.reason);
     return {
       caller: access.caller,

@@ -30,7 +30,7 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 const DISCOVERY_TIMEOUT_MS = 5_000;
 
 /** A verified token's facts: the user it acts for and the OAuth client it was issued to. */
-export type VerifiedToken = AuthInfo & { extra: { user: string } };
+export type VerifiedToken = AuthInfo & { extra: { user: string; issuedAt: number } };
 
 function refusal(error: unknown, issuer: string, resource: string): OAuthError {
   if (error instanceof errors.JWTExpired) return new OAuthError(OAuthErrorCode.InvalidToken, 'the access token expired: get a new one');
@@ -124,7 +124,7 @@ export class AccessTokenVerifier {
       scopes: scopesOf(payload),
       expiresAt: payload.exp,
       resource: new URL(resource),
-      extra: { user },
+      extra: { user, issuedAt: payload.iat! },
     };
   }
 }
