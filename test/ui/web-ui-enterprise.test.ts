@@ -100,6 +100,17 @@ describe.skipIf(Boolean(skipReason))('web UI (enterprise mode)', () => {
     await editor.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await admin.listUsers()).find((user) => user.name === 'alice')?.allow).toEqual(['memory']);
 
+    // A person pre-created for SSO gets no token, and an admin promotes and demotes from the table.
+    await form.getByLabel('User name').fill('dana-smith');
+    await form.getByLabel("Signs in with the company's SSO").check();
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(async () => (await admin.listUsers()).map((user) => user.name)).toContain('dana-smith');
+    expect(await page.getByRole('button', { name: 'I have saved it' }).count()).toBe(0);
+    const dana = page.getByRole('row').filter({ hasText: 'dana-smith' });
+    await dana.getByRole('button', { name: 'Make admin' }).click();
+    await expect.poll(async () => (await admin.listUsers()).find((user) => user.name === 'dana-smith')?.role).toBe('admin');
+    await dana.getByRole('button', { name: 'Make user' }).waitFor();
+
     const claude = 'https://claude.ai/oauth/mcp-oauth-client-metadata';
     const ruleForm = page.getByRole('form', { name: 'Add an OAuth client rule' });
     await ruleForm.getByLabel('Client ID or metadata URL').fill(claude);

@@ -6,7 +6,7 @@ import { ErrorNote } from '../../../components/ErrorNote.tsx';
 import { useGateway } from '../../../lib/gateway-context.tsx';
 import { useIdentityCollection, type IdentityOperations } from '../hooks/use-identity-collection.ts';
 import { parseAllowList } from '../lib/allow-list.ts';
-import type { CreateUserBody, UserRole, UserView } from '@core/api/contract.ts';
+import type { CreateUserBody, UpdateUserBody, UserRole, UserView } from '@core/api/contract.ts';
 import { AllowListCell } from './AllowListCell.tsx';
 import { IdentityActions } from './IdentityActions.tsx';
 import { TokenOnce } from './TokenOnce.tsx';
@@ -24,11 +24,12 @@ export function UsersSection() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<UserRole>('user');
   const [allow, setAllow] = useState('');
+  const [sso, setSso] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const entries = parseAllowList(allow);
-    if (await create.run({ name: name.trim(), role, allow: entries.length ? entries : undefined })) {
+    if (await create.run({ name: name.trim(), role, allow: entries.length ? entries : undefined, ...(sso ? { sso: true } : {}) })) {
       setName('');
       setAllow('');
     }
@@ -38,10 +39,10 @@ export function UsersSection() {
     await items.reload();
   };
   const [switching, setSwitching] = useState<{ name?: string; error?: string }>({});
-  const setDisabled = async (user: string, disabled: boolean) => {
+  const change = async (user: string, body: UpdateUserBody) => {
     setSwitching({ name: user });
     try {
-      await client.updateUser(user, { disabled });
+      await client.updateUser(user, body);
       await items.reload();
       setSwitching({});
     } catch (error) {
@@ -71,7 +72,12 @@ export function UsersSection() {
           {items.data?.map((user) => (
             <tr key={user.name}>
               <td>{user.name}</td>
-              <td>{user.role}</td>
+              <td>
+                {user.role}{' '}
+                <Button variant="ghost" busy={switching.name === user.name} onClick={() => void change(user.name, { role: user.role === 'admin' ? 'user' : 'admin' })}>
+                  {user.role === 'admin' ? 'Make user' : 'Make admin'}
+                </Button>
+              </td>
               <td>
                 {user.ssoLinked ? `SSO${user.email ? ` (${user.email})` : ''}` : 'token'}
                 {user.disabled && <span className="badge">disabled</span>}
@@ -80,7 +86,7 @@ export function UsersSection() {
                 <AllowListCell owner={user.name} allow={user.allow} onSave={(entries) => updateAllow(user.name, entries)} />
               </td>
               <td>
-                <Button variant="ghost" busy={switching.name === user.name} onClick={() => void setDisabled(user.name, !user.disabled)}>
+                <Button variant="ghost" busy={switching.name === user.name} onClick={() => void change(user.name, { disabled: !user.disabled })}>
                   {user.disabled ? 'Enable' : 'Disable'}
                 </Button>
                 <IdentityActions name={user.name} rotating={rotate.busy} deleting={remove.busy} onRotate={() => rotate.run(user.name)} onDelete={() => remove.run(user.name)} />
@@ -101,6 +107,10 @@ export function UsersSection() {
             <option value="user">user</option>
             <option value="admin">admin</option>
           </select>
+        </label>
+        <label className="span-2 inline">
+          <input type="checkbox" checked={sso} onChange={(e) => setSso(e.target.checked)} />
+          Signs in with the company's SSO (no token; their first SSO login under this name is linked to this user)
         </label>
         <label className="span-2">
           Reachable through OAuth

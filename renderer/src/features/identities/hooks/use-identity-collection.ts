@@ -9,7 +9,8 @@ import { useResource } from '../../../lib/use-resource.ts';
 
 export interface IdentityOperations<View, CreateBody extends { name: string }> {
   list: (api: AdminClient) => Promise<View[]>;
-  create: (api: AdminClient, body: CreateBody) => Promise<IssuedToken>;
+  /** Answers with the new token, or none (a user who signs in with SSO has none). */
+  create: (api: AdminClient, body: CreateBody) => Promise<Partial<IssuedToken>>;
   rotate: (api: AdminClient, name: string) => Promise<IssuedToken>;
   remove: (api: AdminClient, name: string) => Promise<void>;
 }
@@ -25,7 +26,7 @@ export function useIdentityCollection<View, CreateBody extends { name: string }>
   const [issued, setIssued] = useState<IssuedFor>();
   const create = useAction(async (body: CreateBody) => {
     const { token } = await operations.create(client, body);
-    setIssued({ name: body.name, token });
+    if (token) setIssued({ name: body.name, token });
     await items.reload();
     return true;
   });
