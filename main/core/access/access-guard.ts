@@ -83,10 +83,16 @@ export class AccessGuard {
     return this.lastRefresh.done;
   }
 
+  /** The 503 for a gateway that has no administrator yet (after a look in the store), else undefined. */
+  private async uninitialized(refuse: (code: ErrorCode, message: string) => Response): Promise<Response | undefined> {
+    if (!this.options.access.initialized) await this.refreshThrottled();
+    return this.options.access.initialized ? undefined : refuse('not_initialized', NOT_INITIALIZED);
+  }
+
   /** Authenticates a request: a principal, or the refusal to answer with. */
   private async authenticate(request: Request, refuse: (code: ErrorCode, message: string) => Response): Promise<Principal | Response> {
-    if (!this.options.access.initialized) await this.refreshThrottled();
-    if (!this.options.access.initialized) return refuse('not_initialized', NOT_INITIALIZED);
+    const refused = await this.uninitialized(refuse);
+    if (refused) return refused;
     const result: Authentication = this.options.access.authenticate(bearerToken(request.headers.get('authorization')));
     return result.ok ? result.principal : refuse('unauthorized', result.reason);
   }
@@ -97,8 +103,8 @@ export class AccessGuard {
    */
   async mcpCaller(request: Request, spec: ViewSpec, path: string): Promise<Caller | Response> {
     if (!this.options.enterprise) return {};
-    if (!this.options.access.initialized) await this.refreshThrottled();
-    if (!this.options.access.initialized) return mcpRefusal('not_initialized', NOT_INITIALIZED);
+    const refused = await this.uninitialized(mcpRefusal);
+    if (refused) return refused;
     const token = bearerToken(request.headers.get('authorization'));
     const result = this.options.access.authenticate(token);
     const { oauth } = this.options;

@@ -20,7 +20,8 @@ import { readBodyLimited } from '../http/read-body.ts';
 import { escapeHtml } from '../http/html.ts';
 import { CALLBACK_PATH, CompanyLogin, type PendingLogin } from './company-login.ts';
 import { userForLogin } from './sso-users.ts';
-import { hashKey, RecordAdapter } from './record-adapter.ts';
+import { RecordAdapter } from './record-adapter.ts';
+import { hashToken, sameHash } from '../access/tokens.ts';
 import { htmlPage, PAGE_HEADERS } from './pages.ts';
 import type { WebSessions } from './web-sessions.ts';
 
@@ -79,7 +80,7 @@ export function createSignInPages(options: InteractionOptions): Hono<{ Bindings:
       options.logger.warn({ reason: (error as Error).message }, 'could not start a company sign-in');
       return failure(`${(error as Error).message}. Try again later or tell an administrator.`, 502);
     }
-    const record: LoginRecord = { ...started.pending, browser: hashKey(binding), ...(interaction ? { interaction } : {}) };
+    const record: LoginRecord = { ...started.pending, browser: hashToken(binding), ...(interaction ? { interaction } : {}) };
     await logins.upsert(state, record, LOGIN_TTL_SECONDS);
     // Lax: the cookie must come back on the IdP's top-level redirect to the callback.
     setCookie(c, loginCookie, binding, { path: '/', httpOnly: true, secure, sameSite: 'Lax', maxAge: LOGIN_TTL_SECONDS });
@@ -152,7 +153,7 @@ export function createSignInPages(options: InteractionOptions): Hono<{ Bindings:
     const binding = getCookie(c, loginCookie);
     const record = state ? ((await logins.find(state)) as LoginRecord | undefined) : undefined;
     // Single use, and only in the browser that started it: a replayed or foreign state stops here.
-    if (!record || !binding || record.browser !== hashKey(binding) || !(await logins.consumeOnce(state))) {
+    if (!record || !binding || !sameHash(record.browser, hashToken(binding)) || !(await logins.consumeOnce(state))) {
       return failure('This sign-in response is unknown, was already used, or belongs to another browser. Start again.');
     }
     deleteCookie(c, loginCookie, { path: '/', secure });

@@ -4,9 +4,9 @@
 // is dropped and restored from the id a look-up brings, or, for the look-ups by uid or user code that
 // bring none, kept sealed; a client's `client_secret` (dynamic registration) and an interaction's
 // `returnTo` (it ends in the interaction's id) are sealed too.
-import { createHash } from 'node:crypto';
 import type { SignInRecordRepository } from '../store/sign-in-records.ts';
 import { openSecret, sealSecret, type SealedSecret } from '../secrets/secret-cipher.ts';
+import { hashToken } from '../access/tokens.ts';
 
 /** What oidc-provider hands an adapter and expects back; see its docs (Adapter interface). */
 export type AdapterPayload = Record<string, unknown> & {
@@ -21,10 +21,6 @@ export type AdapterPayload = Record<string, unknown> & {
 /** The id; a client's secret; an interaction's return URL, which holds its id; a company login's PKCE verifier. */
 const SEALED_FIELDS = ['jti', 'client_secret', 'returnTo', 'codeVerifier'] as const;
 
-export function hashKey(id: string): string {
-  return createHash('sha256').update(id, 'utf8').digest('hex');
-}
-
 export class RecordAdapter {
   constructor(
     private readonly model: string,
@@ -38,7 +34,7 @@ export class RecordAdapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const keyHash = hashKey(id);
+    const keyHash = hashToken(id);
     const stored: Record<string, unknown> = { ...payload };
     const sealed: Record<string, SealedSecret> = {};
     for (const field of SEALED_FIELDS) {
@@ -69,7 +65,7 @@ export class RecordAdapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.restore(await this.records.find(this.model, hashKey(id)));
+    return this.restore(await this.records.find(this.model, hashToken(id)));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -81,16 +77,16 @@ export class RecordAdapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.records.consume(this.model, hashKey(id));
+    await this.records.consume(this.model, hashToken(id));
   }
 
   /** Marks a record used; true only for the first caller (a replay gets false). */
   consumeOnce(id: string): Promise<boolean> {
-    return this.records.consume(this.model, hashKey(id));
+    return this.records.consume(this.model, hashToken(id));
   }
 
   async destroy(id: string): Promise<void> {
-    await this.records.destroy(this.model, hashKey(id));
+    await this.records.destroy(this.model, hashToken(id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
